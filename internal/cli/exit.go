@@ -1,0 +1,37 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Exit codes, as documented in the README and DESIGN.md.
+const (
+	ExitOK         = 0 // every rule passed or does not apply
+	ExitFailed     = 1 // at least one rule failed
+	ExitUsage      = 2 // usage error
+	ExitIncomplete = 3 // no rule failed, but some could not be decided
+)
+
+var errNoTerminal = errors.New("no terminal to ask on")
+
+// ExitError carries an exit code up to Main. A nil Err means the code is a
+// verdict, not an error, and nothing more is printed.
+type ExitError struct {
+	Code int
+	Err  error
+}
+
+func (e *ExitError) Error() string {
+	if e.Err == nil {
+		return fmt.Sprintf("exit %d", e.Code)
+	}
+	return e.Err.Error()
+}
+
+func (e *ExitError) Unwrap() error { return e.Err }
+
+// usageError marks an error as the user's mistake on the command line (exit 2).
+func usageError(format string, args ...any) error {
+	return &ExitError{Code: ExitUsage, Err: fmt.Errorf(format, args...)}
+}

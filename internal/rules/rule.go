@@ -1,0 +1,90 @@
+package rules
+
+import "github.com/pvo-doctor/pvo-doctor/internal/facts"
+
+// Status is a rule's verdict for one appliance (or the site).
+type Status string
+
+const (
+	StatusPass          Status = "pass"
+	StatusFail          Status = "fail"
+	StatusUnknown       Status = "unknown"
+	StatusNotApplicable Status = "not_applicable"
+)
+
+// Severity orders failures for the report and for --fail-on.
+type Severity string
+
+const (
+	SeverityCritical Severity = "critical"
+	SeverityHigh     Severity = "high"
+	SeverityMedium   Severity = "medium"
+	SeverityLow      Severity = "low"
+	SeverityInfo     Severity = "info"
+)
+
+// Evidence is what a finding quotes: the appliance, the command and its lines.
+type Evidence struct {
+	Appliance string   `json:"appliance"`
+	Command   string   `json:"command"`
+	Lines     []string `json:"lines"`
+}
+
+// FixAction names a repair pvo-doctor knows how to apply over SSH. Only fixes
+// with a non-empty Action can be applied by --fix.
+type FixAction string
+
+const (
+	FixNone            FixAction = ""
+	FixResume          FixAction = "resume"
+	FixResumeTransfers FixAction = "resumetransfers"
+	FixDeliveryAuto    FixAction = "deliveryconfig_auto"
+	FixOutboundCiphers FixAction = "sslconfig_outbound_ciphers"
+)
+
+// Fix is the suggested repair, as data: the exact CLI steps a person would
+// type, and whether pvo-doctor can apply it itself.
+type Fix struct {
+	Summary   string    `json:"summary"`
+	Steps     []string  `json:"steps"`
+	Automatic bool      `json:"automatic"`
+	Action    FixAction `json:"action,omitempty"`
+	// Params carries what the fix engine needs (e.g. "ciphers", "method").
+	Params map[string]string `json:"params,omitempty"`
+}
+
+// Finding is one rule's verdict about one appliance.
+type Finding struct {
+	ID        string     `json:"id"`
+	Case      int        `json:"case,omitempty"`
+	Title     string     `json:"title"`
+	Status    Status     `json:"status"`
+	Severity  Severity   `json:"severity"`
+	Appliance string     `json:"appliance"`
+	Summary   string     `json:"summary"`
+	Expected  string     `json:"expected"`
+	Actual    string     `json:"actual"`
+	Evidence  []Evidence `json:"evidence"`
+	Fix       *Fix       `json:"fix,omitempty"`
+}
+
+// ManualCheck is something no CLI can show and a person must confirm. It is
+// not a finding: it never changes a status or the exit code.
+type ManualCheck struct {
+	ID        string   `json:"id"`
+	Appliance string   `json:"appliance"`
+	Summary   string   `json:"summary"`
+	Steps     []string `json:"steps"`
+}
+
+// Rule is data (id, title, severity, description) plus a check over facts.
+type Rule struct {
+	ID          string
+	Case        int // 1-6 for Cisco's documented causes, 0 otherwise
+	Title       string
+	Severity    Severity
+	Description string
+	// Check returns one finding per appliance it judged (at least one), and
+	// any manual checks it wants a person to do.
+	Check func(site *facts.Site) ([]Finding, []ManualCheck)
+}
