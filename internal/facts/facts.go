@@ -163,9 +163,9 @@ type ResumeResult struct {
 
 // Delivery is the `deliveryconfig` settings block.
 type Delivery struct {
-	DefaultInterface string // "Auto" or an interface (group) name
-	PossibleDelivery string
-	MaxConcurrency   string
+	DefaultInterface  string // "Auto" or an interface (group) name
+	PossibleDelivery  string
+	MaxConcurrency    string
 	TLSMaxConcurrency string
 	Evidence
 }
