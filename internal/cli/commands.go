@@ -8,9 +8,13 @@ import (
 
 func osArgs() []string { return os.Args[1:] }
 
-// commands lists every subcommand, in help order.
+// commands lists every subcommand, in help order. Each NewCmdX takes the IO
+// streams and an optional runF that tests use to capture the parsed options.
 func commands(ios *IOStreams) []*cobra.Command {
 	return []*cobra.Command{
+		NewCmdAnalyze(ios, nil),
+		NewCmdRules(ios, nil),
+		NewCmdSim(ios, nil),
 		NewCmdVersion(ios, nil),
 	}
 }

@@ -1,0 +1,18 @@
+package cli
+
+import (
+	"errors"
+
+	"github.com/spf13/cobra"
+)
+
+// TEMPORARY placeholder: replaced by the real command.
+func NewCmdRules(ios *IOStreams, runF func() error) *cobra.Command {
+	return &cobra.Command{
+		Use:    "rules",
+		Hidden: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return errors.New("rules: not implemented yet")
+		},
+	}
+}
