@@ -1,0 +1,92 @@
+package report
+
+import (
+	"sort"
+
+	"github.com/pvo-doctor/pvo-doctor/internal/rules"
+)
+
+// group is one appliance's findings, in reading order.
+type group struct {
+	Name      string
+	Appliance *Appliance // nil for findings about no known appliance
+	Findings  []Finding
+}
+
+// Name is how findings refer to the appliance (facts.Appliance.Name).
+func (a Appliance) Name() string {
+	if a.Hostname != "" {
+		return a.Hostname
+	}
+	return a.Address
+}
+
+// statusRank puts what needs action first: fail, unknown, then the rest.
+func statusRank(s rules.Status) int {
+	switch s {
+	case rules.StatusFail:
+		return 0
+	case rules.StatusUnknown:
+		return 1
+	case rules.StatusPass:
+		return 2
+	case rules.StatusNotApplicable:
+		return 3
+	}
+	return 4
+}
+
+// groups splits the findings by appliance, in the report's appliance order,
+// then any appliance names no Appliance entry carries, in first-seen order.
+// Within a group, failures come first, then unknown, then pass and
+// not_applicable; rule order is kept within a status.
+func (r *Report) groups() []group {
+	var out []group
+	index := map[string]int{}
+	for i := range r.Appliances {
+		n := r.Appliances[i].Name()
+		if _, dup := index[n]; dup {
+			continue
+		}
+		index[n] = len(out)
+		out = append(out, group{Name: n, Appliance: &r.Appliances[i]})
+	}
+	for _, f := range r.Findings {
+		i, ok := index[f.Appliance]
+		if !ok {
+			i = len(out)
+			index[f.Appliance] = i
+			out = append(out, group{Name: f.Appliance})
+		}
+		out[i].Findings = append(out[i].Findings, f)
+	}
+	for _, g := range out {
+		sort.SliceStable(g.Findings, func(i, j int) bool {
+			return statusRank(g.Findings[i].Status) < statusRank(g.Findings[j].Status)
+		})
+	}
+	return out
+}
+
+// statusLabel is the status as a short upper-case word for text and tables.
+func statusLabel(s rules.Status) string {
+	switch s {
+	case rules.StatusPass:
+		return "PASS"
+	case rules.StatusFail:
+		return "FAIL"
+	case rules.StatusUnknown:
+		return "UNKNOWN"
+	case rules.StatusNotApplicable:
+		return "N/A"
+	}
+	return string(s)
+}
+
+// stepText shows an empty dialog answer (accept the default) visibly.
+func stepText(s string) string {
+	if s == "" {
+		return "(press Enter)"
+	}
+	return s
+}

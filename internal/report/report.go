@@ -1,0 +1,226 @@
+package report
+
+import (
+	"sort"
+	"time"
+
+	"github.com/pvo-doctor/pvo-doctor/internal/facts"
+	"github.com/pvo-doctor/pvo-doctor/internal/rules"
+)
+
+// SchemaVersion is the JSON report's schema_version (DESIGN.md).
+const SchemaVersion = 1
+
+// Mode says how the facts were gathered.
+type Mode string
+
+const (
+	ModeCheck   Mode = "check"
+	ModeAnalyze Mode = "analyze"
+)
+
+// Report is the JSON report, schema version 1. Field order is the output
+// order, and every list is non-nil so JSON shows [] rather than null.
+type Report struct {
+	SchemaVersion int           `json:"schema_version"`
+	Tool          Tool          `json:"tool"`
+	Mode          Mode          `json:"mode"`
+	StartedAt     string        `json:"started_at"`
+	DurationMS    int64         `json:"duration_ms"`
+	Appliances    []Appliance   `json:"appliances"`
+	Findings      []Finding     `json:"findings"`
+	ManualChecks  []ManualCheck `json:"manual_checks"`
+	Summary       Summary       `json:"summary"`
+	Fixes         []FixRecord   `json:"fixes"`
+}
+
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// Appliance is one appliance as the report's reader needs to identify it.
+type Appliance struct {
+	Role     facts.Role `json:"role"`
+	Address  string     `json:"address"`
+	Hostname string     `json:"hostname"`
+	Version  string     `json:"version"`
+	// Cluster is the cluster name, "standalone", or "" when clusterconfig
+	// was not read.
+	Cluster string               `json:"cluster"`
+	Errors  []facts.CollectError `json:"errors"`
+}
+
+// Finding is a rule's finding plus, after --fix, its status before the fixes.
+type Finding struct {
+	rules.Finding
+	StatusBefore rules.Status `json:"status_before,omitempty"`
+}
+
+type ManualCheck = rules.ManualCheck
+
+type Summary struct {
+	Pass          int `json:"pass"`
+	Fail          int `json:"fail"`
+	Unknown       int `json:"unknown"`
+	NotApplicable int `json:"not_applicable"`
+}
+
+// FixStatus is how far a fix got.
+type FixStatus string
+
+const (
+	FixPlanned  FixStatus = "planned"
+	FixApplied  FixStatus = "applied"
+	FixVerified FixStatus = "verified"
+	FixFailed   FixStatus = "failed"
+	FixSkipped  FixStatus = "skipped"
+)
+
+// FixRecord is one repair --fix planned or ran. Evidence holds what the
+// appliance answered, e.g. the `Changes committed:` line of the commit.
+type FixRecord struct {
+	Rule          string           `json:"rule"`
+	Appliance     string           `json:"appliance"`
+	Action        rules.FixAction  `json:"action"`
+	Status        FixStatus        `json:"status"`
+	Steps         []string         `json:"steps"`
+	CommitComment string           `json:"commit_comment"`
+	Evidence      []rules.Evidence `json:"evidence"`
+	Error         string           `json:"error"`
+}
+
+// Meta is what the caller knows about the run itself.
+type Meta struct {
+	ToolName    string
+	ToolVersion string
+	Mode        Mode
+	StartedAt   time.Time
+	Duration    time.Duration
+}
+
+// New builds the report for site from the rules' result. Findings are
+// ordered by rule id (stable within a rule), appliances ESAs first in the
+// order given, then the SMA.
+func New(site *facts.Site, res rules.Result, meta Meta) *Report {
+	name := meta.ToolName
+	if name == "" {
+		name = "pvo-doctor"
+	}
+	r := &Report{
+		SchemaVersion: SchemaVersion,
+		Tool:          Tool{Name: name, Version: meta.ToolVersion},
+		Mode:          meta.Mode,
+		StartedAt:     meta.StartedAt.UTC().Format(time.RFC3339),
+		DurationMS:    meta.Duration.Milliseconds(),
+		Appliances:    []Appliance{},
+		Findings:      []Finding{},
+		ManualChecks:  []ManualCheck{},
+		Fixes:         []FixRecord{},
+	}
+	if site != nil {
+		for _, a := range site.ESAs {
+			if a != nil {
+				r.Appliances = append(r.Appliances, applianceOf(a))
+			}
+		}
+		if site.SMA != nil {
+			r.Appliances = append(r.Appliances, applianceOf(site.SMA))
+		}
+	}
+	for _, f := range res.Findings {
+		r.Findings = append(r.Findings, Finding{Finding: normalFinding(f)})
+	}
+	sort.SliceStable(r.Findings, func(i, j int) bool { return r.Findings[i].ID < r.Findings[j].ID })
+	for _, m := range res.ManualChecks {
+		m.Steps = nonNil(m.Steps)
+		r.ManualChecks = append(r.ManualChecks, m)
+	}
+	r.Summary = summarize(r.Findings)
+	return r
+}
+
+// SetStatusBefore records, for each finding, the status the same rule had
+// for the same appliance in before (the check that ran ahead of --fix).
+func (r *Report) SetStatusBefore(before rules.Result) {
+	type key struct{ id, appliance string }
+	was := make(map[key]rules.Status, len(before.Findings))
+	for _, f := range before.Findings {
+		was[key{f.ID, f.Appliance}] = f.Status
+	}
+	for i := range r.Findings {
+		r.Findings[i].StatusBefore = was[key{r.Findings[i].ID, r.Findings[i].Appliance}]
+	}
+}
+
+func applianceOf(a *facts.Appliance) Appliance {
+	out := Appliance{
+		Role:     a.Role,
+		Address:  a.Address,
+		Hostname: a.Hostname,
+		Errors:   append([]facts.CollectError{}, a.Errors...),
+	}
+	if a.Version != nil {
+		out.Version = a.Version.Raw
+	}
+	if a.Cluster != nil {
+		out.Cluster = a.Cluster.Name
+		if a.Cluster.Standalone {
+			out.Cluster = "standalone"
+		}
+	}
+	return out
+}
+
+// normalFinding copies f with every list non-nil, so the JSON never shows
+// null and writers need no nil checks.
+func normalFinding(f rules.Finding) rules.Finding {
+	ev := make([]rules.Evidence, 0, len(f.Evidence))
+	for _, e := range f.Evidence {
+		e.Lines = nonNil(e.Lines)
+		ev = append(ev, e)
+	}
+	f.Evidence = ev
+	if f.Fix != nil {
+		fx := *f.Fix
+		fx.Steps = nonNil(fx.Steps)
+		f.Fix = &fx
+	}
+	return f
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func summarize(fs []Finding) Summary {
+	var s Summary
+	for _, f := range fs {
+		switch f.Status {
+		case rules.StatusPass:
+			s.Pass++
+		case rules.StatusFail:
+			s.Fail++
+		case rules.StatusUnknown:
+			s.Unknown++
+		case rules.StatusNotApplicable:
+			s.NotApplicable++
+		}
+	}
+	return s
+}
+
+// AddFix appends a fix record, with its lists made non-nil.
+func (r *Report) AddFix(fr FixRecord) {
+	fr.Steps = nonNil(fr.Steps)
+	if fr.Evidence == nil {
+		fr.Evidence = []rules.Evidence{}
+	}
+	for i := range fr.Evidence {
+		fr.Evidence[i].Lines = nonNil(fr.Evidence[i].Lines)
+	}
+	r.Fixes = append(r.Fixes, fr)
+}
