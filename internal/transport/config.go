@@ -1,0 +1,84 @@
+package transport
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// DefaultConnectTimeout bounds the TCP connect and the wait for the server's
+// SSH banner when Config.ConnectTimeout is zero.
+const DefaultConnectTimeout = 10 * time.Second
+
+// Config says how to reach and log in to one appliance.
+type Config struct {
+	User       string
+	Identities []string // private key files; nil = the usual ~/.ssh/id_* that exist
+	// Password is called lazily, at most once per Dial, and only when the
+	// server offers password or keyboard-interactive authentication.
+	Password func() (string, error)
+	// Passphrase is called for an encrypted identity file, only when the
+	// server would accept that key.
+	Passphrase  func(file string) (string, error)
+	UseAgent    bool   // default on when SSH_AUTH_SOCK set; the CLI sets it
+	AgentSocket string // "" = $SSH_AUTH_SOCK
+
+	KnownHostsFile    string // "" = ~/.ssh/known_hosts
+	AcceptNewHostKeys bool   // append unknown hosts; changed keys are still rejected
+	// InsecureIgnoreHostKey skips verification and writes a warning to Warn
+	// on every Dial.
+	InsecureIgnoreHostKey bool
+	// LegacyAlgorithms also offers ssh-rsa host keys, SHA-1 key exchange,
+	// CBC ciphers and hmac-sha1, for old AsyncOS releases.
+	LegacyAlgorithms bool
+	Warn             io.Writer // nil = os.Stderr
+
+	// ConnectTimeout bounds the TCP connect and, separately, the wait for the
+	// server to speak SSH up to its host key. Zero means DefaultConnectTimeout.
+	// The login after that is bounded by the context only.
+	ConnectTimeout time.Duration
+}
+
+func (c Config) connectTimeout() time.Duration {
+	if c.ConnectTimeout > 0 {
+		return c.ConnectTimeout
+	}
+	return DefaultConnectTimeout
+}
+
+// SplitHostPort splits "host", "host:port", "[v6]:port" or a bare IPv6
+// address; the port defaults to 22.
+func SplitHostPort(addr string) (host string, port int, err error) {
+	addr = strings.TrimSpace(addr)
+	if addr == "" {
+		return "", 0, fmt.Errorf("empty address")
+	}
+	if strings.Count(addr, ":") > 1 && !strings.HasPrefix(addr, "[") {
+		// A bare IPv6 address: its colons are not a port separator.
+		if net.ParseIP(addr) == nil {
+			return "", 0, fmt.Errorf("invalid address %q", addr)
+		}
+		return addr, 22, nil
+	}
+	if !strings.Contains(addr, ":") {
+		return addr, 22, nil
+	}
+	if strings.HasPrefix(addr, "[") && strings.HasSuffix(addr, "]") {
+		return addr[1 : len(addr)-1], 22, nil
+	}
+	h, p, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", 0, fmt.Errorf("invalid address %q", addr)
+	}
+	if h == "" {
+		return "", 0, fmt.Errorf("invalid address %q: no host", addr)
+	}
+	n, err := strconv.Atoi(p)
+	if err != nil || n < 1 || n > 65535 {
+		return "", 0, fmt.Errorf("invalid port %q in %q", p, addr)
+	}
+	return h, n, nil
+}
