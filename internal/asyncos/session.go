@@ -2,23 +2,331 @@ package asyncos
 
 import (
 	"errors"
+	"fmt"
 	"io"
+	"strconv"
+	"strings"
 
 	"github.com/pvo-doctor/pvo-doctor/internal/facts"
+	"github.com/pvo-doctor/pvo-doctor/internal/sessionlog"
 )
+
+// singleCommands are read once: when a session repeats one, the last
+// occurrence is the current state.
+var singleCommands = map[string]bool{
+	"version": true, "who": true, "whoami": true, "status": true, "resume": true,
+	"tcpservices": true, "deliveryconfig": true, "tlsverify": true, "sslconfig": true,
+	"clusterconfig": true,
+}
 
 // FromSession reads a saved AsyncOS CLI session (what a terminal logger or a
 // copy-paste captured) and returns the facts its commands show. name is the
 // file name used in messages and as the appliance address; role is the role
-// the user said the file belongs to (--esa or --sma).
-// TEMPORARY: placeholder until the splitter and parsers land.
+// the user said the file belongs to (--esa or --sma). A command whose output
+// does not parse becomes an entry in Errors; only a file that is no session
+// at all, or that `version` shows to be the other kind of appliance, fails.
 func FromSession(name string, r io.Reader, role facts.Role) (*facts.Appliance, error) {
-	return nil, errors.New("session parsing not implemented yet")
+	cmds, err := sessionlog.Split(r)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	app := &facts.Appliance{Role: role, Address: name}
+	for _, c := range cmds {
+		if c.Mode.Level == "" && c.Host != "" {
+			app.Hostname = c.Host
+			break
+		}
+	}
+	last := map[string]int{}
+	for i, c := range cmds {
+		key := c.Name
+		if key == "featurekey" {
+			key += "@" + featureKeyMachine(cmds, i, app.Hostname)
+		}
+		last[key] = i
+	}
+	var whoText *sessionlog.Command
+	var mailText []string
+	for i, c := range cmds {
+		key := c.Name
+		if key == "featurekey" {
+			key += "@" + featureKeyMachine(cmds, i, app.Hostname)
+		}
+		if (singleCommands[c.Name] || c.Name == "featurekey" || isLevelCommand(c.Name)) && last[key] != i {
+			continue
+		}
+		if strings.TrimSpace(c.Text) == "" && c.Name != "grep" {
+			if known(c.Name) {
+				app.Warnings = append(app.Warnings, facts.Warning{Command: c.CommandLine(), Line: c.Line, Text: "no output captured"})
+			}
+			continue
+		}
+		var warns []facts.Warning
+		var perr error
+		switch c.Name {
+		case "version":
+			var v *facts.Version
+			v, warns, perr = ParseVersion(c.Text)
+			if v != nil {
+				if got, ok := VersionRole(v); ok && got != role {
+					return nil, fmt.Errorf("%s: version shows an %s (model %s), not an %s", name,
+						strings.ToUpper(string(got)), v.Model, strings.ToUpper(string(role)))
+				}
+				app.Version = v
+			}
+		case "whoami":
+			var a *facts.Account
+			a, warns, perr = ParseWhoami(c.Text)
+			if a != nil {
+				app.Account = mergeAccount(app.Account, a)
+			}
+		case "who":
+			whoText = &cmds[i]
+			continue // needs the user from whoami, which may come later
+		case "status":
+			app.Status, warns, perr = ParseStatus(c.Text)
+		case "resume":
+			app.Resume, warns, perr = ParseResume(c.Text)
+		case "tcpservices":
+			app.TCPServices, warns, perr = ParseTCPServices(c.Text)
+		case "deliveryconfig":
+			app.Delivery, warns, perr = ParseDeliveryConfig(c.Text)
+		case "telnet":
+			var p *facts.Probe
+			p, warns, perr = ParseTelnet(c.Text)
+			if p != nil {
+				fillProbeFromArgs(p, c.Args)
+				app.Probes = append(app.Probes, *p)
+			}
+		case "tlsverify":
+			app.TLSVerify, warns, perr = ParseTLSVerify(c.Text)
+		case "sslconfig":
+			app.SSL, warns, perr = ParseSSLConfig(c.Text)
+		case "clusterconfig":
+			app.Cluster, warns, perr = ParseClusterConfig(c.Text)
+		case "featurekey":
+			var fk *facts.FeatureKeys
+			fk, warns, perr = ParseFeatureKey(c.Text)
+			if fk != nil {
+				host := featureKeyMachine(cmds, i, app.Hostname)
+				if host == "" {
+					perr = &ParseError{Command: "featurekey", Err: errors.New("cannot tell which machine the keys belong to")}
+					break
+				}
+				fk.Machine = host
+				if app.FeatureKeys == nil {
+					app.FeatureKeys = map[string]*facts.FeatureKeys{}
+				}
+				app.FeatureKeys[host] = fk
+			}
+		case "commit", "clearchanges":
+			var cr *facts.CommitResult
+			if c.Name == "commit" {
+				cr, warns, perr = ParseCommit(c.Text)
+			} else {
+				cr, warns, perr = ParseClearChanges(c.Text)
+			}
+			if cr != nil {
+				app.Commits = append(app.Commits, *cr)
+			}
+		case "grep":
+			if grepsMailLogs(c) {
+				mailText = append(mailText, c.Text)
+			}
+			continue
+		default:
+			s, ok := SettingForCommand(c.Name)
+			if !ok {
+				continue
+			}
+			var sl *facts.SettingLevel
+			sl, warns, perr = ParseSettingLevel(c.Text, s)
+			if sl != nil {
+				if app.SettingLevels == nil {
+					app.SettingLevels = map[facts.Setting]*facts.SettingLevel{}
+				}
+				app.SettingLevels[s] = sl
+			}
+		}
+		record(app, c, warns, perr)
+	}
+	if whoText != nil {
+		user := ""
+		if app.Account != nil {
+			user = app.Account.User
+		}
+		a, warns, perr := ParseWho(whoText.Text, user)
+		if a != nil {
+			app.Account = mergeAccount(app.Account, a)
+		}
+		record(app, *whoText, warns, perr)
+	}
+	if len(mailText) > 0 {
+		ml, err := ScanMailLog(strings.NewReader(dedupLines(mailText)), facts.DefaultPVOPort)
+		if err != nil {
+			app.Errors = append(app.Errors, facts.CollectError{Step: "grep mail_logs", Message: err.Error()})
+		} else {
+			app.MailLog = ml
+		}
+	}
+	return app, nil
 }
 
-// ScanMailLog streams a mail_logs file and returns the connections to the
-// PVO port (port) with their TLS outcome. Memory does not grow with the file.
-// TEMPORARY: placeholder until the mail-log scanner lands.
-func ScanMailLog(r io.Reader, port int) (*facts.MailLog, error) {
-	return nil, errors.New("mail log scanning not implemented yet")
+// record files a parser's warnings and error under the file's own line
+// numbers.
+func record(app *facts.Appliance, c sessionlog.Command, warns []facts.Warning, err error) {
+	for _, w := range warns {
+		w.Command = c.CommandLine()
+		w.Line = c.InputLine(w.Line)
+		app.Warnings = append(app.Warnings, w)
+	}
+	if err == nil {
+		return
+	}
+	line := c.Line
+	msg := err.Error()
+	var pe *ParseError
+	if errors.As(err, &pe) {
+		line = c.InputLine(pe.Line)
+		msg = pe.Err.Error()
+		if pe.Text != "" {
+			msg += ": " + strconv.Quote(pe.Text)
+		}
+	}
+	app.Errors = append(app.Errors, facts.CollectError{
+		Step:    c.CommandLine(),
+		Message: fmt.Sprintf("line %d: %s", line, msg),
+	})
+}
+
+func known(name string) bool {
+	if singleCommands[name] || isLevelCommand(name) {
+		return true
+	}
+	switch name {
+	case "telnet", "featurekey", "commit", "clearchanges":
+		return true
+	}
+	return false
+}
+
+func isLevelCommand(name string) bool {
+	_, ok := SettingForCommand(name)
+	return ok
+}
+
+// mergeAccount combines whoami (user, name, groups) with who (role).
+func mergeAccount(into, from *facts.Account) *facts.Account {
+	if into == nil {
+		return from
+	}
+	out := *into
+	if from.User != "" {
+		out.User = from.User
+	}
+	if from.FullName != "" {
+		out.FullName = from.FullName
+	}
+	if from.Role != "" {
+		out.Role = from.Role
+	}
+	if from.Groups != nil {
+		out.Groups = from.Groups
+	}
+	out.Evidence = facts.Evidence{Command: into.Command + ", " + from.Command, Lines: append(append([]string{}, into.Lines...), from.Lines...)}
+	return &out
+}
+
+// featureKeyMachine says whose keys a `featurekey` shows: the machine of a
+// `(Machine h)>` prompt; after a switch to machine mode inside the command,
+// the machine chosen or the next prompt's; standalone, the hostname.
+func featureKeyMachine(cmds []sessionlog.Command, i int, hostname string) string {
+	c := cmds[i]
+	switch c.Mode.Level {
+	case "machine":
+		return c.Host
+	case "":
+		if c.Host != "" {
+			return c.Host
+		}
+		return hostname
+	}
+	if h := chosenMachine(c.Text); h != "" {
+		return h
+	}
+	if i+1 < len(cmds) && cmds[i+1].Mode.Level == "machine" {
+		return cmds[i+1].Host
+	}
+	return ""
+}
+
+// chosenMachine maps the answer to "Choose a machine:" back to its label.
+func chosenMachine(text string) string {
+	var items []listItem
+	asking := false
+	for _, l := range outputLines(text) {
+		t := strings.TrimSpace(l)
+		if strings.HasPrefix(strings.ToLower(t), "choose a machine") {
+			asking, items = true, nil
+			continue
+		}
+		if !asking {
+			continue
+		}
+		if it, ok := parseListItem(t); ok {
+			items = append(items, it)
+			continue
+		}
+		if sp, ok := parseSubPrompt(t); ok {
+			if h, ok := choose(items, sp.value()); ok {
+				return h
+			}
+			return ""
+		}
+	}
+	return ""
+}
+
+// fillProbeFromArgs completes a probe from the batch form `telnet host port`.
+func fillProbeFromArgs(p *facts.Probe, args []string) {
+	if p.Host == "" && len(args) > 0 {
+		p.Host = args[0]
+	}
+	if p.Port == 0 && len(args) > 1 {
+		if n, err := strconv.Atoi(args[1]); err == nil {
+			p.Port = n
+		}
+	}
+}
+
+// grepsMailLogs accepts `grep … mail_logs` and an interactive grep whose
+// output holds mail_logs lines; a grep of another log is not mail_logs.
+func grepsMailLogs(c sessionlog.Command) bool {
+	for _, a := range c.Args {
+		if a == "mail_logs" {
+			return true
+		}
+	}
+	if len(c.Args) >= 2 {
+		return false
+	}
+	return strings.Contains(c.Text, "DCID ")
+}
+
+// dedupLines joins several grep outputs, dropping lines already seen so a
+// repeated grep does not count its connections twice.
+func dedupLines(texts []string) string {
+	seen := map[string]bool{}
+	var b strings.Builder
+	for _, t := range texts {
+		for _, l := range strings.Split(t, "\n") {
+			if seen[l] {
+				continue
+			}
+			seen[l] = true
+			b.WriteString(l)
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
 }

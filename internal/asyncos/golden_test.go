@@ -1,0 +1,117 @@
+package asyncos
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pvo-doctor/pvo-doctor/internal/ciphers"
+	"github.com/pvo-doctor/pvo-doctor/internal/facts"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden facts in testdata/golden/facts")
+
+const (
+	sessionsDir = "../../testdata/sessions"
+	goldenDir   = "../../testdata/golden/facts"
+)
+
+// sessionRole is the naming rule of testdata/sessions: a file whose name
+// has "sma" in it is an SMA session, every other one an ESA session.
+func sessionRole(name string) facts.Role {
+	if strings.Contains(name, "sma") {
+		return facts.RoleSMA
+	}
+	return facts.RoleESA
+}
+
+// isMailLog tells a bare mail_logs file from a CLI session.
+func isMailLog(name string) bool { return strings.Contains(name, "maillog") }
+
+type goldenResult struct {
+	Appliance *facts.Appliance `json:",omitempty"`
+	MailLog   *facts.MailLog   `json:",omitempty"`
+	Error     string           `json:",omitempty"`
+}
+
+func sessionFiles(t testing.TB) []string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(sessionsDir, "*"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no session logs in %s: %v", sessionsDir, err)
+	}
+	return files
+}
+
+func analyse(t testing.TB, path string) goldenResult {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	name := filepath.Base(path)
+	var res goldenResult
+	if isMailLog(name) {
+		res.MailLog, err = ScanMailLog(f, facts.DefaultPVOPort)
+	} else {
+		res.Appliance, err = FromSession(name, f, sessionRole(name))
+	}
+	if err != nil {
+		res.Error = err.Error()
+	}
+	return res
+}
+
+func TestGoldenFacts(t *testing.T) {
+	for _, path := range sessionFiles(t) {
+		name := filepath.Base(path)
+		t.Run(name, func(t *testing.T) {
+			res := analyse(t, path)
+			detachCipherVerdicts(t, res.Appliance)
+			got, err := json.MarshalIndent(res, "", "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, '\n')
+			golden := filepath.Join(goldenDir, strings.TrimSuffix(name, filepath.Ext(name))+".json")
+			if *update {
+				if err := os.MkdirAll(goldenDir, 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(golden, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -update)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("facts differ from %s (run go test -update and review the diff):\n%s", golden, got)
+			}
+		})
+	}
+}
+
+// detachCipherVerdicts checks that every SSL service carries the cipher
+// analyser's verdict on its ciphers, then blanks it: the verdict's wording
+// belongs to package ciphers, and its goldens must not break ours.
+func detachCipherVerdicts(t *testing.T, app *facts.Appliance) {
+	t.Helper()
+	if app == nil || app.SSL == nil {
+		return
+	}
+	for i := range app.SSL.Services {
+		s := &app.SSL.Services[i]
+		if want := ciphers.Analyze(s.Ciphers); s.Anonymous != want {
+			t.Errorf("service %q: Anonymous = %+v, want ciphers.Analyze's %+v", s.Name, s.Anonymous, want)
+		}
+		s.Anonymous = facts.CipherVerdict{}
+	}
+}

@@ -1,0 +1,83 @@
+package asyncos
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/pvo-doctor/pvo-doctor/internal/facts"
+)
+
+// levelCommands maps each command that prints a "Settings defined at:" line
+// to the setting it configures.
+var levelCommands = map[string]facts.Setting{
+	"policyconfig": facts.SettingContentFilters,
+	"filters":      facts.SettingMessageFilters,
+	"dlpconfig":    facts.SettingDLP,
+	"dmarcconfig":  facts.SettingDMARC,
+}
+
+// SettingForCommand names the clusterable setting a command shows the
+// levels of (policyconfig, filters, dlpconfig, dmarcconfig).
+func SettingForCommand(name string) (facts.Setting, bool) {
+	s, ok := levelCommands[strings.ToLower(name)]
+	return s, ok
+}
+
+// ParseSettingLevel reads the [I] line "Settings defined at: Cluster c;
+// Machine m" that setting's command prints first in a cluster. Without it
+// nothing is known (a standalone appliance prints none), which is an error
+// rather than an empty list: an empty list would claim "defined nowhere".
+func ParseSettingLevel(text string, setting facts.Setting) (*facts.SettingLevel, []facts.Warning, error) {
+	cmd := string(setting)
+	for c, s := range levelCommands {
+		if s == setting {
+			cmd = c
+		}
+	}
+	ls := outputLines(text)
+	if isBlank(text) {
+		return nil, nil, parseErr(cmd, 0, "", ErrNoOutput)
+	}
+	if n, l, ok := refusal(ls); ok {
+		return nil, nil, parseErr(cmd, n, l, ErrRefused)
+	}
+	var sl *facts.SettingLevel
+	for i, l := range ls {
+		t := strings.TrimSpace(l)
+		const key = "settings defined at"
+		if !strings.HasPrefix(strings.ToLower(t), key) {
+			continue
+		}
+		rest := strings.TrimSpace(strings.TrimPrefix(t[len(key):], ":"))
+		defs := []facts.LevelDefinition{}
+		for _, part := range strings.Split(rest, ";") {
+			part = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(part), "."))
+			if part == "" {
+				continue
+			}
+			word, name, _ := strings.Cut(part, " ")
+			var lv facts.Level
+			switch strings.ToLower(word) {
+			case "cluster":
+				lv = facts.LevelCluster
+			case "group":
+				lv = facts.LevelGroup
+			case "machine":
+				lv = facts.LevelMachine
+			default:
+				return nil, nil, parseErr(cmd, i+1, l, fmt.Errorf("unknown level %q", word))
+			}
+			defs = append(defs, facts.LevelDefinition{Level: lv, Name: strings.TrimSpace(name)})
+		}
+		if len(defs) == 0 {
+			return nil, nil, parseErr(cmd, i+1, l, errors.New("no levels listed"))
+		}
+		sl = &facts.SettingLevel{Setting: setting, Definitions: defs, Evidence: evidence(cmd)}
+		addEvidence(&sl.Evidence, t)
+	}
+	if sl == nil {
+		return nil, nil, parseErr(cmd, 0, "", errors.New(`no "Settings defined at:" line`))
+	}
+	return sl, nil, nil
+}

@@ -1,0 +1,78 @@
+package asyncos
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/pvo-doctor/pvo-doctor/internal/facts"
+)
+
+// ParseStatus reads `status` (or `status detail`): the system status and
+// when the appliance came up.
+func ParseStatus(text string) (*facts.SystemStatus, []facts.Warning, error) {
+	const cmd = "status"
+	ls := outputLines(text)
+	if isBlank(text) {
+		return nil, nil, parseErr(cmd, 0, "", ErrNoOutput)
+	}
+	if n, l, ok := refusal(ls); ok {
+		return nil, nil, parseErr(cmd, n, l, ErrRefused)
+	}
+	s := &facts.SystemStatus{Evidence: evidence(cmd)}
+	var warns []facts.Warning
+	seen := false
+	inTable := false // `status detail` adds tables under "Counters:" and friends
+	for i, l := range ls {
+		t := strings.TrimSpace(l)
+		if t == "" {
+			continue
+		}
+		if strings.HasPrefix(strings.ToLower(t), `enter "status detail"`) {
+			continue
+		}
+		label, value, ok := parseLabel(t)
+		if ok && value == "" {
+			inTable = true
+			continue
+		}
+		if !ok {
+			if !inTable {
+				warns = append(warns, warning(cmd, i+1, l))
+			}
+			continue
+		}
+		ll := strings.ToLower(label)
+		switch {
+		case ll == "system status":
+			if value == "" {
+				return nil, warns, parseErr(cmd, i+1, l, errors.New("empty system status"))
+			}
+			s.Value = value
+			seen = true
+			addEvidence(&s.Evidence, t)
+		case ll == "up since":
+			s.UpSince = value
+			addEvidence(&s.Evidence, t)
+		case strings.Contains(ll, "transfer"):
+			// [I] How `suspendtransfers` shows in `status` is not confirmed;
+			// read a "... transfer ...: Suspended/Active" line if there is one.
+			lv := strings.ToLower(value)
+			var b bool
+			switch {
+			case strings.Contains(lv, "suspend"):
+				b = true
+			case strings.Contains(lv, "active"), strings.Contains(lv, "enabled"), strings.Contains(lv, "resumed"), strings.Contains(lv, "online"):
+				b = false
+			default:
+				warns = append(warns, warning(cmd, i+1, l))
+				continue
+			}
+			s.TransfersSuspended = &b
+			addEvidence(&s.Evidence, t)
+		}
+	}
+	if !seen {
+		return nil, warns, parseErr(cmd, 0, "", errors.New(`no "System status:" line`))
+	}
+	return s, warns, nil
+}
