@@ -248,3 +248,14 @@ func TestFormats(t *testing.T) {
 		t.Error("NewWriter(pdf) succeeded")
 	}
 }
+
+func TestTextSaysWhenNothingWasJudged(t *testing.T) {
+	var b bytes.Buffer
+	r := New(&facts.Site{ESAs: []*facts.Appliance{{Role: facts.RoleESA, Hostname: "mx"}}}, rules.Result{}, Meta{Mode: ModeAnalyze})
+	if err := (TextWriter{}).Write(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "No findings") || !strings.Contains(b.String(), "Summary: 0 fail, 0 unknown, 0 pass") {
+		t.Errorf("empty report:\n%s", b.String())
+	}
+}

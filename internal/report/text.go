@@ -61,6 +61,9 @@ func (t TextWriter) Write(w io.Writer, r *Report) error {
 		clean(r.Tool.Name), clean(r.Tool.Version), clean(string(r.Mode)), clean(r.StartedAt), r.DurationMS)
 
 	const indent = "         "
+	if len(r.Findings) == 0 {
+		b.WriteString("\nNo findings: no rule could judge what was collected.\n")
+	}
 	for _, g := range r.groups() {
 		b.WriteString("\n")
 		b.WriteString(st.bold.Sprint(clean(orDash(g.Name))))
