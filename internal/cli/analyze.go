@@ -189,7 +189,12 @@ func (opts *AnalyzeOptions) loadSession(path string, role facts.Role) (*facts.Ap
 	defer f.Close()
 	a, err := parse(path, f, role)
 	if err != nil {
-		return nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("%s session %s: %w", role, path, oneLine(err))}
+		err = oneLine(err)
+		// The parsers name the file themselves; say it once.
+		if strings.HasPrefix(err.Error(), path+":") {
+			return nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("%s session %w", role, err)}
+		}
+		return nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("%s session %s: %w", role, path, err)}
 	}
 	if a == nil {
 		return nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("%s session %s: nothing parsed", role, path)}

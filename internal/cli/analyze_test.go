@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -127,6 +128,9 @@ func fakePipeline(opts *AnalyzeOptions, status rules.Status, seen **facts.Site) 
 		if !strings.HasSuffix(string(b), "\n") {
 			return nil, errors.New("not an AsyncOS session\nsecond line")
 		}
+		if strings.HasPrefix(string(b), "named") {
+			return nil, fmt.Errorf("%s: no prompt found", name)
+		}
 		return &facts.Appliance{Hostname: strings.TrimSpace(string(b))}, nil
 	}
 	opts.scanMailLog = func(r io.Reader, port int) (*facts.MailLog, error) {
@@ -191,7 +195,7 @@ func TestAnalyzeRunPipeline(t *testing.T) {
 }
 
 func TestAnalyzeRunOptions(t *testing.T) {
-	dir := writeFiles(t, map[string]string{"mx1": "mx1.example.com\n", "bad": "no newline"})
+	dir := writeFiles(t, map[string]string{"mx1": "mx1.example.com\n", "bad": "no newline", "named": "named\n"})
 	p := func(n string) string { return filepath.Join(dir, n) }
 	for _, c := range []struct {
 		name     string
@@ -220,6 +224,8 @@ func TestAnalyzeRunOptions(t *testing.T) {
 			}},
 		{name: "not a session", opts: AnalyzeOptions{ESAFiles: []string{p("mx1")}, SMAFile: p("bad"), PVOPort: 7025, Color: "auto"},
 			wantCode: ExitUsage, wantErr: "sma session " + p("bad") + ": not an AsyncOS session"},
+		{name: "parser names the file", opts: AnalyzeOptions{ESAFiles: []string{p("named")}, PVOPort: 7025, Color: "auto"},
+			wantCode: ExitUsage, wantErr: "esa session " + p("named") + ": no prompt found"},
 		{name: "report file unwritable", opts: AnalyzeOptions{ESAFiles: []string{p("mx1")}, ReportFile: p("nodir/r.json"), PVOPort: 7025, Color: "auto"},
 			status: rules.StatusPass, wantCode: -1, wantErr: "write report: open " + p("nodir/r.json")},
 	} {
