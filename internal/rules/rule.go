@@ -84,6 +84,15 @@ type Rule struct {
 	Title       string
 	Severity    Severity
 	Description string
+	// Commands says what the rule reads, as "<appliance>: <command>".
+	Commands []string
+	// Pass, Fail and Unknown are its criteria in words, for `pvo-doctor rules ID`.
+	Pass    string
+	Fail    string
+	Unknown string
+	// Fix is the repair it proposes when it fails. A finding may carry a
+	// variant when the evidence calls for another repair.
+	Fix *Fix
 	// Check returns one finding per appliance it judged (at least one), and
 	// any manual checks it wants a person to do.
 	Check func(site *facts.Site) ([]Finding, []ManualCheck)

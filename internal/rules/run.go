@@ -1,6 +1,10 @@
 package rules
 
-import "github.com/pvo-doctor/pvo-doctor/internal/facts"
+import (
+	"strings"
+
+	"github.com/pvo-doctor/pvo-doctor/internal/facts"
+)
 
 // Result is every finding and manual check for a site.
 type Result struct {
@@ -8,12 +12,34 @@ type Result struct {
 	ManualChecks []ManualCheck
 }
 
-// All lists every rule, in report order.
-// TEMPORARY: empty until the six rules land.
-func All() []Rule { return nil }
+// All lists every rule, in report order. Rules are listed here explicitly,
+// one constructor per file.
+func All() []Rule {
+	return []Rule{
+		smaOnline(),
+		administrator(),
+		deliveryInterface(),
+		anonymousCiphers(),
+		featureKeys(),
+		settingLevels(),
+	}
+}
+
+// ByID finds a rule by its ID, case-insensitively.
+func ByID(id string) (Rule, bool) {
+	for _, r := range All() {
+		if strings.EqualFold(r.ID, strings.TrimSpace(id)) {
+			return r, true
+		}
+	}
+	return Rule{}, false
+}
 
 // Run checks site against every rule.
 func Run(site *facts.Site) Result {
+	if site == nil {
+		site = &facts.Site{}
+	}
 	res := Result{Findings: []Finding{}, ManualChecks: []ManualCheck{}}
 	for _, r := range All() {
 		f, m := r.Check(site)

@@ -1,0 +1,137 @@
+package rules
+
+import (
+	"testing"
+
+	"github.com/pvo-doctor/pvo-doctor/internal/facts"
+)
+
+func sslESA(method, ciphers string, v facts.Tri, reason string) *facts.Appliance {
+	return &facts.Appliance{Role: facts.RoleESA, Hostname: "mx.example.com",
+		SSL: &facts.SSLConfig{Era: "pre-9.5",
+			Services: []facts.SSLService{
+				{Name: "Inbound SMTP", Method: method, Ciphers: "RC4-SHA:RC4-MD5:ALL"},
+				{Name: "Outbound SMTP", Method: method, Ciphers: ciphers, Anonymous: facts.CipherVerdict{AdmitsANULL: v, Reason: reason}},
+			},
+			Evidence: ev("sslconfig", "sslconfig settings:", "Inbound SMTP method:  "+method, "Inbound SMTP ciphers: RC4-SHA:RC4-MD5:ALL",
+				"Outbound SMTP method:  "+method, "Outbound SMTP ciphers: "+ciphers)}}
+}
+
+var (
+	seedTLS = &facts.TLSVerify{Domain: "the.cpq.host", Host: "10.172.12.18", Port: 7025, Connected: true,
+		Protocol: "TLSv1", Cipher: "ADH-CAMELLIA256-SHA", NoCertificate: true, Failure: "verify error",
+		Evidence: ev("tlsverify", "Connecting to 10.172.12.18 on port 7025.", "Connected to 10.172.12.18 from interface 10.172.12.17.",
+			"Checking TLS connection.", "TLS connection established: protocol TLSv1, cipher ADH-CAMELLIA256-SHA.",
+			"Verifying peer certificate.", "Certificate verification failed: no certificate from server.")}
+	goodTLS = &facts.TLSVerify{Host: "10.172.12.18", Port: 7025, Connected: true, Protocol: "TLSv1.2",
+		Cipher: "ECDHE-RSA-AES256-GCM-SHA384", Verified: true,
+		Evidence: ev("tlsverify", "TLS connection established: protocol TLSv1.2, cipher ECDHE-RSA-AES256-GCM-SHA384.", "TLS certificate verified.")}
+	refusedTLS = &facts.TLSVerify{Host: "10.172.12.18", Port: 7025,
+		Evidence: ev("tlsverify", "Connection to 10.172.12.18 failed: Connection refused.")}
+	seedMailLog = &facts.MailLog{Connections: []facts.PVOConnection{{DCID: "3385734", Address: "172.16.0.94", Port: 7025,
+		TLS: "failed", TLSDetail: "verify error: no certificate from server",
+		Lines: []string{"Mon Apr 7 15:48:42 2014 Info: New SMTP DCID 3385734 interface 172.16.0.179 address 172.16.0.94 port 7025",
+			"Mon Apr 7 15:48:42 2014 Info: DCID 3385734 TLS failed: verify error: no certificate from server"}}}}
+)
+
+const (
+	seedReason  = "ALL (token 3) admits aNULL suites such as ADH-AES256-SHA and no later -aNULL or !aNULL removes them"
+	fixedReason = "-aNULL (token 4) removes the aNULL suites earlier tokens added and no later token re-adds them"
+)
+
+func TestAnonymousCiphers(t *testing.T) {
+	with := func(a *facts.Appliance, tv *facts.TLSVerify, ml *facts.MailLog) *facts.Site {
+		a.TLSVerify, a.MailLog = tv, ml
+		return &facts.Site{ESAs: []*facts.Appliance{a}, PVOHost: "10.172.12.18", PVOPort: 7025}
+	}
+	seed := func() *facts.Appliance { return sslESA("sslv3tlsv1", "RC4-SHA:RC4-MD5:ALL", facts.TriYes, seedReason) }
+	fixed := func() *facts.Appliance {
+		return sslESA("sslv3tlsv1", "HIGH:MEDIUM:ALL:-aNULL:-SSLv2", facts.TriNo, fixedReason)
+	}
+	bare := func() *facts.Appliance { return &facts.Appliance{Role: facts.RoleESA, Hostname: "mx.example.com"} }
+	otherPort := *goodTLS
+	otherPort.Port = 25
+	noCipher := *goodTLS
+	noCipher.Cipher = ""
+
+	runCases(t, anonymousCiphers(), []ruleCase{
+		{"seed: ADH negotiated and ALL admits aNULL", with(seed(), seedTLS, seedMailLog), []want{{
+			app: "mx.example.com", status: StatusFail,
+			summary: []string{"anonymous cipher ADH-CAMELLIA256-SHA", "no certificate", "RC4-SHA:RC4-MD5:ALL admit anonymous suites", "ALL (token 3)"},
+			lines: []string{"Outbound SMTP ciphers: RC4-SHA:RC4-MD5:ALL", "TLS connection established: protocol TLSv1, cipher ADH-CAMELLIA256-SHA.",
+				"Certificate verification failed: no certificate from server.",
+				"Mon Apr 7 15:48:42 2014 Info: DCID 3385734 TLS failed: verify error: no certificate from server"},
+			fix: string(FixOutboundCiphers)}}},
+		{"ciphers admit aNULL, no tlsverify", with(seed(), nil, nil), []want{{
+			app: "mx.example.com", status: StatusFail, summary: []string{"admit anonymous suites"}, fix: string(FixOutboundCiphers)}}},
+		{"fixed ciphers and a verified tlsverify", with(fixed(), goodTLS, nil), []want{{
+			app: "mx.example.com", status: StatusPass, summary: []string{"exclude anonymous suites", "-aNULL (token 4)", "ECDHE-RSA-AES256-GCM-SHA384 with a certificate"},
+			lines: []string{"Outbound SMTP ciphers: HIGH:MEDIUM:ALL:-aNULL:-SSLv2", "TLS certificate verified."}}}},
+		{"fixed ciphers, tlsverify not collected", with(fixed(), nil, nil), []want{{
+			app: "mx.example.com", status: StatusPass, summary: []string{"exclude anonymous suites"}}}},
+		{"fixed ciphers, tlsverify cannot connect is case 3's", with(fixed(), refusedTLS, nil), []want{{
+			app: "mx.example.com", status: StatusPass, summary: []string{"could not connect", "PVO-003"}}}},
+		{"fixed ciphers, old mail-log failures are history", with(fixed(), goodTLS, seedMailLog), []want{{
+			app: "mx.example.com", status: StatusPass, summary: []string{"history"},
+			lines: []string{"Mon Apr 7 15:48:42 2014 Info: DCID 3385734 TLS failed: verify error: no certificate from server"}}}},
+		{"fixed ciphers but ADH still negotiated", with(fixed(), seedTLS, nil), []want{{
+			app: "mx.example.com", status: StatusFail, summary: []string{"ADH-CAMELLIA256-SHA"}, fix: "manual"}}},
+		{"undecidable cipher string", with(sslESA("", "HIGH:FOO", facts.TriUnknown, "FOO (token 2) is not a cipher alias or suite this analyser knows"), nil, nil), []want{{
+			app: "mx.example.com", status: StatusUnknown, summary: []string{"cannot be told", "FOO (token 2)", "run `sslconfig` → VERIFY"}}}},
+		{"verdict never filled in", with(sslESA("", "HIGH", "", ""), nil, nil), []want{{
+			app: "mx.example.com", status: StatusUnknown, summary: []string{"not analysed"}}}},
+		{"tlsverify connected without a cipher", with(fixed(), &noCipher, nil), []want{{
+			app: "mx.example.com", status: StatusUnknown, summary: []string{"no negotiated cipher", "run `tlsverify`"}}}},
+		{"tlsverify to another port is ignored", with(fixed(), &otherPort, nil), []want{{
+			app: "mx.example.com", status: StatusPass}}},
+		{"only mail logs: no certificate", with(bare(), nil, seedMailLog), []want{{
+			app: "mx.example.com", status: StatusFail, summary: []string{"mail_logs", "DCID 3385734", "run `sslconfig` and `tlsverify`"},
+			lines: []string{"Mon Apr 7 15:48:42 2014 Info: New SMTP DCID 3385734 interface 172.16.0.179 address 172.16.0.94 port 7025"},
+			fix: string(FixOutboundCiphers)}}},
+		{"only mail logs: no failure", with(bare(), nil, &facts.MailLog{Connections: []facts.PVOConnection{{DCID: "1", Port: 7025, TLS: "success"}}}), []want{{
+			app: "mx.example.com", status: StatusUnknown, summary: []string{"show no certificate failure", "run `sslconfig` and `tlsverify` to 10.172.12.18:7025"}}}},
+		{"nothing collected", with(bare(), nil, nil), []want{{
+			app: "mx.example.com", status: StatusUnknown, summary: []string{"run `sslconfig` and `tlsverify`"}}}},
+		{"tlsverify only, authenticated", with(bare(), goodTLS, nil), []want{{
+			app: "mx.example.com", status: StatusUnknown, summary: []string{"run `sslconfig` on mx.example.com"}}}},
+		{"sslconfig without outbound", with(&facts.Appliance{Role: facts.RoleESA, Hostname: "mx.example.com",
+			SSL: &facts.SSLConfig{Services: []facts.SSLService{{Name: "GUI HTTPS"}}, Evidence: ev("sslconfig", "GUI HTTPS method: tlsv1")}}, nil, nil), []want{{
+			app: "mx.example.com", status: StatusUnknown, summary: []string{"no Outbound SMTP ciphers"}}}},
+		{"no ESA", &facts.Site{}, []want{{app: "ESA", status: StatusUnknown, summary: []string{"run `sslconfig`"}}}},
+	})
+}
+
+func TestAnonymousCiphersFixKeepsTheMethod(t *testing.T) {
+	a := sslESA("sslv3tlsv1", "RC4-SHA:RC4-MD5:ALL", facts.TriYes, seedReason)
+	got, _ := anonymousCiphers().Check(&facts.Site{ESAs: []*facts.Appliance{a}})
+	fx := got[0].Fix
+	if fx == nil || fx.Params["ciphers"] != "HIGH:MEDIUM:ALL:-aNULL:-SSLv2" || fx.Params["method"] != "sslv3tlsv1" {
+		t.Fatalf("fix %+v, want ciphers HIGH:MEDIUM:ALL:-aNULL:-SSLv2 and method sslv3tlsv1", fx)
+	}
+	if fx.Steps[0] != "sslconfig" || fx.Steps[1] != "OUTBOUND" || fx.Steps[len(fx.Steps)-1] != "commit" {
+		t.Errorf("steps %q", fx.Steps)
+	}
+	// The rule's own fix must not have been changed by the finding's copy.
+	if m := anonymousCiphers().Fix.Params["method"]; m != "" {
+		t.Errorf("rule fix method %q, want empty", m)
+	}
+}
+
+func TestAnonymousCiphersQuotesNineFiveTokenLines(t *testing.T) {
+	a := &facts.Appliance{Role: facts.RoleESA, Hostname: "mx.example.com",
+		SSL: &facts.SSLConfig{Era: "9.5+", Services: []facts.SSLService{{Name: "Outbound SMTP", Method: "tlsv1/tlsv1.2",
+			Ciphers: "MEDIUM:HIGH:-SSLv2:-aNULL:@STRENGTH", Anonymous: facts.CipherVerdict{AdmitsANULL: facts.TriNo, Reason: "x"}}},
+			Evidence: ev("sslconfig", "Inbound SMTP ciphers:", "MEDIUM", "Outbound SMTP method:  tlsv1/tlsv1.2", "Outbound SMTP ciphers:",
+				"MEDIUM", "HIGH", "-SSLv2", "-aNULL", "@STRENGTH", "GUI HTTPS ciphers:", "ALL")}}
+	got, _ := anonymousCiphers().Check(&facts.Site{ESAs: []*facts.Appliance{a}})
+	want := []string{"Outbound SMTP method:  tlsv1/tlsv1.2", "Outbound SMTP ciphers:", "MEDIUM", "HIGH", "-SSLv2", "-aNULL", "@STRENGTH"}
+	lines := got[0].Evidence[0].Lines
+	if len(lines) != len(want) {
+		t.Fatalf("quoted %q, want %q", lines, want)
+	}
+	for i := range want {
+		if lines[i] != want[i] {
+			t.Errorf("line %d %q, want %q", i, lines[i], want[i])
+		}
+	}
+}
