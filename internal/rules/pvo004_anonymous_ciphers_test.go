@@ -87,7 +87,7 @@ func TestAnonymousCiphers(t *testing.T) {
 		{"only mail logs: no certificate", with(bare(), nil, seedMailLog), []want{{
 			app: "mx.example.com", status: StatusFail, summary: []string{"mail_logs", "DCID 3385734", "run `sslconfig` and `tlsverify`"},
 			lines: []string{"Mon Apr 7 15:48:42 2014 Info: New SMTP DCID 3385734 interface 172.16.0.179 address 172.16.0.94 port 7025"},
-			fix: string(FixOutboundCiphers)}}},
+			fix:   string(FixOutboundCiphers)}}},
 		{"only mail logs: no failure", with(bare(), nil, &facts.MailLog{Connections: []facts.PVOConnection{{DCID: "1", Port: 7025, TLS: "success"}}}), []want{{
 			app: "mx.example.com", status: StatusUnknown, summary: []string{"show no certificate failure", "run `sslconfig` and `tlsverify` to 10.172.12.18:7025"}}}},
 		{"nothing collected", with(bare(), nil, nil), []want{{
