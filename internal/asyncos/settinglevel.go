@@ -51,6 +51,12 @@ func ParseSettingLevel(text string, setting facts.Setting) (*facts.SettingLevel,
 		}
 		rest := strings.TrimSpace(strings.TrimPrefix(t[len(key):], ":"))
 		defs := []facts.LevelDefinition{}
+		if strings.EqualFold(strings.TrimSuffix(rest, "."), "none") {
+			// Defined nowhere: collected, and empty.
+			sl = &facts.SettingLevel{Setting: setting, Definitions: defs, Evidence: evidence(cmd)}
+			addEvidence(&sl.Evidence, t)
+			continue
+		}
 		for _, part := range strings.Split(rest, ";") {
 			part = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(part), "."))
 			if part == "" {
@@ -71,7 +77,7 @@ func ParseSettingLevel(text string, setting facts.Setting) (*facts.SettingLevel,
 			defs = append(defs, facts.LevelDefinition{Level: lv, Name: strings.TrimSpace(name)})
 		}
 		if len(defs) == 0 {
-			return nil, nil, parseErr(cmd, i+1, l, errors.New("no levels listed"))
+			return nil, nil, parseErr(cmd, i+1, l, errors.New(`no levels listed (not even "None")`))
 		}
 		sl = &facts.SettingLevel{Setting: setting, Definitions: defs, Evidence: evidence(cmd)}
 		addEvidence(&sl.Evidence, t)
