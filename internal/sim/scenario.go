@@ -158,7 +158,7 @@ func LoadScenario(nameOrPath string) (*Scenario, error) {
 func ParseScenario(file, name string, data []byte) (*Scenario, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, fmt.Errorf("%s: %s", file, yamlMessage(err))
+		return nil, fmt.Errorf("%s:%s", file, yamlMessage(err))
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
@@ -167,7 +167,7 @@ func ParseScenario(file, name string, data []byte) (*Scenario, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, fmt.Errorf("%s: empty scenario", file)
 		}
-		return nil, fmt.Errorf("%s: %s", file, yamlMessage(err))
+		return nil, fmt.Errorf("%s:%s", file, yamlMessage(err))
 	}
 	sc.Name, sc.Source = name, file
 	v := &validator{root: &root}
