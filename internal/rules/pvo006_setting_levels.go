@@ -85,7 +85,7 @@ func (r Rule) checkSettingLevels(c *cluster) Finding {
 		f.Actual = strings.Join(below, "; ")
 		f.Fix = r.fix()
 	case len(odd) > 0:
-		f.Summary = fmt.Sprintf("In %s, a level pvo-doctor does not recognise was read (%s); check the settings' levels in cluster mode on %s.",
+		f.Summary = fmt.Sprintf("In %s, a level pvo-doctor does not recognise was read (%s); run `clustermode cluster` and the setting's command on %s and check where it is defined.",
 			c.label(), strings.Join(odd, "; "), c.first())
 		f.Actual = strings.Join(odd, "; ")
 	case len(unread) > 0:

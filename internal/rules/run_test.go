@@ -1,0 +1,98 @@
+package rules
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/pvo-doctor/pvo-doctor/internal/facts"
+)
+
+func TestAllListsTheSixCasesWithTheirMetadata(t *testing.T) {
+	all := All()
+	if len(all) != 6 {
+		t.Fatalf("%d rules, want 6", len(all))
+	}
+	for i, r := range all {
+		if r.Case != i+1 || r.ID != "PVO-00"+string(rune('1'+i)) {
+			t.Errorf("rule %d is %s case %d", i, r.ID, r.Case)
+		}
+		if r.Title == "" || r.Description == "" || r.Severity == "" || len(r.Commands) == 0 ||
+			r.Pass == "" || r.Fail == "" || r.Unknown == "" || r.Fix == nil || len(r.Fix.Steps) == 0 || r.Check == nil {
+			t.Errorf("%s lacks metadata: %+v", r.ID, r)
+		}
+		if got, ok := ByID(strings.ToLower(r.ID)); !ok || got.ID != r.ID {
+			t.Errorf("ByID(%q) = %s, %v", strings.ToLower(r.ID), got.ID, ok)
+		}
+	}
+	if _, ok := ByID("PVO-999"); ok {
+		t.Error("ByID found PVO-999")
+	}
+	automatic := map[string]FixAction{"PVO-001": FixResume, "PVO-003": FixDeliveryAuto, "PVO-004": FixOutboundCiphers}
+	for _, r := range all {
+		if a, ok := automatic[r.ID]; r.Fix.Automatic != ok || r.Fix.Action != a {
+			t.Errorf("%s fix automatic=%v action=%q", r.ID, r.Fix.Automatic, r.Fix.Action)
+		}
+	}
+}
+
+func TestRunOnAnEmptySiteDecidesNothing(t *testing.T) {
+	for _, site := range []*facts.Site{nil, {}} {
+		res := Run(site)
+		if len(res.Findings) != 6 || len(res.ManualChecks) != 1 {
+			t.Fatalf("%d findings, %d manual checks; want 6 and 1", len(res.Findings), len(res.ManualChecks))
+		}
+		for _, f := range res.Findings {
+			if f.Status != StatusUnknown {
+				t.Errorf("%s on an empty site: %s", f.ID, f.Status)
+			}
+		}
+		b, err := json.Marshal(res.Findings)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(b), "null") {
+			t.Errorf("findings JSON has null: %s", b)
+		}
+	}
+}
+
+func TestRunOnTheSeedSite(t *testing.T) {
+	esa := deliveryESA("In", probe("In", 7025, facts.ProbeTimedOut), probe("Auto", 7025, facts.ProbeConnected))
+	ssl := sslESA("sslv3tlsv1", "RC4-SHA:RC4-MD5:ALL", facts.TriYes, seedReason)
+	esa.SSL, esa.TLSVerify = ssl.SSL, seedTLS
+	esa.Account = whoAccount("admin", "Administrator")
+	esa.Cluster = &facts.Cluster{Standalone: true}
+	sma := smaWithStatus("Offline")
+	sma.Account = whoAccount("admin", "Administrator")
+	res := Run(&facts.Site{SMA: sma, ESAs: []*facts.Appliance{esa}, PVOHost: "10.172.12.18", PVOPort: 7025})
+	got := map[string]Status{}
+	for _, f := range res.Findings {
+		got[f.ID+" "+f.Appliance] = f.Status
+	}
+	want := map[string]Status{
+		"PVO-001 sma.example.com": StatusFail,
+		"PVO-002 sma.example.com": StatusPass,
+		"PVO-002 mx.example.com":  StatusPass,
+		"PVO-003 mx.example.com":  StatusFail,
+		"PVO-004 mx.example.com":  StatusFail,
+		"PVO-005 mx.example.com":  StatusNotApplicable,
+		"PVO-006 mx.example.com":  StatusNotApplicable,
+	}
+	if len(got) != len(want) {
+		t.Errorf("findings %v, want %v", got, want)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: %s, want %s", k, got[k], v)
+		}
+	}
+}
+
+func BenchmarkRun(b *testing.B) {
+	esa := deliveryESA("In", probe("In", 7025, facts.ProbeTimedOut), probe("Auto", 7025, facts.ProbeConnected))
+	site := &facts.Site{SMA: smaWithStatus("Offline"), ESAs: []*facts.Appliance{esa}}
+	for b.Loop() {
+		Run(site)
+	}
+}
