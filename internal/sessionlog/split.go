@@ -14,7 +14,7 @@ var ErrNoPrompt = errors.New("not an AsyncOS CLI session (no prompt found)")
 
 // maxSession bounds what Split reads: sessions are kilobytes, and a runaway
 // file must not exhaust memory.
-const maxSession = 64 << 20
+const maxSession = 16 << 20
 
 // Mode is the cluster mode a prompt shows: `(Cluster c)> `, `(Group g)> `
 // or `(Machine m)> `. Both fields are empty for a standalone `host> ` prompt.

@@ -1,0 +1,47 @@
+package sessionlog
+
+import "testing"
+
+func TestClean(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"clean text is untouched", "a  \nb", "a  \nb"},
+		{"CRLF", "a\r\nb\r\n", "a\nb\n"},
+		{"ANSI colour and erase", "\x1b[1;32mOnline\x1b[0m\x1b[K", "Online"},
+		{"OSC title", "\x1b]0;mx.example.com\x07prompt", "prompt"},
+		{"charset selection", "\x1b(Bplain", "plain"},
+		{"backspace deletes", "stattus\b\b\b\btus", "status"},
+		{"erase idiom", "abc\b \b", "ab"},
+		{"delete key", "ab\x7fc", "ac"},
+		{"backspace at line start", "\bab", "ab"},
+		{"pager line dropped", "one\n-Press Any Key For More-\ntwo", "one\ntwo"},
+		{"pager overwritten", "-Press Any Key For More-\r                        \rtwo", "two"},
+		{"pager glued to output", "-Press Any Key For More-Data Loss Prevention  1", "Data Loss Prevention  1"},
+		{"pager in another case", "press any key for more", ""},
+		{"nested pager text", "-Press Any -Press Any Key For More-Key For More-x", "x"},
+		{"carriage return overwrite", "12345\rab", "ab345"},
+		{"bell and NUL", "a\x07b\x00c", "abc"},
+		{"unterminated escape", "ab\x1b[", "ab"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Clean(tt.in)
+			if got != tt.want {
+				t.Errorf("Clean(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+			if again := Clean(got); again != got {
+				t.Errorf("Clean is not idempotent: %q -> %q", got, again)
+			}
+		})
+	}
+}
+
+func BenchmarkCleanAlreadyClean(b *testing.B) {
+	s := "Module                              Quantity  Remaining  Expiration Date\n"
+	for range 6 {
+		s += s
+	}
+	b.SetBytes(int64(len(s)))
+	for b.Loop() {
+		Clean(s)
+	}
+}
