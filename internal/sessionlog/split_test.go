@@ -11,22 +11,22 @@ import (
 
 func TestSplitPromptsAndCommands(t *testing.T) {
 	in := strings.Join([]string{
-		"Authorized use only.",                          // 1 banner
+		"Authorized use only.",                                // 1 banner
 		"Last login: Thu Nov 26 18:00:00 2026 from 127.0.0.1", // 2
-		"mx.example.com> status detail",                 // 3
-		"System status:   Online",                       // 4
-		"",                                              // 5
-		"mx.example.com> ",                              // 6 bare prompt
-		"(Cluster PVOCluster)> clusterconfig",           // 7
-		"Cluster PVOCluster",                            // 8
-		"[]> LIST",                                      // 9
-		"(Machine esa1.example.com)> FeatureKey",        // 10
-		"Module  Quantity",                              // 11
-		"(Group Main_Group)> grep \"port 7025\" mail_logs", // 12
+		"mx.example.com> status detail",                       // 3
+		"System status:   Online",                             // 4
+		"",                                                    // 5
+		"mx.example.com> ",                                    // 6 bare prompt
+		"(Cluster PVOCluster)> clusterconfig",                 // 7
+		"Cluster PVOCluster",                                  // 8
+		"[]> LIST",                                            // 9
+		"(Machine esa1.example.com)> FeatureKey",              // 10
+		"Module  Quantity",                                    // 11
+		"(Group Main_Group)> grep \"port 7025\" mail_logs",                              // 12
 		"Mon Apr 7 15:48:42 2014 Info: New SMTP DCID 1 interface a address b port 7025", // 13
-		"esa1.example.com (Cluster PVOCluster)> who",   // 14
-		"[1]> 2",                                        // 15: a sub-prompt is output
-		"2 > 1",                                         // 16: not a prompt
+		"esa1.example.com (Cluster PVOCluster)> who",                                    // 14
+		"[1]> 2", // 15: a sub-prompt is output
+		"2 > 1",  // 16: not a prompt
 	}, "\n")
 	cmds, err := SplitString(in)
 	if err != nil {
