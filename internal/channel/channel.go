@@ -197,7 +197,7 @@ func (c *Channel) Expect(ctx context.Context, patterns ...string) (int, string, 
 	if kind, line := classify(text, c.prompt); kind == mainPrompt && len(c.pending) == 0 {
 		c.prompt, c.atMain = line, true
 	}
-	return idx, text, nil
+	return idx, c.redact(text), nil
 }
 
 // BackOut sends blank lines until the main prompt is back (at most ten),
@@ -356,13 +356,13 @@ func (c *Channel) converse(ctx context.Context, command string, steps []Step, le
 			c.prompt, c.atMain, c.atQ = line, true, ""
 			text := c.redact(out.String())
 			if restricted != "" {
-				return text, &CommandError{Command: shown, Kind: KindRestricted, Line: restricted}
+				return text, &CommandError{Command: shown, Kind: KindRestricted, Line: c.redact(restricted)}
 			}
 			if ce := commandError(shown, text); ce != nil {
 				return text, ce
 			}
 			if j := required(steps, next); j >= 0 {
-				return text, &UnexpectedPromptError{Command: shown, Prompt: line, Expected: []string{steps[j].Expect}}
+				return text, &UnexpectedPromptError{Command: shown, Prompt: line, Expected: expected(steps, j)}
 			}
 			return text, nil
 		}
@@ -387,7 +387,7 @@ func (c *Channel) converse(ctx context.Context, command string, steps []Step, le
 		if required(steps, next) < 0 && !learn {
 			return c.redact(out.String()), nil
 		}
-		return c.redact(out.String()), &UnexpectedPromptError{Command: shown, Prompt: q, Expected: expected(steps, next)}
+		return c.redact(out.String()), &UnexpectedPromptError{Command: shown, Prompt: c.redact(q), Expected: expected(steps, next)}
 	}
 }
 

@@ -179,6 +179,19 @@ func (f *fakeCLI) ask(q string) (string, error) {
 	return f.readLine(true)
 }
 
+// waitInterrupt ignores input until Ctrl-C, like a hanging telnet.
+func (f *fakeCLI) waitInterrupt() error {
+	for {
+		c, err := f.in.ReadByte()
+		if err != nil {
+			return err
+		}
+		if c == 0x03 {
+			return f.print("^C\n")
+		}
+	}
+}
+
 // paged prints lines, stopping at the pager every f.pager lines.
 func (f *fakeCLI) paged(lines []string) error {
 	for i, l := range lines {
@@ -330,15 +343,7 @@ var fakeCommands = map[string]func(f *fakeCLI, args string) error{
 		}
 		switch f.telnet {
 		case "hang":
-			for {
-				c, err := f.in.ReadByte()
-				if err != nil {
-					return err
-				}
-				if c == 0x03 {
-					return f.print("^C\n")
-				}
-			}
+			return f.waitInterrupt()
 		case "connect":
 			if err := f.print("Connected to " + host + ".\nEscape character is '^]'.\n220 sma.example.com ESMTP\n"); err != nil {
 				return err
@@ -424,14 +429,6 @@ var fakeCommands = map[string]func(f *fakeCLI, args string) error{
 		if err := f.print(strings.Repeat("0123456789", 50) + "tail-end"); err != nil {
 			return err
 		}
-		for {
-			c, err := f.in.ReadByte()
-			if err != nil {
-				return err
-			}
-			if c == 0x03 {
-				return f.print("^C\n")
-			}
-		}
+		return f.waitInterrupt()
 	},
 }
