@@ -410,6 +410,9 @@ func (s *session) raw(text string) {
 func (s *session) pagerWait() bool {
 	s.raw(pagerText)
 	b, err := s.readByte()
+	if b == '\n' && s.skipLF && err == nil {
+		b, err = s.readByte()
+	}
 	if err != nil {
 		s.err = err
 		return false
@@ -490,8 +493,8 @@ func (s *session) readLine() (string, error) {
 	}
 }
 
-// waitInterrupt blocks until Ctrl-C (or the input ends): a hanging telnet
-// or a running tail.
+// waitInterrupt blocks until Ctrl-C (errInterrupt) or the end of the input
+// (nil): a hanging telnet or a running tail.
 func (s *session) waitInterrupt() error {
 	for {
 		b, err := s.readByte()
@@ -505,7 +508,7 @@ func (s *session) waitInterrupt() error {
 			if s.pty {
 				s.raw("^C\r\n")
 			}
-			return nil
+			return errInterrupt
 		}
 	}
 }
