@@ -37,14 +37,7 @@ func deliveryInterface() Rule {
 		},
 	}
 	r.Check = func(site *facts.Site) ([]Finding, []ManualCheck) {
-		if len(site.ESAs) == 0 {
-			return []Finding{r.noESA("run `deliveryconfig` on each ESA")}, nil
-		}
-		out := make([]Finding, 0, len(site.ESAs))
-		for _, a := range site.ESAs {
-			out = append(out, r.checkDelivery(site, a))
-		}
-		return out, nil
+		return r.perESA(site, "run `deliveryconfig` on each ESA", r.checkDelivery), nil
 	}
 	return r
 }

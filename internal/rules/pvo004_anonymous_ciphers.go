@@ -52,14 +52,7 @@ func anonymousCiphers() Rule {
 		},
 	}
 	r.Check = func(site *facts.Site) ([]Finding, []ManualCheck) {
-		if len(site.ESAs) == 0 {
-			return []Finding{r.noESA("run `sslconfig` and `tlsverify` to " + smaTarget(site) + " on each ESA")}, nil
-		}
-		out := make([]Finding, 0, len(site.ESAs))
-		for _, a := range site.ESAs {
-			out = append(out, r.checkCiphers(site, a))
-		}
-		return out, nil
+		return r.perESA(site, "run `sslconfig` and `tlsverify` to "+smaTarget(site)+" on each ESA", r.checkCiphers), nil
 	}
 	return r
 }
