@@ -12,7 +12,9 @@ func osArgs() []string { return os.Args[1:] }
 // streams and an optional runF that tests use to capture the parsed options.
 func commands(ios *IOStreams) []*cobra.Command {
 	return []*cobra.Command{
+		NewCmdCheck(ios, nil),
 		NewCmdAnalyze(ios, nil),
+		NewCmdDemo(ios, nil),
 		NewCmdRules(ios, nil),
 		NewCmdSim(ios, nil),
 		NewCmdVersion(ios, nil),

@@ -1,0 +1,397 @@
+package asyncos
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pvo-doctor/pvo-doctor/internal/channel"
+	"github.com/pvo-doctor/pvo-doctor/internal/facts"
+)
+
+// Session is the live CLI a collection runs over; *channel.Channel is one.
+type Session interface {
+	Prompt() string
+	Run(ctx context.Context, command string) (string, error)
+	Dialog(ctx context.Context, command string, steps ...channel.Step) (string, error)
+	SetMode(ctx context.Context, mode string) (string, error)
+	Interrupt(ctx context.Context) error
+	BackOut(ctx context.Context) error
+}
+
+// Plan says what to collect from one appliance and how long each step may take.
+type Plan struct {
+	Role    facts.Role
+	Address string // how the user named the appliance; becomes Appliance.Address
+	// PVOHost and PVOPort are where an ESA should reach the SMA's PVO
+	// listener; an empty host skips the telnet and tlsverify probes.
+	PVOHost string
+	PVOPort int
+	// StepTimeout bounds each ordinary command; ProbeTimeout bounds a
+	// telnet or tlsverify that may hang on a dropped port.
+	StepTimeout  time.Duration
+	ProbeTimeout time.Duration
+	// MailLogDCIDs bounds how many recent PVO connections are looked up in
+	// mail_logs; 0 means the default, negative skips mail_logs.
+	MailLogDCIDs int
+	// Progress, when set, is told the name of each step as it starts.
+	Progress func(step string)
+}
+
+const (
+	defaultStepTimeout  = 30 * time.Second
+	defaultProbeTimeout = 10 * time.Second
+	defaultMailLogDCIDs = 20
+	// recoverTimeout bounds the Ctrl-C that brings a stuck step back to
+	// the main prompt.
+	recoverTimeout = 5 * time.Second
+)
+
+// levelCommandOrder lists the commands whose cluster level PVO-006 reads, in
+// report order.
+var levelCommandOrder = []string{"policyconfig", "filters", "dlpconfig", "dmarcconfig"}
+
+// Collect runs the read-only collection plan over s and returns what it
+// learned. Every command's output is kept as a session log in the shape a
+// terminal shows, and parsed by FromSession, so a live check and an offline
+// analyze of the same output agree by construction. Steps that fail become
+// Errors on the appliance; Collect itself never fails.
+func Collect(ctx context.Context, s Session, p Plan) *facts.Appliance {
+	c := &collector{s: s, p: p}
+	if c.p.StepTimeout <= 0 {
+		c.p.StepTimeout = defaultStepTimeout
+	}
+	if c.p.ProbeTimeout <= 0 {
+		c.p.ProbeTimeout = defaultProbeTimeout
+	}
+	if c.p.PVOPort == 0 {
+		c.p.PVOPort = facts.DefaultPVOPort
+	}
+	if c.p.MailLogDCIDs == 0 {
+		c.p.MailLogDCIDs = defaultMailLogDCIDs
+	}
+	c.collect(ctx)
+
+	app, err := FromSession(p.Address, strings.NewReader(c.log.String()), p.Role)
+	if err != nil {
+		app = &facts.Appliance{Role: p.Role}
+		c.errs = append(c.errs, facts.CollectError{Step: "parse", Message: err.Error()})
+	}
+	app.Address = p.Address
+	for i := range app.Probes {
+		if c.aborted[i] {
+			app.Probes[i].Aborted = true
+		}
+	}
+	// Collection errors come first: they explain the parse errors after them.
+	app.Errors = append(c.errs, app.Errors...)
+	return app
+}
+
+type collector struct {
+	s    Session
+	p    Plan
+	log  strings.Builder
+	errs []facts.CollectError
+	// aborted[i] is true when the i-th telnet was cut short with Ctrl-C.
+	aborted map[int]bool
+	probes  int
+	dead    bool // the session is gone: skip the remaining steps
+}
+
+func (c *collector) collect(ctx context.Context) {
+	for _, cmd := range []string{"version", "who", "whoami", "status"} {
+		c.run(ctx, cmd)
+	}
+	if c.p.Role == facts.RoleSMA {
+		c.run(ctx, "tcpservices")
+		return
+	}
+	out, ok := c.run(ctx, "deliveryconfig")
+	if c.p.PVOHost != "" {
+		iface := "Auto"
+		if d, _, err := ParseDeliveryConfig(out); ok && err == nil && d.DefaultInterface != "" {
+			iface = d.DefaultInterface
+		}
+		connected := c.telnet(ctx, iface)
+		if !connected && !strings.EqualFold(iface, "Auto") {
+			// Whether Auto connects decides which fix PVO-003 offers.
+			c.telnet(ctx, "Auto")
+		}
+		c.tlsverify(ctx)
+	}
+	c.run(ctx, "sslconfig")
+	c.cluster(ctx)
+	c.mailLog(ctx)
+}
+
+func (c *collector) prompt() string {
+	if p := c.s.Prompt(); p != "" {
+		return p
+	}
+	return "> "
+}
+
+func (c *collector) progress(step string) {
+	if c.p.Progress != nil {
+		c.p.Progress(step)
+	}
+}
+
+// run runs one command that needs no answers (a menu it stops in is backed
+// out of). ok is false when the command did not complete.
+func (c *collector) run(ctx context.Context, command string) (string, bool) {
+	if c.dead {
+		return "", false
+	}
+	c.progress(command)
+	prompt := c.prompt()
+	sctx, cancel := context.WithTimeout(ctx, c.p.StepTimeout)
+	out, err := c.s.Run(sctx, command)
+	cancel()
+	c.log.WriteString(prompt + command + "\n" + out + "\n")
+	if err != nil {
+		c.fail(ctx, command, err)
+		return out, false
+	}
+	return out, true
+}
+
+// fail records a step's error and brings the session back to the main
+// prompt, or marks it dead when that is impossible.
+func (c *collector) fail(ctx context.Context, step string, err error) {
+	c.errs = append(c.errs, facts.CollectError{Step: step, Message: err.Error()})
+	var closed *channel.ClosedError
+	var cmdErr *channel.CommandError
+	switch {
+	case errors.As(err, &closed):
+		c.dead = true
+	case errors.As(err, &cmdErr):
+		// AsyncOS refused the command and is back at its prompt.
+	default:
+		c.recover(ctx)
+	}
+}
+
+// recover interrupts whatever is running and waits for the main prompt.
+func (c *collector) recover(ctx context.Context) bool {
+	if ctx.Err() != nil {
+		c.dead = true
+		return false
+	}
+	rctx, cancel := context.WithTimeout(ctx, recoverTimeout)
+	defer cancel()
+	if err := c.s.Interrupt(rctx); err != nil {
+		c.errs = append(c.errs, facts.CollectError{Step: "recover", Message: err.Error()})
+		c.dead = true
+		return false
+	}
+	return true
+}
+
+// telnet probes the SMA's PVO port from one interface (chosen by label) and
+// reports whether it connected. A probe that hangs, as a firewall drop does,
+// is cut short with Ctrl-C at the probe timeout and counts as timed out.
+func (c *collector) telnet(ctx context.Context, iface string) bool {
+	if c.dead {
+		return false
+	}
+	c.progress("telnet " + iface)
+	prompt := c.prompt()
+	pctx, cancel := context.WithTimeout(ctx, c.p.ProbeTimeout)
+	out, err := c.s.Dialog(pctx, "telnet",
+		channel.Step{Expect: `(?i)interface`, Choose: iface},
+		channel.Step{Expect: `(?i)host ?name|address`, Answer: c.p.PVOHost},
+		channel.Step{Expect: `(?i)port`, Answer: strconv.Itoa(c.p.PVOPort)},
+		// Connected: the SMA's SMTP banner; leave politely.
+		channel.Step{Expect: `(?m)^220[ -]`, Anywhere: true, Optional: true, Answer: "QUIT"},
+	)
+	cancel()
+	idx := c.probes
+	c.probes++
+	connected := err == nil && regexp.MustCompile(`(?m)^220[ -]|Connected to `).MatchString(out)
+	if err != nil && errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+		// The probe hung: abort it as an administrator would.
+		if c.recover(ctx) {
+			out = strings.TrimRight(out, "\n") + "\n^C\n"
+			if c.aborted == nil {
+				c.aborted = map[int]bool{}
+			}
+			c.aborted[idx] = true
+			err = nil
+		}
+	}
+	c.log.WriteString(prompt + "telnet\n" + out + "\n")
+	if err != nil {
+		c.fail(ctx, "telnet from "+iface, err)
+	}
+	return connected
+}
+
+// tlsverify checks TLS to the SMA's PVO port as the ESA's delivery would.
+func (c *collector) tlsverify(ctx context.Context) {
+	if c.dead {
+		return
+	}
+	c.progress("tlsverify")
+	prompt := c.prompt()
+	target := c.p.PVOHost
+	if c.p.PVOPort != 25 {
+		target += ":" + strconv.Itoa(c.p.PVOPort)
+	}
+	pctx, cancel := context.WithTimeout(ctx, c.p.ProbeTimeout)
+	out, err := c.s.Dialog(pctx, "tlsverify",
+		channel.Step{Expect: `(?i)domain`, Answer: c.p.PVOHost},
+		channel.Step{Expect: `(?i)destination host|host to connect`, Answer: target},
+	)
+	cancel()
+	if err != nil && errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+		if c.recover(ctx) {
+			out = strings.TrimRight(out, "\n") + "\n^C\n"
+			c.errs = append(c.errs, facts.CollectError{Step: "tlsverify",
+				Message: fmt.Sprintf("no answer within %s; interrupted", c.p.ProbeTimeout)})
+			err = nil
+		}
+	}
+	c.log.WriteString(prompt + "tlsverify\n" + out + "\n")
+	if err != nil {
+		c.fail(ctx, "tlsverify", err)
+	}
+}
+
+// cluster reads the cluster layout and, in a cluster, every member's
+// feature keys and the level of each setting PVO-006 looks at. It leaves
+// the session in the mode it found it in.
+func (c *collector) cluster(ctx context.Context) {
+	if c.dead {
+		return
+	}
+	c.progress("clusterconfig")
+	startMode := modeOf(c.prompt())
+	out, err := c.clusterconfig(ctx)
+	var cmdErr *channel.CommandError
+	if errors.As(err, &cmdErr) && cmdErr.Kind == channel.KindRestricted {
+		// Logged in below cluster mode: clusterconfig runs in cluster mode only.
+		if !c.setMode(ctx, "cluster") {
+			return
+		}
+		out, err = c.clusterconfig(ctx)
+	}
+	if err != nil {
+		c.fail(ctx, "clusterconfig", err)
+		c.restoreMode(ctx, startMode)
+		return
+	}
+	cl, _, perr := ParseClusterConfig(out)
+	if perr != nil || cl == nil || cl.Standalone {
+		c.restoreMode(ctx, startMode)
+		return
+	}
+	for _, m := range cl.Members() {
+		if !c.setMode(ctx, "machine "+m) {
+			break
+		}
+		c.run(ctx, "featurekey")
+	}
+	if c.setMode(ctx, "cluster") {
+		for _, cmd := range levelCommandOrder {
+			c.run(ctx, cmd)
+		}
+	}
+	c.restoreMode(ctx, startMode)
+}
+
+func (c *collector) clusterconfig(ctx context.Context) (string, error) {
+	prompt := c.prompt()
+	sctx, cancel := context.WithTimeout(ctx, c.p.StepTimeout)
+	defer cancel()
+	// Standalone: leave it standalone (the default). Clustered: list the
+	// machines and their connections, then leave the menu.
+	out, err := c.s.Dialog(sctx, "clusterconfig",
+		channel.Step{Expect: `(?i)join or create a cluster`, Default: true, Optional: true},
+		channel.Step{Expect: `(?i)choose the operation`, Answer: "LIST", Optional: true},
+		channel.Step{Expect: `(?i)choose the operation`, Answer: "CONNSTATUS", Optional: true},
+		channel.Step{Expect: `(?i)choose the operation`, Default: true, Optional: true},
+	)
+	if err == nil {
+		err = c.s.BackOut(sctx)
+	}
+	c.log.WriteString(prompt + "clusterconfig\n" + out + "\n")
+	return out, err
+}
+
+// setMode switches cluster mode ("cluster", "machine esa1.example.com").
+func (c *collector) setMode(ctx context.Context, mode string) bool {
+	if c.dead {
+		return false
+	}
+	prompt := c.prompt()
+	sctx, cancel := context.WithTimeout(ctx, c.p.StepTimeout)
+	out, err := c.s.SetMode(sctx, mode)
+	cancel()
+	c.log.WriteString(prompt + "clustermode " + mode + "\n" + out + "\n")
+	if err != nil {
+		c.fail(ctx, "clustermode "+mode, err)
+		return false
+	}
+	return true
+}
+
+// restoreMode puts the session back in the mode the collection found it in.
+func (c *collector) restoreMode(ctx context.Context, mode string) {
+	if mode == "" || c.dead || modeOf(c.prompt()) == mode {
+		return
+	}
+	c.setMode(ctx, mode)
+}
+
+var modeRe = regexp.MustCompile(`^\((Cluster|Group|Machine) ([^)]+)\)> ?$`)
+
+// modeOf turns a cluster prompt into the clustermode argument that returns
+// to it; "" for a standalone prompt.
+func modeOf(prompt string) string {
+	m := modeRe.FindStringSubmatch(strings.TrimSpace(prompt) + " ")
+	if m == nil {
+		m = modeRe.FindStringSubmatch(strings.TrimSpace(prompt))
+	}
+	if m == nil {
+		return ""
+	}
+	if m[1] == "Cluster" {
+		return "cluster"
+	}
+	return strings.ToLower(m[1]) + " " + m[2]
+}
+
+var newDCIDRe = regexp.MustCompile(`New SMTP DCID (\d+) `)
+
+// mailLog looks up the recent deliveries to the PVO port and their TLS
+// outcome, bounded in lines (the last few connections) and time.
+func (c *collector) mailLog(ctx context.Context) {
+	if c.dead || c.p.MailLogDCIDs < 0 {
+		return
+	}
+	out, ok := c.run(ctx, fmt.Sprintf(`grep "port %d" mail_logs`, c.p.PVOPort))
+	if !ok {
+		return
+	}
+	var dcids []string
+	seen := map[string]bool{}
+	for _, m := range newDCIDRe.FindAllStringSubmatch(out, -1) {
+		if !seen[m[1]] {
+			seen[m[1]] = true
+			dcids = append(dcids, m[1])
+		}
+	}
+	if len(dcids) == 0 {
+		return
+	}
+	if len(dcids) > c.p.MailLogDCIDs {
+		dcids = dcids[len(dcids)-c.p.MailLogDCIDs:]
+	}
+	c.run(ctx, fmt.Sprintf(`grep "DCID (%s) TLS" mail_logs`, strings.Join(dcids, "|")))
+}

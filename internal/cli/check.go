@@ -1,0 +1,518 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pvo-doctor/pvo-doctor/internal/asyncos"
+	"github.com/pvo-doctor/pvo-doctor/internal/channel"
+	"github.com/pvo-doctor/pvo-doctor/internal/facts"
+	"github.com/pvo-doctor/pvo-doctor/internal/report"
+	"github.com/pvo-doctor/pvo-doctor/internal/rules"
+	"github.com/pvo-doctor/pvo-doctor/internal/transport"
+)
+
+// CheckOptions are the flags of `check` (and what `demo` fills in for it).
+type CheckOptions struct {
+	IO *IOStreams
+
+	ESAs []string
+	SMA  string
+	User string
+
+	Identities            []string
+	PasswordEnv           string
+	KnownHosts            string
+	AcceptNewHostKeys     bool
+	InsecureIgnoreHostKey bool
+	LegacySSH             bool
+
+	SMAPVOHost     string
+	ConnectTimeout time.Duration
+	ProbeTimeout   time.Duration
+	StepTimeout    time.Duration
+	Timeout        time.Duration
+	Concurrency    int
+	TranscriptDir  string
+
+	reportFlags
+
+	// password, when set, replaces the environment/terminal lookup (demo).
+	password func() (string, error)
+	// noAgent keeps ssh-agent out of the way (demo logs in with its own key).
+	noAgent bool
+	// progressTo overrides where progress goes (tests); nil = stderr on a TTY.
+	progressTo func(string)
+}
+
+func NewCmdCheck(ios *IOStreams, runF func(*CheckOptions) error) *cobra.Command {
+	opts := &CheckOptions{IO: ios}
+	cmd := &cobra.Command{
+		Use:   "check --esa HOST[:PORT]... --sma HOST[:PORT] [flags]",
+		Short: "Diagnose live appliances over SSH (read-only)",
+		Long: `check logs into every ESA and the SMA at once over SSH, collects read-only
+evidence from their AsyncOS CLI, runs every rule and reports. It never leaves a
+pending change: it backs out of every menu and commits nothing.
+
+An appliance is [USER@]HOST[:PORT]; USER overrides --user for that appliance.
+Authentication: ssh-agent, then identity files, then the password in the
+environment variable named by --password-env (or asked on the terminal).
+
+Exit codes: 0 every rule passed or does not apply, 1 a rule failed, 2 usage
+error, 3 nothing failed but something could not be decided.`,
+		Example: `  pvo-doctor check --esa mx1.example.com --sma sma.example.com
+  PVO_DOCTOR_PASSWORD=... pvo-doctor check --esa admin@mx1:22 --esa mx2 --sma sma --report ticket.md`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.NoColorEnv = os.Getenv("NO_COLOR") != ""
+			if runF != nil {
+				return runF(opts)
+			}
+			return checkRun(cmd.Context(), opts)
+		},
+	}
+	addCheckFlags(cmd, opts)
+	return cmd
+}
+
+func addCheckFlags(cmd *cobra.Command, opts *CheckOptions) {
+	f := cmd.Flags()
+	f.StringArrayVar(&opts.ESAs, "esa", nil, "ESA to check, `[USER@]HOST[:PORT]` (repeat for several)")
+	f.StringVar(&opts.SMA, "sma", "", "the SMA, `[USER@]HOST[:PORT]`")
+	f.StringVar(&opts.User, "user", "admin", "account to log in as (an Administrator)")
+	f.StringArrayVar(&opts.Identities, "identity", nil, "private key `FILE` (default ~/.ssh/id_ed25519, id_ecdsa, id_rsa)")
+	f.StringVar(&opts.PasswordEnv, "password-env", "PVO_DOCTOR_PASSWORD", "environment `VARIABLE` holding the password")
+	f.StringVar(&opts.KnownHosts, "known-hosts", "", "known_hosts `FILE` (default ~/.ssh/known_hosts)")
+	f.BoolVar(&opts.AcceptNewHostKeys, "accept-new-host-keys", false, "add unknown hosts to known_hosts (a changed key is still rejected)")
+	f.BoolVar(&opts.InsecureIgnoreHostKey, "insecure-ignore-host-key", false, "do not verify host keys (prints a warning every time)")
+	f.BoolVar(&opts.LegacySSH, "legacy-ssh-algorithms", false, "also offer ssh-rsa host keys, SHA-1 key exchange and CBC ciphers (old AsyncOS)")
+	f.StringVar(&opts.SMAPVOHost, "sma-pvo-host", "", "where the ESAs reach the SMA's PVO listener, `HOST[:PORT]` (default the --sma host, port 7025)")
+	f.DurationVar(&opts.ConnectTimeout, "connect-timeout", 10*time.Second, "deadline for the TCP connect and for the SSH handshake and login")
+	f.DurationVar(&opts.ProbeTimeout, "probe-timeout", 10*time.Second, "give up on a telnet or tlsverify probe after this long (Ctrl-C)")
+	f.DurationVar(&opts.StepTimeout, "step-timeout", 30*time.Second, "deadline for each other CLI command")
+	f.DurationVar(&opts.Timeout, "timeout", 60*time.Second, "deadline for the whole run")
+	f.IntVar(&opts.Concurrency, "concurrency", 8, "appliances checked at the same time")
+	f.StringVar(&opts.TranscriptDir, "transcript-dir", "", "write one redacted transcript per appliance into `DIR` (mode 0600)")
+	addReportFlags(cmd, &opts.reportFlags)
+}
+
+func addReportFlags(cmd *cobra.Command, rf *reportFlags) {
+	f := cmd.Flags()
+	f.StringVar(&rf.Format, "format", "", "output format: text, json, markdown or html (default text)")
+	f.StringVar(&rf.ReportFile, "report", "", "also write the report to `FILE`, in the format of its extension (.json, .md, .html, .txt)")
+	f.StringVar(&rf.Color, "color", "auto", "colour the text output: auto, always or never")
+}
+
+// target is one appliance named on the command line.
+type target struct {
+	role facts.Role
+	spec string // as given
+	user string
+	addr string // host:port
+	host string
+}
+
+func parseTarget(role facts.Role, spec, defaultUser string) (target, error) {
+	t := target{role: role, spec: spec, user: defaultUser}
+	rest := spec
+	if u, h, ok := strings.Cut(spec, "@"); ok {
+		if u == "" {
+			return t, usageError("--%s %q: empty user before @", role, spec)
+		}
+		t.user, rest = u, h
+	}
+	host, port, err := transport.SplitHostPort(rest)
+	if err != nil {
+		return t, usageError("--%s %q: %w", role, spec, err)
+	}
+	t.host = host
+	t.addr = netJoin(host, port)
+	return t, nil
+}
+
+func netJoin(host string, port int) string {
+	if strings.Contains(host, ":") {
+		return fmt.Sprintf("[%s]:%d", host, port)
+	}
+	return fmt.Sprintf("%s:%d", host, port)
+}
+
+func (opts *CheckOptions) targets() ([]target, error) {
+	if len(opts.ESAs) == 0 && opts.SMA == "" {
+		return nil, usageError("name the appliances with --esa and --sma")
+	}
+	var ts []target
+	for _, e := range opts.ESAs {
+		t, err := parseTarget(facts.RoleESA, e, opts.User)
+		if err != nil {
+			return nil, err
+		}
+		ts = append(ts, t)
+	}
+	if opts.SMA != "" {
+		t, err := parseTarget(facts.RoleSMA, opts.SMA, opts.User)
+		if err != nil {
+			return nil, err
+		}
+		ts = append(ts, t)
+	}
+	return ts, nil
+}
+
+// pvoTarget is where the ESAs should find the SMA's PVO listener.
+func (opts *CheckOptions) pvoTarget(ts []target) (string, int, error) {
+	if opts.SMAPVOHost != "" {
+		host, port, err := transport.SplitHostPort(opts.SMAPVOHost)
+		if err != nil {
+			return "", 0, usageError("--sma-pvo-host: %w", err)
+		}
+		if !strings.Contains(opts.SMAPVOHost, ":") || strings.HasSuffix(opts.SMAPVOHost, "]") {
+			port = facts.DefaultPVOPort
+		}
+		return host, port, nil
+	}
+	for _, t := range ts {
+		if t.role == facts.RoleSMA {
+			return t.host, facts.DefaultPVOPort, nil
+		}
+	}
+	return "", facts.DefaultPVOPort, nil
+}
+
+func (opts *CheckOptions) validate() error {
+	if _, _, err := opts.reportFlags.formats(); err != nil {
+		return err
+	}
+	if opts.Concurrency < 1 {
+		return usageError("--concurrency must be at least 1")
+	}
+	for name, d := range map[string]time.Duration{"--connect-timeout": opts.ConnectTimeout,
+		"--probe-timeout": opts.ProbeTimeout, "--step-timeout": opts.StepTimeout, "--timeout": opts.Timeout} {
+		if d <= 0 {
+			return usageError("%s must be positive", name)
+		}
+	}
+	if opts.AcceptNewHostKeys && opts.InsecureIgnoreHostKey {
+		return usageError("--accept-new-host-keys and --insecure-ignore-host-key exclude each other")
+	}
+	return nil
+}
+
+func checkRun(ctx context.Context, opts *CheckOptions) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	ts, err := opts.targets()
+	if err != nil {
+		return err
+	}
+	if err := opts.validate(); err != nil {
+		return err
+	}
+	pvoHost, pvoPort, err := opts.pvoTarget(ts)
+	if err != nil {
+		return err
+	}
+	if opts.TranscriptDir != "" {
+		if err := os.MkdirAll(opts.TranscriptDir, 0o700); err != nil {
+			return fmt.Errorf("transcript dir: %w", err)
+		}
+	}
+	start := time.Now()
+	site := collectSite(ctx, opts, ts, pvoHost, pvoPort)
+	res := rules.Run(site)
+	rep := report.New(site, res, report.Meta{
+		ToolVersion: Version,
+		Mode:        report.ModeCheck,
+		StartedAt:   start,
+		Duration:    time.Since(start),
+	})
+	if err := opts.reportFlags.emit(opts.IO, rep, 0o600); err != nil {
+		return err
+	}
+	if code := verdictExitCode(res, site); code != ExitOK {
+		return &ExitError{Code: code}
+	}
+	return nil
+}
+
+// collectSite logs into every appliance at once (bounded by --concurrency)
+// and collects each one's facts. A failing appliance never stops the others.
+func collectSite(ctx context.Context, opts *CheckOptions, ts []target, pvoHost string, pvoPort int) *facts.Site {
+	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
+	defer cancel()
+	site := &facts.Site{PVOHost: pvoHost, PVOPort: pvoPort}
+	apps := make([]*facts.Appliance, len(ts))
+	prog := newProgress(opts)
+	secrets := newSecrets(opts)
+	sem := make(chan struct{}, opts.Concurrency)
+	var wg sync.WaitGroup
+	for i, t := range ts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			select {
+			case sem <- struct{}{}:
+				defer func() { <-sem }()
+			case <-ctx.Done():
+				apps[i] = failed(t, "queue", fmt.Errorf("run timed out (--timeout %s) before this appliance's turn", opts.Timeout))
+				return
+			}
+			apps[i] = collectOne(ctx, opts, t, pvoHost, pvoPort, secrets, prog)
+		}()
+	}
+	wg.Wait()
+	prog.done()
+	for _, a := range apps {
+		if a.Role == facts.RoleSMA {
+			site.SMA = a
+		} else {
+			site.ESAs = append(site.ESAs, a)
+		}
+	}
+	return site
+}
+
+func failed(t target, step string, err error) *facts.Appliance {
+	return &facts.Appliance{Role: t.role, Address: t.spec,
+		Errors: []facts.CollectError{{Step: step, Message: err.Error()}}}
+}
+
+// collectOne runs one appliance's whole session: dial, log in, collect,
+// leave. Errors become the appliance's Errors, each naming the step and
+// with a hint at the flag or file to look at.
+func collectOne(ctx context.Context, opts *CheckOptions, t target, pvoHost string, pvoPort int,
+	secrets *secretSource, prog *progress) *facts.Appliance {
+	label := string(t.role) + " " + t.spec
+	prog.step(label, "connect")
+	cfg := transport.Config{
+		User:                  t.user,
+		Identities:            opts.Identities,
+		Password:              secrets.password,
+		Passphrase:            secrets.passphrase,
+		UseAgent:              !opts.noAgent && os.Getenv("SSH_AUTH_SOCK") != "",
+		KnownHostsFile:        opts.KnownHosts,
+		AcceptNewHostKeys:     opts.AcceptNewHostKeys,
+		InsecureIgnoreHostKey: opts.InsecureIgnoreHostKey,
+		LegacyAlgorithms:      opts.LegacySSH,
+		Warn:                  opts.IO.ErrOut,
+		ConnectTimeout:        opts.ConnectTimeout,
+	}
+	lctx, cancel := context.WithTimeout(ctx, opts.ConnectTimeout)
+	client, err := transport.Dial(lctx, t.addr, cfg)
+	if err != nil {
+		cancel()
+		return failed(t, "connect", withHint(err))
+	}
+	defer client.Close()
+	shell, err := client.Shell(lctx, transport.PTY{})
+	if err != nil {
+		cancel()
+		return failed(t, "open shell", withHint(err))
+	}
+	var tr *channel.Transcript
+	var trFile *os.File
+	if opts.TranscriptDir != "" {
+		trFile, err = os.OpenFile(filepath.Join(opts.TranscriptDir, transcriptName(t)), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+		if err != nil {
+			cancel()
+			shell.Close()
+			return failed(t, "transcript", err)
+		}
+		defer trFile.Close()
+		tr = channel.NewTranscript(trFile)
+		secrets.redactInto(tr)
+	}
+	prog.step(label, "login")
+	ch, err := channel.Open(lctx, shell, shell, channel.Options{
+		Transcript:  tr,
+		StepTimeout: opts.StepTimeout,
+		Host:        t.spec,
+		Secrets:     secrets.known(),
+	})
+	cancel()
+	if err != nil {
+		shell.Close()
+		return failed(t, "login", fmt.Errorf("%w (is this an AsyncOS CLI? check the address and --user)", err))
+	}
+	defer ch.Close()
+	app := asyncos.Collect(ctx, ch, asyncos.Plan{
+		Role:         t.role,
+		Address:      t.spec,
+		PVOHost:      pvoHost,
+		PVOPort:      pvoPort,
+		StepTimeout:  opts.StepTimeout,
+		ProbeTimeout: opts.ProbeTimeout,
+		Progress:     func(step string) { prog.step(label, step) },
+	})
+	// Leave the CLI as an administrator would; check left nothing pending
+	// for exit to warn about, and closing the session needs no answer.
+	_ = ch.Send("exit", false)
+	return app
+}
+
+var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+
+func transcriptName(t target) string {
+	return string(t.role) + "-" + unsafeName.ReplaceAllString(t.addr, "_") + ".transcript"
+}
+
+// withHint adds, for errors a flag can cure, which flag to look at.
+func withHint(err error) error {
+	var auth *transport.AuthError
+	var dial *transport.DialError
+	var notSSH *transport.NotSSHError
+	switch {
+	case errors.As(err, &auth):
+		return fmt.Errorf("%w; check --user and --identity, or set the password variable (--password-env)", err)
+	case errors.As(err, &dial):
+		return fmt.Errorf("%w; check the address and port, or --connect-timeout", err)
+	case errors.As(err, &notSSH):
+		return fmt.Errorf("%w; is that the appliance's SSH port?", err)
+	}
+	return err
+}
+
+// secretSource asks for the password and key passphrases at most once per
+// run, whichever appliance needs them first, and remembers them so that
+// transcripts can redact them.
+type secretSource struct {
+	opts  *CheckOptions
+	mu    sync.Mutex
+	pw    *string
+	pwErr error
+	pass  map[string]string
+	trs   []*channel.Transcript
+}
+
+func newSecrets(opts *CheckOptions) *secretSource {
+	return &secretSource{opts: opts, pass: map[string]string{}}
+}
+
+func (s *secretSource) password() (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.pw != nil || s.pwErr != nil {
+		return deref(s.pw), s.pwErr
+	}
+	var pw string
+	var err error
+	switch {
+	case s.opts.password != nil:
+		pw, err = s.opts.password()
+	case s.opts.PasswordEnv != "" && os.Getenv(s.opts.PasswordEnv) != "":
+		pw = os.Getenv(s.opts.PasswordEnv)
+	default:
+		pw, err = s.opts.IO.ReadSecret("Password: ")
+		if errors.Is(err, errNoTerminal) {
+			err = fmt.Errorf("no password: set $%s or use an SSH key (--identity, ssh-agent)", s.opts.PasswordEnv)
+		}
+	}
+	if err != nil {
+		s.pwErr = err
+		return "", err
+	}
+	s.pw = &pw
+	for _, tr := range s.trs {
+		tr.Redact(pw)
+	}
+	return pw, nil
+}
+
+func (s *secretSource) passphrase(file string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if p, ok := s.pass[file]; ok {
+		return p, nil
+	}
+	p, err := s.opts.IO.ReadSecret(fmt.Sprintf("Passphrase for %s: ", file))
+	if errors.Is(err, errNoTerminal) {
+		return "", fmt.Errorf("%s is encrypted and there is no terminal to ask for its passphrase", file)
+	}
+	if err != nil {
+		return "", err
+	}
+	s.pass[file] = p
+	return p, nil
+}
+
+// known lists the secrets read so far, for a channel's redaction list.
+func (s *secretSource) known() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	if s.pw != nil && *s.pw != "" {
+		out = append(out, *s.pw)
+	}
+	for _, p := range s.pass {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// redactInto registers every secret, now and later, with tr.
+func (s *secretSource) redactInto(tr *channel.Transcript) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.trs = append(s.trs, tr)
+	if s.pw != nil && *s.pw != "" {
+		tr.Redact(*s.pw)
+	}
+	for _, p := range s.pass {
+		if p != "" {
+			tr.Redact(p)
+		}
+	}
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+// progress shows each appliance's current step on stderr, only on a terminal.
+type progress struct {
+	mu    sync.Mutex
+	out   func(string)
+	start time.Time
+}
+
+func newProgress(opts *CheckOptions) *progress {
+	p := &progress{start: time.Now(), out: opts.progressTo}
+	if p.out == nil && opts.IO.IsStderrTTY() {
+		w := opts.IO.ErrOut
+		p.out = func(s string) { fmt.Fprint(w, s) }
+	}
+	return p
+}
+
+func (p *progress) step(label, step string) {
+	if p == nil || p.out == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.out(fmt.Sprintf("\r\033[K%6.1fs  %s: %s", time.Since(p.start).Seconds(), label, step))
+}
+
+func (p *progress) done() {
+	if p == nil || p.out == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.out("\r\033[K")
+}

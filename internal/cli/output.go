@@ -1,0 +1,58 @@
+package cli
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+
+	"github.com/pvo-doctor/pvo-doctor/internal/report"
+)
+
+// reportFlags are the output flags check, demo and analyze share.
+type reportFlags struct {
+	Format     string
+	ReportFile string
+	Color      string
+	// NoColorEnv is true when NO_COLOR is set (https://no-color.org).
+	NoColorEnv bool
+}
+
+// formats validates the flags and returns the format for stdout and the
+// one for --report (its extension's, else stdout's).
+func (f reportFlags) formats() (stdout, file report.Format, err error) {
+	stdout = report.FormatText
+	if f.Format != "" {
+		if stdout, err = report.ParseFormat(f.Format); err != nil {
+			return "", "", usageError("--format: %w", err)
+		}
+	}
+	file = stdout
+	if ff, ok := report.FormatFromPath(f.ReportFile); ok {
+		file = ff
+	}
+	switch f.Color {
+	case "auto", "always", "never", "":
+	default:
+		return "", "", usageError("--color: want auto, always or never, not %q", f.Color)
+	}
+	return stdout, file, nil
+}
+
+// emit writes rep to --report (if given) and to stdout, each in its format.
+func (f reportFlags) emit(ios *IOStreams, rep *report.Report, perm os.FileMode) error {
+	stdout, file, err := f.formats()
+	if err != nil {
+		return err
+	}
+	if f.ReportFile != "" {
+		var b bytes.Buffer
+		if err := writeReport(&b, rep, file, false); err != nil {
+			return err
+		}
+		if err := os.WriteFile(f.ReportFile, b.Bytes(), perm); err != nil {
+			return fmt.Errorf("write report: %w", err)
+		}
+	}
+	color := stdout == report.FormatText && colorEnabled(f.Color, f.NoColorEnv, ios.IsStdoutTTY())
+	return writeReport(ios.Out, rep, stdout, color)
+}
