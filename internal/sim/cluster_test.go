@@ -1,0 +1,120 @@
+package sim
+
+import (
+	"strings"
+	"testing"
+)
+
+const clusterPrompt = `\(Cluster PVOCluster\)> $`
+
+func TestClusterModesAndRestrictedCommands(t *testing.T) {
+	site := startSite(t, "case5-featurekey-mismatch", Options{})
+	tm := openTerm(t, site, "esa1.example.com", 200)
+	tm.expect(clusterPrompt)
+
+	// featurekey is machine-only: decline, then accept and pick esa2.
+	tm.cmd("featurekey", `This command is restricted to "machine" mode\.  Would you like to switch to "machine" mode\? \[Y\]> $`)
+	if got := tm.cmd("N", clusterPrompt); !strings.Contains(got, "Command cancelled.") {
+		t.Errorf("declined switch: %q", got)
+	}
+	tm.cmd("featurekey", `\[Y\]> $`)
+	got := tm.cmd("Y", `\[1\]> $`)
+	if !strings.Contains(got, "Choose a machine:\r\n1. esa1.example.com\r\n2. esa2.example.com\r\n") {
+		t.Errorf("machine list:\n%s", got)
+	}
+	got = tm.cmd("2", `\[\]> $`)
+	if !strings.Contains(got, "Module                              Quantity  Remaining  Expiration Date\r\n") ||
+		strings.Contains(got, "Data Loss Prevention") || !strings.Contains(got, "Outbreak Filters                    1         287 days   Sun Sep 12 00:00:00 2027\r\n") {
+		t.Errorf("esa2 feature keys:\n%s", got)
+	}
+	tm.cmd("", `\(Machine esa2\.example\.com\)> $`)
+	if got := tm.cmd("clustermode machine esa1.example.com", `\(Machine esa1\.example\.com\)> $`); strings.Contains(got, "Unknown") {
+		t.Errorf("clustermode machine: %q", got)
+	}
+	if got := tm.cmd("featurekey", `\[\]> $`); !strings.Contains(got, "Data Loss Prevention                1         287 days") {
+		t.Errorf("esa1 feature keys:\n%s", got)
+	}
+	tm.cmd("", `\(Machine esa1\.example\.com\)> $`)
+
+	// clusterconfig is cluster-only.
+	tm.cmd("clusterconfig", `restricted to "cluster" mode\.  Would you like to switch to "cluster" mode\? \[Y\]> $`)
+	got = tm.cmd("", `\[\]> $`)
+	if !strings.Contains(got, "Cluster PVOCluster\r\n\r\nChoose the operation you want to perform:\r\n- ADDGROUP - Add a cluster group.\r\n") {
+		t.Errorf("clusterconfig menu:\n%s", got)
+	}
+	got = tm.cmd("LIST", `\[\]> $`)
+	if !strings.Contains(got, "cluster = PVOCluster\r\nGroup Main_Group:\r\n    Machine esa1.example.com (Serial #: 4229A0B1C2D3-") {
+		t.Errorf("LIST:\n%s", got)
+	}
+	got = tm.cmd("CONNSTATUS", `\[\]> $`)
+	if !strings.Contains(got, "Machine esa2.example.com (Serial #: ") || !strings.Contains(got, "): Connected (via SSH, port 22)\r\n") {
+		t.Errorf("CONNSTATUS:\n%s", got)
+	}
+	tm.cmd("", clusterPrompt)
+
+	// The menu form of clustermode.
+	got = tm.cmd("clustermode", `\[1\]> $`)
+	if !strings.Contains(got, "Choose the mode to modify:\r\n1. Cluster PVOCluster\r\n2. Group Main_Group\r\n3. Machine esa1.example.com\r\n4. Machine esa2.example.com\r\n") {
+		t.Errorf("clustermode menu:\n%s", got)
+	}
+	tm.cmd("2", `\(Group Main_Group\)> $`)
+	tm.cmd("clustermode cluster", clusterPrompt)
+	if got := tm.cmd("clustermode machine nosuch", clusterPrompt); !strings.Contains(got, "Unknown machine: nosuch") {
+		t.Errorf("unknown machine: %q", got)
+	}
+
+	// Batch form and the SMA, which has no cluster commands.
+	out := execOn(t, site, "esa2.example.com", "clusterconfig list ; clusterconfig connstatus")
+	if !strings.Contains(out, "    Machine esa2.example.com (Serial #: ") || !strings.Contains(out, "Machine esa1.example.com (Serial #: ") {
+		t.Errorf("batch clusterconfig:\n%s", out)
+	}
+	if out := execOn(t, site, "sma.example.com", "clusterconfig"); !strings.Contains(out, "Unknown command or missing feature key: clusterconfig") {
+		t.Errorf("SMA clusterconfig:\n%s", out)
+	}
+}
+
+func TestSettingLevelsSharedAcrossMembers(t *testing.T) {
+	site := startSite(t, "case6-machine-level-filters", Options{})
+	out := execOn(t, site, "esa1.example.com", "policyconfig ; filters ; dlpconfig ; dmarcconfig")
+	for _, want := range []string{
+		"Settings defined at: Cluster PVOCluster; Machine esa2.example.com\n\nIncoming Mail Policy Configuration\n",
+		"Settings defined at: Cluster PVOCluster\n\nMessage Filters\n",
+		"Settings defined at: Cluster PVOCluster\n\nData Loss Prevention\n",
+		"Settings defined at: Cluster PVOCluster; Group Main_Group\n\nDMARC Verification\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("lacks %q:\n%s", want, out)
+		}
+	}
+	// Creating a message filter in machine mode on esa2 defines the machine
+	// level; once committed, esa1 sees it too.
+	tm := openTerm(t, site, "esa2.example.com", 200)
+	tm.expect(clusterPrompt)
+	tm.cmd("clustermode machine esa2.example.com", `\(Machine esa2\.example\.com\)> $`)
+	tm.cmd("filters", `\[\]> $`)
+	tm.cmd("NEW", `\[\]> $`)
+	tm.cmd("", `> $`)
+	if out := execOn(t, site, "esa1.example.com", "filters"); !strings.Contains(out, "Settings defined at: Cluster PVOCluster\n") {
+		t.Errorf("uncommitted machine-level filter visible elsewhere:\n%s", out)
+	}
+	tm.cmd("commit", `\[\]> $`)
+	tm.cmd("", `\[Y\]> $`)
+	tm.cmd("", `> $`)
+	if out := execOn(t, site, "esa1.example.com", "filters"); !strings.Contains(out, "Settings defined at: Cluster PVOCluster; Machine esa2.example.com\n") {
+		t.Errorf("committed machine-level filter not shared:\n%s", out)
+	}
+	// In machine mode, DELETE removes esa2's machine-level content filters.
+	tm.cmd("policyconfig", `\[\]> $`)
+	tm.cmd("DELETE", `\[\]> $`)
+	tm.cmd("", `> $`)
+	tm.cmd("commit", `\[\]> $`)
+	tm.cmd("", `\[Y\]> $`)
+	tm.cmd("", `> $`)
+	if out := execOn(t, site, "esa1.example.com", "policyconfig"); !strings.Contains(out, "Settings defined at: Cluster PVOCluster\n") {
+		t.Errorf("after removing the machine level:\n%s", out)
+	}
+	snap := site.Snapshot("esa1.example.com")
+	if !strings.Contains(snap, "  content_filters: cluster\n") || !strings.Contains(snap, "  message_filters: cluster, machine:esa2.example.com\n") {
+		t.Errorf("snapshot levels:\n%s", snap)
+	}
+}
