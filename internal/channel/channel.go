@@ -171,7 +171,9 @@ func (c *Channel) Send(line string, secret bool) error {
 // Expect waits until one of the regexps matches the output read since the
 // last consumed text (echo and pager removed) and returns the index of the
 // first pattern that matched and the text up to the end of the match; the
-// rest stays for the next read. Anchor with $ to match a prompt at the tail.
+// rest stays for the next read. Output arrives in pieces and a pattern
+// matches as soon as it can: end it with \n to wait for a whole line, or
+// with $ to match a prompt at the tail.
 func (c *Channel) Expect(ctx context.Context, patterns ...string) (int, string, error) {
 	res, err := compileAll(patterns)
 	if err != nil {

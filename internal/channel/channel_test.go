@@ -244,7 +244,7 @@ func TestTelnetConnectedAnswersBanner(t *testing.T) {
 func TestInterruptRecoversFromHang(t *testing.T) {
 	f := newFake()
 	f.telnet = "hang"
-	ch := startFake(t, f, Options{StepTimeout: 100 * time.Millisecond, Host: "mx.example.com"})
+	ch := startFake(t, f, Options{StepTimeout: 500 * time.Millisecond, Host: "mx.example.com"})
 	ctx := testCtx(t)
 	_, err := ch.Dialog(ctx, "telnet", telnetSteps("In")...)
 	var te *TimeoutError
@@ -267,7 +267,7 @@ func TestInterruptRecoversFromHang(t *testing.T) {
 
 func TestTimeoutQuotesLast200Chars(t *testing.T) {
 	f := newFake()
-	ch := startFake(t, f, Options{StepTimeout: 50 * time.Millisecond})
+	ch := startFake(t, f, Options{StepTimeout: 500 * time.Millisecond})
 	_, err := ch.Run(testCtx(t), "quiet")
 	var te *TimeoutError
 	if !errors.As(err, &te) {
@@ -447,7 +447,7 @@ func TestTranscriptRedactsSecrets(t *testing.T) {
 func TestSetModeAndRelearn(t *testing.T) {
 	f := newFake()
 	f.cluster, f.prompt = true, "(Cluster PVOCluster)> "
-	ch := startFake(t, f, Options{StepTimeout: 100 * time.Millisecond})
+	ch := startFake(t, f, Options{StepTimeout: 500 * time.Millisecond})
 	ctx := testCtx(t)
 	if _, err := ch.SetMode(ctx, "machine esa1.example.com"); err != nil {
 		t.Fatal(err)
@@ -475,5 +475,71 @@ func TestSetModeAndRelearn(t *testing.T) {
 	}
 	if ch.Prompt() != "esa9.example.com> " {
 		t.Fatalf("relearned %q", ch.Prompt())
+	}
+}
+
+func TestSendAndExpect(t *testing.T) {
+	f := newFake()
+	f.split = 5
+	ch := startFake(t, f, Options{})
+	ctx := testCtx(t)
+	if err := ch.Send("status", false); err != nil {
+		t.Fatal(err)
+	}
+	// Output arrives in pieces: a pattern ends in \n to wait for the line.
+	i, text, err := ch.Expect(ctx, `never`, `System status:\s+(\w+)\n`)
+	if err != nil || i != 1 || !strings.HasPrefix(text, `Enter "status detail"`) || !strings.HasSuffix(text, "Offline\n") {
+		t.Fatalf("Expect = %d %q %v", i, text, err)
+	}
+	// The rest stays for the next read, up to the prompt.
+	i, text, err = ch.Expect(ctx, `mx\.example\.com> $`)
+	if err != nil || i != 0 || !strings.HasPrefix(text, "Oldest Message:") {
+		t.Fatalf("Expect prompt = %d %q %v", i, text, err)
+	}
+	if out, err := ch.Run(ctx, "status"); err != nil || out != fakeStatus {
+		t.Fatalf("Run after Expect: %q %v", out, err)
+	}
+	if _, _, err := ch.Expect(ctx, `(`); err == nil {
+		t.Fatal("bad pattern accepted")
+	}
+	if _, _, err := ch.Expect(ctx); err == nil {
+		t.Fatal("no pattern accepted")
+	}
+}
+
+func TestNilTranscriptAndBadSteps(t *testing.T) {
+	var tr *Transcript
+	tr.Redact("x")
+	tr.received([]byte("a\n"))
+	tr.sent("b", true)
+	tr.flush()
+	if tr.Err() != nil {
+		t.Fatal("nil transcript has an error")
+	}
+	f := newFake()
+	ch := startFake(t, f, Options{})
+	ctx := testCtx(t)
+	if _, err := ch.Dialog(ctx, "status", Step{Expect: `[`}); err == nil || !strings.Contains(err.Error(), "step 1") {
+		t.Fatalf("bad step pattern: %v", err)
+	}
+	if _, err := ch.Dialog(ctx, "status", Step{Anywhere: true}); err == nil {
+		t.Fatal("anywhere step without a pattern accepted")
+	}
+	// Neither was sent: the session is still in step.
+	if out, err := ch.Run(ctx, "status"); err != nil || out != fakeStatus {
+		t.Fatalf("after bad steps: %q %v", out, err)
+	}
+}
+
+type failWriter struct{}
+
+func (failWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
+
+func TestTranscriptWriteErrorStopsRecording(t *testing.T) {
+	tr := NewTranscript(failWriter{})
+	tr.sent("status", false)
+	tr.sent("again", false)
+	if err := tr.Err(); err == nil || err.Error() != "disk full" {
+		t.Fatalf("Err() = %v", err)
 	}
 }

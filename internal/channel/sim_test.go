@@ -239,7 +239,7 @@ func TestSimDeliveryconfigAuto(t *testing.T) {
 func TestSimTelnetHangInterrupt(t *testing.T) {
 	site := startSite(t, sim.Options{})
 	a := appliance(t, site, "mx.example.com")
-	ch := dialSim(t, a, channel.Options{StepTimeout: 300 * time.Millisecond, Host: a.Hostname})
+	ch := dialSim(t, a, channel.Options{StepTimeout: time.Second, Host: a.Hostname})
 	ctx := simCtx(t)
 	steps := func(iface string) []channel.Step {
 		return []channel.Step{
