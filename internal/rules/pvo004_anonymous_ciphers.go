@@ -163,7 +163,7 @@ func (r Rule) fromMailLog(site *facts.Site, a *facts.Appliance, f Finding, todo 
 		}
 	}
 	if a.MailLog == nil {
-		return r.notCollected(a, "`sslconfig` and `tlsverify`", missingErrors(a, "sslconfig", "tlsverify"), todo)
+		return r.notCollected(a, "the outbound TLS evidence (`sslconfig`, `tlsverify`)", missingErrors(a, "sslconfig", "tlsverify"), todo)
 	}
 	f.Summary = fmt.Sprintf("On %s, neither `sslconfig` nor `tlsverify` was collected and mail_logs show no certificate failure on port %d; %s.",
 		a.Name(), pvoPort(site), todo)
@@ -243,7 +243,9 @@ func outboundEvidence(a *facts.Appliance) Evidence {
 		case strings.HasPrefix(low, "outbound smtp"):
 			in = strings.Contains(low, "ciphers")
 			lines = append(lines, l)
-		case in && t != "" && !strings.Contains(t, ":"):
+		case in && t != "" && !strings.ContainsAny(t, ": "):
+			// A cipher token has neither a colon nor a space; labels and
+			// the VERSIONS lines that follow the list have both.
 			lines = append(lines, l)
 		default:
 			in = false

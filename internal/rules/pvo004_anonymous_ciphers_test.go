@@ -122,7 +122,7 @@ func TestAnonymousCiphersQuotesNineFiveTokenLines(t *testing.T) {
 		SSL: &facts.SSLConfig{Era: "9.5+", Services: []facts.SSLService{{Name: "Outbound SMTP", Method: "tlsv1/tlsv1.2",
 			Ciphers: "MEDIUM:HIGH:-SSLv2:-aNULL:@STRENGTH", Anonymous: facts.CipherVerdict{AdmitsANULL: facts.TriNo, Reason: "x"}}},
 			Evidence: ev("sslconfig", "Inbound SMTP ciphers:", "MEDIUM", "Outbound SMTP method:  tlsv1/tlsv1.2", "Outbound SMTP ciphers:",
-				"MEDIUM", "HIGH", "-SSLv2", "-aNULL", "@STRENGTH", "GUI HTTPS ciphers:", "ALL")}}
+				"MEDIUM", "HIGH", "-SSLv2", "-aNULL", "@STRENGTH", "Currently enabled protocol(s) for Outbound SMTP are TLSv1.1, TLSv1.2.", "GUI HTTPS ciphers:", "ALL")}}
 	got, _ := anonymousCiphers().Check(&facts.Site{ESAs: []*facts.Appliance{a}})
 	want := []string{"Outbound SMTP method:  tlsv1/tlsv1.2", "Outbound SMTP ciphers:", "MEDIUM", "HIGH", "-SSLv2", "-aNULL", "@STRENGTH"}
 	lines := got[0].Evidence[0].Lines
