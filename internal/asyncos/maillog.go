@@ -34,14 +34,15 @@ var (
 // Connections live in a ring of maxConnections; open maps a DCID to its
 // sequence number in the ring, so an evicted connection is simply stale.
 type mailLogScan struct {
-	port  int
-	ring  []facts.PVOConnection
-	total int
-	open  map[string]int
+	port    int
+	portTag []byte // " port P": a cheap first test for New SMTP lines
+	ring    []facts.PVOConnection
+	total   int
+	open    map[string]int
 }
 
 func newMailLogScan(port int) *mailLogScan {
-	return &mailLogScan{port: port, open: make(map[string]int)}
+	return &mailLogScan{port: port, portTag: []byte(" port " + strconv.Itoa(port)), open: make(map[string]int)}
 }
 
 // ScanMailLog streams a mail_logs file (or `grep … mail_logs` output) and
@@ -128,6 +129,9 @@ func (s *mailLogScan) line(l []byte) {
 // newConnection reads "New SMTP DCID n interface X address Y port P".
 func (s *mailLogScan) newConnection(l []byte, i int) {
 	rest := l[i+len(dcidTag):]
+	if !bytes.Contains(rest, s.portTag) {
+		return // another port: most deliveries go elsewhere
+	}
 	dcid, rest := nextField(rest)
 	var iface, addr, port []byte
 	for len(rest) > 0 {
@@ -301,12 +305,19 @@ func isContinuation(l []byte) bool {
 	return len(t) > 0 && t[0] >= 'a' && t[0] <= 'z'
 }
 
-// nextField splits off the first blank-separated field.
+// nextField splits off the first blank-separated field. It loops by hand:
+// bytes.TrimLeft and IndexAny build a set per call on the hot path.
 func nextField(b []byte) (field, rest []byte) {
-	b = bytes.TrimLeft(b, " \t")
-	j := bytes.IndexAny(b, " \t")
-	if j < 0 {
-		return b, nil
+	i := 0
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t') {
+		i++
 	}
-	return b[:j], b[j+1:]
+	j := i
+	for j < len(b) && b[j] != ' ' && b[j] != '\t' {
+		j++
+	}
+	if j >= len(b) {
+		return b[i:], nil
+	}
+	return b[i:j], b[j+1:]
 }

@@ -92,8 +92,8 @@ func ParseSSLConfig(text string) (*facts.SSLConfig, []facts.Warning, error) {
 			}
 			idx := service(m[1])
 			vs := []string{}
-			for _, v := range strings.Split(m[2], ",") {
-				v = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(v), "and "))
+			for _, v := range strings.Split(strings.ReplaceAll(m[2], " and ", ","), ",") {
+				v = strings.TrimSpace(v)
 				if v != "" {
 					vs = append(vs, v)
 				}
