@@ -1,0 +1,194 @@
+package cli
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/pem"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+	"golang.org/x/crypto/ssh"
+
+	"github.com/pvo-doctor/pvo-doctor/internal/sim"
+)
+
+// TestCheckScripts runs testdata/check/*.txtar: end-to-end runs of the real
+// pvo-doctor binary (this test binary, see TestMain) against the simulator,
+// which the `sim` script command starts inside the test process on
+// 127.0.0.1.
+func TestCheckScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir: filepath.Join("testdata", "check"),
+		Cmds: map[string]func(*testscript.TestScript, bool, []string){
+			"exits": cmdExits,
+			"sim":   cmdSim,
+		},
+		RequireExplicitExec: true,
+	})
+}
+
+type scriptSim struct {
+	site      *sim.Site
+	snapshots map[string]string
+}
+
+// scriptSims keeps each script's running simulator between its commands;
+// scripts run in parallel.
+var (
+	scriptSimsMu sync.Mutex
+	scriptSims   = map[*testscript.TestScript]*scriptSim{}
+)
+
+func simOf(ts *testscript.TestScript) *scriptSim {
+	scriptSimsMu.Lock()
+	defer scriptSimsMu.Unlock()
+	return scriptSims[ts]
+}
+
+// cmdSim drives the simulator from a script:
+//
+//	sim start SCENARIO [latency=D] [mode=shell|silent] [legacy] [drop=PROMPT] [extra=PROMPT]
+//	    serves the scenario and sets $ESA (first ESA as user@127.0.0.1:port),
+//	    $ESA1.. for every ESA, $SMA, $PVOHOST, $KNOWN_HOSTS (a file with every
+//	    appliance's key), $KEY (an identity file the simulator accepts),
+//	    $PASSWORD (the scenario's password) and $ESA_ADDR, $SMA_ADDR (no user).
+//	sim unchanged      every appliance's committed and pending state is as at start
+//	sim pending HOST   HOST has pending changes (negate with !)
+//	sim closedport     sets $CLOSED to a 127.0.0.1 port nothing listens on
+//	sim silentport     sets $SILENT to a port that accepts TCP and never speaks
+func cmdSim(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) == 0 {
+		ts.Fatalf("usage: sim start|unchanged|pending|closedport|silentport")
+	}
+	switch args[0] {
+	case "start":
+		simStart(ts, args[1:])
+	case "unchanged":
+		s := simOf(ts)
+		if s == nil {
+			ts.Fatalf("sim unchanged: no simulator started")
+		}
+		for host, before := range s.snapshots {
+			after := s.site.Snapshot(host)
+			if after != before {
+				ts.Fatalf("state of %s changed:\n--- before\n%s\n--- after\n%s", host, before, after)
+			}
+			if s.site.Pending(host) {
+				ts.Fatalf("%s has pending changes", host)
+			}
+		}
+	case "pending":
+		s := simOf(ts)
+		if s == nil || len(args) != 2 {
+			ts.Fatalf("usage: sim pending HOST (after sim start)")
+		}
+		if got := s.site.Pending(args[1]); got == neg {
+			ts.Fatalf("pending(%s) = %v", args[1], got)
+		}
+	case "closedport":
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		ts.Check(err)
+		addr := ln.Addr().String()
+		ts.Check(ln.Close())
+		ts.Setenv("CLOSED", addr)
+	case "silentport":
+		s := startSite(ts, "healthy", sim.Options{Mode: "silent"})
+		ts.Setenv("SILENT", s.Appliances()[0].Addr)
+	default:
+		ts.Fatalf("sim: unknown subcommand %q", args[0])
+	}
+}
+
+func simStart(ts *testscript.TestScript, args []string) {
+	if len(args) < 1 {
+		ts.Fatalf("usage: sim start SCENARIO [options]")
+	}
+	var opts sim.Options
+	for _, a := range args[1:] {
+		k, v, _ := strings.Cut(a, "=")
+		switch k {
+		case "latency":
+			d, err := time.ParseDuration(v)
+			ts.Check(err)
+			opts.Latency = d
+		case "mode":
+			opts.Mode = v
+		case "legacy":
+			opts.Legacy = true
+		case "drop":
+			opts.Fault.DropAt = v
+		case "extra":
+			opts.Fault.ExtraPrompt = v
+		default:
+			ts.Fatalf("sim start: unknown option %q", a)
+		}
+	}
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	ts.Check(err)
+	block, err := ssh.MarshalPrivateKey(priv, "script")
+	ts.Check(err)
+	keyFile := ts.MkAbs("id_ed25519")
+	ts.Check(os.WriteFile(keyFile, pem.EncodeToMemory(block), 0o600))
+	sshPub, err := ssh.NewPublicKey(pub)
+	ts.Check(err)
+	opts.AuthorizedKeys = []ssh.PublicKey{sshPub}
+
+	site := startSite(ts, args[0], opts)
+	kh := ts.MkAbs("known_hosts")
+	ts.Check(os.WriteFile(kh, site.KnownHosts(), 0o600))
+	ts.Setenv("KNOWN_HOSTS", kh)
+	ts.Setenv("KEY", keyFile)
+	ts.Setenv("PVOHOST", site.SMAPVOHost())
+	s := &scriptSim{site: site, snapshots: map[string]string{}}
+	n := 0
+	for _, a := range site.Appliances() {
+		s.snapshots[a.Hostname] = site.Snapshot(a.Hostname)
+		spec := a.User + "@" + a.Addr
+		if a.Role == "sma" {
+			ts.Setenv("SMA", spec)
+			ts.Setenv("SMA_ADDR", a.Addr)
+			ts.Setenv("PASSWORD", a.Password)
+			continue
+		}
+		n++
+		ts.Setenv("ESA"+strconv.Itoa(n), spec)
+		if n == 1 {
+			ts.Setenv("ESA", spec)
+			ts.Setenv("ESA_ADDR", a.Addr)
+		}
+	}
+	scriptSimsMu.Lock()
+	scriptSims[ts] = s
+	scriptSimsMu.Unlock()
+	ts.Defer(func() {
+		scriptSimsMu.Lock()
+		delete(scriptSims, ts)
+		scriptSimsMu.Unlock()
+	})
+}
+
+func startSite(ts *testscript.TestScript, scenario string, opts sim.Options) *sim.Site {
+	sc, err := sim.LoadScenario(scenario)
+	if err != nil {
+		ts.Fatalf("sim start: %v", err)
+	}
+	site, err := sim.Start(context.Background(), sc, opts)
+	if err != nil {
+		ts.Fatalf("sim start: %v", err)
+	}
+	ts.Defer(func() {
+		if err := site.Close(); err != nil {
+			fmt.Fprintf(os.Stderr, "sim close: %v\n", err)
+		}
+	})
+	return site
+}
