@@ -132,3 +132,18 @@ func BenchmarkAnalyze(b *testing.B) {
 		Analyze("MEDIUM:HIGH:-SSLv2:-aNULL:!RC4:@STRENGTH:-EXPORT")
 	}
 }
+
+func TestAnalyzeLongHostileString(t *testing.T) {
+	s := "ALL" + strings.Repeat(":-FOO", 5000)
+	got := Analyze(s)
+	if got.AdmitsANULL != facts.TriUnknown || !strings.Contains(got.Reason, "-FOO (token 2)") {
+		t.Errorf("Analyze(ALL:-FOO×5000) = %+v", got)
+	}
+}
+
+func BenchmarkAnalyzeHostile(b *testing.B) {
+	s := "ALL" + strings.Repeat(":-FOO", 2000)
+	for b.Loop() {
+		Analyze(s)
+	}
+}

@@ -104,16 +104,24 @@ func noReason(steps []step, o outcome) string {
 	return fmt.Sprintf("%s (token %d) removes the aNULL suites earlier tokens added and no later token re-adds them", st.text, st.idx)
 }
 
+// maxFlips bounds the replays doubtReason spends, so a hostile string of
+// thousands of unknown tokens stays linear.
+const maxFlips = 32
+
 // doubtReason names the first uncertain token whose reading alone flips the
 // answer, else the first uncertain token.
 func doubtReason(steps []step) string {
 	first := ""
+	flips := 0
 	for i, st := range steps {
 		if st.why == "" {
 			continue
 		}
 		if first == "" {
 			first = st.why
+		}
+		if flips++; flips > maxFlips {
+			break
 		}
 		flipped := run(steps, func(k int) bool {
 			if k == i {
