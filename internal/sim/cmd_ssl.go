@@ -4,7 +4,10 @@ import (
 	"strings"
 )
 
-var sslLabels = map[string]string{"gui": "GUI HTTPS", "inbound": "Inbound SMTP", "outbound": "Outbound SMTP"}
+var (
+	sslLabels      = map[string]string{"gui": "GUI HTTPS", "inbound": "Inbound SMTP", "outbound": "Outbound SMTP"}
+	sslPromptNames = map[string]string{"gui": "GUI HTTPS", "inbound": "inbound SMTP", "outbound": "outbound SMTP"}
+)
 
 // sslMethods are the method menu entries and values of the two eras that
 // still ask for a method.
@@ -102,12 +105,7 @@ func (s *session) cmdSSLConfig(args []string) error {
 // later) renegotiation, then records them as pending.
 func (s *session) sslEdit(svc string) error {
 	v := s.a.spec.ver
-	name := strings.ToLower(sslLabels[svc])
-	if svc == "gui" {
-		name = "GUI HTTPS"
-	} else {
-		name = strings.Replace(name, "smtp", "SMTP", 1)
-	}
+	name := sslPromptNames[svc]
 	method := s.get("ssl." + svc + ".method")
 	if !v.atLeast(12, 0) {
 		menu := sslMethods95

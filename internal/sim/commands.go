@@ -270,7 +270,7 @@ func (s *session) cmdExit(args []string) error {
 	return errExit
 }
 
-// logArgs finds the log name (only mail_logs exists) in grep/tail args.
+// logName accepts the one log the simulator keeps, mail_logs.
 func (s *session) logName(name string) bool {
 	if name != "mail_logs" {
 		s.printf("Unknown log name: %s\n", name)

@@ -187,3 +187,47 @@ func TestGrepAndTail(t *testing.T) {
 	tm.send("\x03")
 	tm.expect(`^\^C\r\n` + esaPrompt)
 }
+
+// TestHealthyScenariosAreHealthy checks, through the CLI, every cause on the
+// scenarios that claim to have none.
+func TestHealthyScenariosAreHealthy(t *testing.T) {
+	for _, name := range []string{"healthy", "cluster-two-esa", "site-pre95", "site-95plus"} {
+		t.Run(name, func(t *testing.T) {
+			site := startSite(t, name, Options{})
+			pvo := site.SMAPVOHost()
+			var keys []string
+			for _, ap := range site.Appliances() {
+				out := execOn(t, site, ap.Hostname, "status ; who")
+				if !strings.Contains(out, "System status:        Online\n") || !regexp.MustCompile(`\n`+ap.User+`\s+Administrator\s`).MatchString(out) {
+					t.Errorf("%s: not online or not Administrator:\n%s", ap.Hostname, out)
+				}
+				if ap.Role != "esa" {
+					continue
+				}
+				out = execOn(t, site, ap.Hostname, "deliveryconfig ; tlsverify the.cpq.host "+pvo+":7025 ; sslconfig")
+				if !strings.Contains(out, "Default interface to deliver mail: Auto\n") || !strings.Contains(out, "TLS successfully connected to ["+pvo+"].") {
+					t.Errorf("%s: delivery or TLS unhealthy:\n%s", ap.Hostname, out)
+				}
+				if !strings.Contains(out, "-aNULL") && !strings.Contains(out, "!aNULL") {
+					t.Errorf("%s: outbound ciphers keep aNULL:\n%s", ap.Hostname, out)
+				}
+				if site.sc.Cluster != nil {
+					fk := execOn(t, site, ap.Hostname, "clustermode machine "+ap.Hostname+" ; featurekey ; policyconfig ; filters ; dlpconfig ; dmarcconfig")
+					end := strings.Index(fk, "Choose the operation")
+					if end < 0 {
+						t.Fatalf("%s: no featurekey menu:\n%s", ap.Hostname, fk)
+					}
+					keys = append(keys, fk[:end])
+					if n := strings.Count(fk, "Settings defined at: Cluster PVOCluster\n"); n != 4 {
+						t.Errorf("%s: %d of 4 settings only at cluster level:\n%s", ap.Hostname, n, fk)
+					}
+				}
+			}
+			for _, k := range keys {
+				if k != keys[0] {
+					t.Errorf("feature keys differ:\n%s\n%s", keys[0], k)
+				}
+			}
+		})
+	}
+}
