@@ -23,15 +23,8 @@ func deliveryInterface() Rule {
 		Fail:     "`telnet` from the default interface to SMA:7025 was refused, timed out or failed (the finding says whether Auto connects)",
 		Unknown:  "`deliveryconfig` was not collected, or no `telnet` from the named interface to SMA:7025 was run",
 		Fix: &Fix{
-			Summary: "Set the ESA's default delivery interface to Auto, then commit.",
-			Steps: []string{
-				"deliveryconfig",
-				"SETUP",
-				"choose Auto at \"Choose the default interface to deliver mail\"",
-				"answer the other questions with their current values (press Enter)",
-				"press Enter to leave deliveryconfig",
-				"commit",
-			},
+			Summary:   "Set the ESA's default delivery interface to Auto, then commit.",
+			Steps:     deliverySteps("Auto"),
 			Automatic: true,
 			Action:    FixDeliveryAuto,
 		},
@@ -198,14 +191,19 @@ func probeEvidence(a *facts.Appliance, p *facts.Probe) Evidence {
 func chooseInterfaceFix(iface string) *Fix {
 	return &Fix{
 		Summary: fmt.Sprintf("Set the ESA's default delivery interface to %s, the one that reaches the SMA, then commit.", iface),
-		Steps: []string{
-			"deliveryconfig",
-			"SETUP",
-			fmt.Sprintf("choose %s at \"Choose the default interface to deliver mail\"", iface),
-			"answer the other questions with their current values (press Enter)",
-			"press Enter to leave deliveryconfig",
-			"commit",
-		},
+		Steps:   deliverySteps(iface),
+	}
+}
+
+// deliverySteps is the deliveryconfig dialog that makes iface the default.
+func deliverySteps(iface string) []string {
+	return []string{
+		"deliveryconfig",
+		"SETUP",
+		fmt.Sprintf("choose %s at \"Choose the default interface to deliver mail\"", iface),
+		"answer the other questions with their current values (press Enter)",
+		"press Enter to leave deliveryconfig",
+		"commit",
 	}
 }
 
