@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"regexp"
 	"strings"
 	"sync"
@@ -254,10 +255,17 @@ func (c *Channel) Close() error {
 	if cl, ok := c.w.(io.Closer); ok {
 		errs = append(errs, cl.Close())
 	}
-	if cl, ok := c.r.(io.Closer); ok && any(c.r) != any(c.w) {
+	if cl, ok := c.r.(io.Closer); ok && !sameObject(c.r, c.w) {
 		errs = append(errs, cl.Close())
 	}
 	return errors.Join(errs...)
+}
+
+// sameObject is r == w without the panic that comparing two values of one
+// uncomparable type would raise.
+func sameObject(r io.Reader, w io.Writer) bool {
+	t := reflect.TypeOf(r)
+	return t == reflect.TypeOf(w) && t.Comparable() && any(r) == any(w)
 }
 
 func (c *Channel) readLoop() {

@@ -543,3 +543,49 @@ func TestTranscriptWriteErrorStopsRecording(t *testing.T) {
 		t.Fatalf("Err() = %v", err)
 	}
 }
+
+// shell is one object that is both ends, as transport's Shell is.
+type shell struct {
+	io.Reader
+	io.Writer
+	closes int
+}
+
+func (s *shell) Close() error {
+	s.closes++
+	return nil
+}
+
+func TestCloseClosesSharedEndOnce(t *testing.T) {
+	r, w := io.Pipe()
+	sh := &shell{Reader: r, Writer: io.Discard}
+	go func() {
+		io.WriteString(w, "Welcome\nmx.example.com> ")
+	}()
+	ch, err := Open(testCtx(t), sh, sh, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ch.Close(); err != nil || sh.closes != 1 {
+		t.Fatalf("Close: %v, %d closes", err, sh.closes)
+	}
+	w.Close()
+	if !sameObject(sh, sh) || sameObject(r, w) {
+		t.Fatal("sameObject is wrong")
+	}
+}
+
+func TestOpenFailsOnEOFAndTimeout(t *testing.T) {
+	_, err := Open(testCtx(t), strings.NewReader("Last login: never\n"), io.Discard, Options{})
+	var ce *ClosedError
+	if !errors.As(err, &ce) || !errors.Is(err, io.EOF) || !strings.HasPrefix(err.Error(), "login: ") {
+		t.Fatalf("EOF before the prompt: %v", err)
+	}
+	r, w := io.Pipe()
+	defer w.Close()
+	_, err = Open(testCtx(t), r, io.Discard, Options{StepTimeout: 20 * time.Millisecond})
+	var te *TimeoutError
+	if !errors.As(err, &te) || te.Waiting != "a main prompt" {
+		t.Fatalf("silent server: %v", err)
+	}
+}
