@@ -160,8 +160,8 @@ var levelCommands = map[string]struct {
 }
 
 // levelLine is the [I] "Settings defined at:" line every mode of a cluster
-// shows first.
-func (s *session) levelLine(setting string) string {
+// shows first: the levels holding any key that starts with prefix.
+func (s *session) levelLine(prefix string) string {
 	cl := s.a.cluster
 	var at []string
 	for _, m := range cl.modes() {
@@ -169,7 +169,7 @@ func (s *session) levelLine(setting string) string {
 		if m.kind != "cluster" {
 			lvl += ":" + m.name
 		}
-		if s.a.store.definedAt(s.id, lvl, "level."+setting) {
+		if s.a.store.definedPrefixAt(s.id, lvl, prefix) {
 			at = append(at, m.label())
 		}
 	}
@@ -182,7 +182,7 @@ func (s *session) levelLine(setting string) string {
 func (s *session) cmdLevel(args []string) error {
 	lc := levelCommands[args[0]]
 	if s.a.cluster != nil {
-		s.out(s.levelLine(lc.setting) + "\n\n")
+		s.out(s.levelLine("level."+lc.setting) + "\n\n")
 	}
 	s.out(lc.title + "\n\n")
 	for {

@@ -27,6 +27,9 @@ func (a *appliance) interfaceItems() []string {
 }
 
 func (s *session) cmdDeliveryconfig(args []string) error {
+	if s.a.cluster != nil {
+		s.out(s.levelLine("delivery.") + "\n\n")
+	}
 	for {
 		s.deliveryBlock()
 		op, err := s.menu("deliveryconfig.menu", [][2]string{{"SETUP", "Configure mail delivery."}})

@@ -65,6 +65,9 @@ func (s *session) sslBlock() {
 
 func (s *session) cmdSSLConfig(args []string) error {
 	v := s.a.spec.ver
+	if s.a.cluster != nil {
+		s.out(s.levelLine("ssl.") + "\n\n")
+	}
 	for {
 		s.sslBlock()
 		var ops [][2]string

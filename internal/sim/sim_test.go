@@ -11,7 +11,7 @@ const esaPrompt = `mx\.example\.com> $`
 func TestBuiltinScenariosLoad(t *testing.T) {
 	names := Scenarios()
 	want := []string{"case1-sma-offline", "case2-operator-account", "case3-delivery-interface", "case4-anonymous-ciphers",
-		"case5-featurekey-mismatch", "case6-machine-level-filters", "cluster-two-esa", "healthy", "multi-cause",
+		"case5-featurekey-mismatch", "case6-machine-level-filters", "cluster-anonymous-ciphers", "cluster-two-esa", "healthy", "multi-cause",
 		"site-95plus", "site-pre95", "telnet-hang"}
 	if strings.Join(names, ",") != strings.Join(want, ",") {
 		t.Fatalf("Scenarios() = %v, want %v", names, want)

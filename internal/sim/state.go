@@ -91,6 +91,28 @@ func (st *store) definedAt(sid int, level, key string) bool {
 	return ok
 }
 
+// definedPrefixAt reports whether any key starting with prefix is set at
+// exactly this level, pending changes of the session included.
+func (st *store) definedPrefixAt(sid int, level, prefix string) bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	keys := map[string]bool{}
+	for k := range st.committed[level] {
+		keys[k] = true
+	}
+	if p := st.pending[sid]; p != nil {
+		for k, v := range p.levels[level] {
+			keys[k] = v != deleted
+		}
+	}
+	for k, on := range keys {
+		if on && strings.HasPrefix(k, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
 func (st *store) hasPending(sid int) bool {
 	st.mu.Lock()
 	defer st.mu.Unlock()
