@@ -35,7 +35,8 @@ const maxBackOut = 10
 var errClosed = errors.New("channel closed")
 
 // Channel talks to one AsyncOS CLI session. Its methods are meant for one
-// goroutine: a session is one conversation.
+// goroutine: a session is one conversation. To abort a wait from elsewhere,
+// cancel its context.
 type Channel struct {
 	r    io.Reader
 	w    io.Writer
