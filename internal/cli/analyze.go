@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -28,11 +27,7 @@ type AnalyzeOptions struct {
 	MailLogs   []string // FILE or ESA=FILE
 	SMAPVOHost string
 	PVOPort    int
-	Format     string
-	ReportFile string
-	Color      string // auto, always or never
-	// NoColorEnv is true when NO_COLOR is set (https://no-color.org).
-	NoColorEnv bool
+	reportFlags
 
 	// The pipeline's stages; nil means the real parsers and rules. Tests
 	// swap them to exercise the command without depending on them.
@@ -71,16 +66,13 @@ or unreadable file, 3 nothing failed but something could not be decided.`,
 	f.StringArrayVar(&opts.MailLogs, "mail-log", nil, "an ESA's mail_logs, as FILE or ESA=FILE (ESA: hostname or session file)")
 	f.StringVar(&opts.SMAPVOHost, "sma-pvo-host", "", "address the ESAs use for the SMA's PVO service (default: the SMA's hostname)")
 	f.IntVar(&opts.PVOPort, "pvo-port", facts.DefaultPVOPort, "the SMA's PVO quarantine port")
-	f.StringVar(&opts.Format, "format", "", "output format: text, json, markdown or html (default text)")
-	f.StringVar(&opts.ReportFile, "report", "", "also write the report to FILE, in the format of its extension (.json, .md, .html, .txt)")
-	f.StringVar(&opts.Color, "color", "auto", "colour the text output: auto, always or never")
+	addReportFlags(cmd, &opts.reportFlags)
 	return cmd
 }
 
 func analyzeRun(opts *AnalyzeOptions) error {
 	start := opts.clock()
-	stdoutFormat, fileFormat, err := opts.validate()
-	if err != nil {
+	if err := opts.validate(); err != nil {
 		return err
 	}
 
@@ -93,9 +85,11 @@ func analyzeRun(opts *AnalyzeOptions) error {
 		site.ESAs = append(site.ESAs, a)
 	}
 	if opts.SMAFile != "" {
-		if site.SMA, err = opts.loadSession(opts.SMAFile, facts.RoleSMA); err != nil {
+		sma, err := opts.loadSession(opts.SMAFile, facts.RoleSMA)
+		if err != nil {
 			return err
 		}
+		site.SMA = sma
 	}
 	for _, spec := range opts.MailLogs {
 		if err := opts.attachMailLog(site, spec); err != nil {
@@ -119,17 +113,7 @@ func analyzeRun(opts *AnalyzeOptions) error {
 		Duration:    opts.clock().Sub(start),
 	})
 
-	if opts.ReportFile != "" {
-		var b bytes.Buffer
-		if err := writeReport(&b, rep, fileFormat, false); err != nil {
-			return err
-		}
-		if err := os.WriteFile(opts.ReportFile, b.Bytes(), 0o644); err != nil {
-			return fmt.Errorf("write report: %w", err)
-		}
-	}
-	color := stdoutFormat == report.FormatText && colorEnabled(opts.Color, opts.NoColorEnv, opts.IO.IsStdoutTTY())
-	if err := writeReport(opts.IO.Out, rep, stdoutFormat, color); err != nil {
+	if err := opts.emit(opts.IO, rep, 0o644); err != nil {
 		return err
 	}
 	if code := verdictExitCode(res, site); code != ExitOK {
@@ -138,34 +122,21 @@ func analyzeRun(opts *AnalyzeOptions) error {
 	return nil
 }
 
-// validate checks the flags that need no file, and returns the formats for
-// stdout and for --report.
-func (opts *AnalyzeOptions) validate() (stdout, file report.Format, err error) {
+// validate checks the flags that need no file.
+func (opts *AnalyzeOptions) validate() error {
 	if len(opts.ESAFiles) == 0 && opts.SMAFile == "" {
-		return "", "", usageError("give at least one session file with --esa or --sma")
+		return usageError("give at least one session file with --esa or --sma")
 	}
-	stdout = report.FormatText
-	if opts.Format != "" {
-		if stdout, err = report.ParseFormat(opts.Format); err != nil {
-			return "", "", usageError("--format: %w", err)
-		}
-	}
-	file = stdout
-	if f, ok := report.FormatFromPath(opts.ReportFile); ok {
-		file = f
-	}
-	switch opts.Color {
-	case "auto", "always", "never":
-	default:
-		return "", "", usageError("--color: want auto, always or never, not %q", opts.Color)
+	if _, _, err := opts.formats(); err != nil {
+		return err
 	}
 	if opts.PVOPort < 1 || opts.PVOPort > 65535 {
-		return "", "", usageError("--pvo-port: %d is not a TCP port", opts.PVOPort)
+		return usageError("--pvo-port: %d is not a TCP port", opts.PVOPort)
 	}
 	if len(opts.MailLogs) > 0 && len(opts.ESAFiles) == 0 {
-		return "", "", usageError("--mail-log needs the ESA's session (--esa)")
+		return usageError("--mail-log needs the ESA's session (--esa)")
 	}
-	return stdout, file, nil
+	return nil
 }
 
 func (opts *AnalyzeOptions) clock() time.Time {

@@ -161,7 +161,7 @@ func TestAnalyzeRunPipeline(t *testing.T) {
 	ios, _, out, _ := Test()
 	opts := &AnalyzeOptions{IO: ios, ESAFiles: []string{p("mx1"), p("mx2")}, SMAFile: p("sma"),
 		MailLogs: []string{"mx2.example.com=" + p("m1"), "mx2.example.com=" + p("m2")},
-		PVOPort:  7026, Format: "json", ReportFile: p("out.md"), Color: "always"}
+		PVOPort:  7026, reportFlags: reportFlags{Format: "json", ReportFile: p("out.md"), Color: "always"}}
 	var site *facts.Site
 	fakePipeline(opts, rules.StatusFail, &site)
 	err := analyzeRun(opts)
@@ -205,7 +205,7 @@ func TestAnalyzeRunOptions(t *testing.T) {
 		wantErr  string
 		check    func(t *testing.T, site *facts.Site, out string)
 	}{
-		{name: "pass, explicit PVO host", opts: AnalyzeOptions{ESAFiles: []string{p("mx1")}, SMAPVOHost: "10.0.0.9", PVOPort: 7025, Color: "never"},
+		{name: "pass, explicit PVO host", opts: AnalyzeOptions{ESAFiles: []string{p("mx1")}, SMAPVOHost: "10.0.0.9", PVOPort: 7025, reportFlags: reportFlags{Color: "never"}},
 			status: rules.StatusPass, wantCode: ExitOK,
 			check: func(t *testing.T, site *facts.Site, out string) {
 				if site.PVOHost != "10.0.0.9" || site.SMA != nil {
@@ -215,18 +215,18 @@ func TestAnalyzeRunOptions(t *testing.T) {
 					t.Errorf("stdout is not plain text:\n%s", out)
 				}
 			}},
-		{name: "unknown is 3", opts: AnalyzeOptions{ESAFiles: []string{p("mx1")}, PVOPort: 7025, Color: "auto"}, status: rules.StatusUnknown, wantCode: ExitIncomplete},
-		{name: "always colours text", opts: AnalyzeOptions{ESAFiles: []string{p("mx1")}, PVOPort: 7025, Color: "always"}, status: rules.StatusPass,
+		{name: "unknown is 3", opts: AnalyzeOptions{ESAFiles: []string{p("mx1")}, PVOPort: 7025}, status: rules.StatusUnknown, wantCode: ExitIncomplete},
+		{name: "always colours text", opts: AnalyzeOptions{ESAFiles: []string{p("mx1")}, PVOPort: 7025, reportFlags: reportFlags{Color: "always"}}, status: rules.StatusPass,
 			check: func(t *testing.T, _ *facts.Site, out string) {
 				if !strings.Contains(out, "\x1b[") {
 					t.Errorf("--color always gave no colour:\n%q", out)
 				}
 			}},
-		{name: "not a session", opts: AnalyzeOptions{ESAFiles: []string{p("mx1")}, SMAFile: p("bad"), PVOPort: 7025, Color: "auto"},
+		{name: "not a session", opts: AnalyzeOptions{ESAFiles: []string{p("mx1")}, SMAFile: p("bad"), PVOPort: 7025},
 			wantCode: ExitUsage, wantErr: "sma session " + p("bad") + ": not an AsyncOS session"},
-		{name: "parser names the file", opts: AnalyzeOptions{ESAFiles: []string{p("named")}, PVOPort: 7025, Color: "auto"},
+		{name: "parser names the file", opts: AnalyzeOptions{ESAFiles: []string{p("named")}, PVOPort: 7025},
 			wantCode: ExitUsage, wantErr: "esa session " + p("named") + ": no prompt found"},
-		{name: "report file unwritable", opts: AnalyzeOptions{ESAFiles: []string{p("mx1")}, ReportFile: p("nodir/r.json"), PVOPort: 7025, Color: "auto"},
+		{name: "report file unwritable", opts: AnalyzeOptions{ESAFiles: []string{p("mx1")}, PVOPort: 7025, reportFlags: reportFlags{ReportFile: p("nodir/r.json")}},
 			status: rules.StatusPass, wantCode: -1, wantErr: "write report: open " + p("nodir/r.json")},
 	} {
 		t.Run(c.name, func(t *testing.T) {
