@@ -144,7 +144,7 @@ func (l *login) signers() ([]ssh.Signer, error) {
 }
 
 func (l *login) agentSigners() []ssh.Signer {
-	if !l.cfg.UseAgent {
+	if !l.cfg.UseAgent || l.agentConn != nil {
 		return nil
 	}
 	sock := l.cfg.AgentSocket

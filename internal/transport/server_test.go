@@ -340,7 +340,7 @@ func newExpect(t testing.TB, r io.Reader) *expect {
 // until waits for want and consumes the output up to and including it.
 func (e *expect) until(want string) string {
 	e.t.Helper()
-	deadline := time.After(10 * time.Second)
+	deadline := time.After(30 * time.Second)
 	for {
 		if i := bytes.Index(e.buf, []byte(want)); i >= 0 {
 			out := string(e.buf[:i+len(want)])

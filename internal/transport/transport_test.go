@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -20,19 +21,25 @@ import (
 const testPassword = "s3cret-Pa55"
 
 func testCtx(t testing.TB) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	t.Cleanup(cancel)
 	return ctx
 }
 
-// baseConfig trusts the server's default key and uses no default identity
+// pwConfig logs in as admin with testPassword and uses no default identity
 // files, so that tests never read the real ~/.ssh.
-func baseConfig(t testing.TB, s *testServer) Config {
+func pwConfig(knownHosts string) Config {
 	return Config{
 		User:           "admin",
 		Identities:     []string{},
-		KnownHostsFile: knownHostsFile(t, entry(s.addr, testEd25519().PublicKey())),
+		Password:       func() (string, error) { return testPassword, nil },
+		KnownHostsFile: knownHosts,
 	}
+}
+
+// baseConfig is pwConfig trusting the server's default host key.
+func baseConfig(t testing.TB, s *testServer) Config {
+	return pwConfig(knownHostsFile(t, entry(s.addr, testEd25519().PublicKey())))
 }
 
 func countingPassword(pw string, calls *atomic.Int32) func() (string, error) {
@@ -270,13 +277,12 @@ func TestAgent(t *testing.T) {
 func TestKnownHosts(t *testing.T) {
 	t.Parallel()
 	s := startServer(t, serverOpts{password: testPassword})
-	pw := func() (string, error) { return testPassword, nil }
 	fp := ssh.FingerprintSHA256(testEd25519().PublicKey())
 	host := knownhosts.Normalize(s.addr) // [127.0.0.1]:port
 
 	dial := func(t *testing.T, lines ...string) error {
 		t.Helper()
-		cfg := Config{User: "admin", Identities: []string{}, Password: pw, KnownHostsFile: knownHostsFile(t, lines...)}
+		cfg := pwConfig(knownHostsFile(t, lines...))
 		c, err := Dial(testCtx(t), s.addr, cfg)
 		if err == nil {
 			c.Close()
@@ -343,8 +349,7 @@ func TestRecordedAlgorithmsOnly(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			s := startServer(t, serverOpts{hostKeys: tc.server, password: testPassword})
-			cfg := Config{User: "admin", Identities: []string{}, Password: func() (string, error) { return testPassword, nil },
-				KnownHostsFile: knownHostsFile(t, entry(s.addr, tc.recorded.PublicKey()))}
+			cfg := pwConfig(knownHostsFile(t, entry(s.addr, tc.recorded.PublicKey())))
 			dialOK(t, s, cfg).Close()
 		})
 	}
@@ -352,8 +357,7 @@ func TestRecordedAlgorithmsOnly(t *testing.T) {
 	t.Run("recorded type no longer offered", func(t *testing.T) {
 		t.Parallel()
 		s := startServer(t, serverOpts{hostKeys: []ssh.Signer{testECDSA()}, password: testPassword})
-		cfg := Config{User: "admin", Identities: []string{}, Password: func() (string, error) { return testPassword, nil },
-			KnownHostsFile: knownHostsFile(t, entry(s.addr, testEd25519().PublicKey()))}
+		cfg := pwConfig(knownHostsFile(t, entry(s.addr, testEd25519().PublicKey())))
 		_, err := Dial(testCtx(t), s.addr, cfg)
 		var he *HostKeyError
 		if !errors.As(err, &he) || he.Problem != HostKeyChanged || !strings.Contains(err.Error(), "ecdsa-sha2-nistp256") {
@@ -366,8 +370,8 @@ func TestAcceptNewHostKeys(t *testing.T) {
 	t.Parallel()
 	s := startServer(t, serverOpts{password: testPassword})
 	file := filepath.Join(t.TempDir(), "sub", "known_hosts")
-	cfg := Config{User: "admin", Identities: []string{}, Password: func() (string, error) { return testPassword, nil },
-		KnownHostsFile: file, AcceptNewHostKeys: true}
+	cfg := pwConfig(file)
+	cfg.AcceptNewHostKeys = true
 
 	dialOK(t, s, cfg).Close()
 	st, err := os.Stat(file)
@@ -407,8 +411,8 @@ func TestAcceptNewAppendsAfterUnterminatedLine(t *testing.T) {
 	if err := os.WriteFile(file, []byte(other), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cfg := Config{User: "admin", Identities: []string{}, Password: func() (string, error) { return testPassword, nil },
-		KnownHostsFile: file, AcceptNewHostKeys: true}
+	cfg := pwConfig(file)
+	cfg.AcceptNewHostKeys = true
 	dialOK(t, s, cfg).Close()
 	data, _ := os.ReadFile(file)
 	if want := other + "\n" + entry(s.addr, testEd25519().PublicKey()) + "\n"; string(data) != want {
@@ -420,8 +424,8 @@ func TestInsecureIgnoreHostKeyWarns(t *testing.T) {
 	t.Parallel()
 	s := startServer(t, serverOpts{password: testPassword})
 	var warn bytes.Buffer
-	cfg := Config{User: "admin", Identities: []string{}, Password: func() (string, error) { return testPassword, nil },
-		KnownHostsFile: filepath.Join(t.TempDir(), "absent"), InsecureIgnoreHostKey: true, Warn: &warn}
+	cfg := pwConfig(filepath.Join(t.TempDir(), "absent"))
+	cfg.InsecureIgnoreHostKey, cfg.Warn = true, &warn
 	for range 2 {
 		dialOK(t, s, cfg).Close()
 	}
@@ -442,8 +446,7 @@ func TestLegacyAlgorithms(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := startServer(t, serverOpts{hostKeys: []ssh.Signer{legacyRSA}, password: testPassword, legacyOnly: true})
-	cfg := Config{User: "admin", Identities: []string{}, Password: func() (string, error) { return testPassword, nil },
-		KnownHostsFile: knownHostsFile(t, entry(s.addr, testRSA().PublicKey()))}
+	cfg := pwConfig(knownHostsFile(t, entry(s.addr, testRSA().PublicKey())))
 
 	_, err = Dial(testCtx(t), s.addr, cfg)
 	var ne *NegotiationError
@@ -469,8 +472,7 @@ func TestLegacyHostKeyOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := startServer(t, serverOpts{hostKeys: []ssh.Signer{legacyRSA}, password: testPassword})
-	cfg := Config{User: "admin", Identities: []string{}, Password: func() (string, error) { return testPassword, nil },
-		KnownHostsFile: knownHostsFile(t, entry(s.addr, testRSA().PublicKey()))}
+	cfg := pwConfig(knownHostsFile(t, entry(s.addr, testRSA().PublicKey())))
 	_, err = Dial(testCtx(t), s.addr, cfg)
 	var ne *NegotiationError
 	if !errors.As(err, &ne) || ne.What != "host key" || !strings.Contains(err.Error(), "ssh-rsa") {
@@ -488,7 +490,7 @@ func TestConnectionRefused(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	_, err = Dial(testCtx(t), addr, Config{User: "admin", Identities: []string{}, KnownHostsFile: knownHostsFile(t)})
+	_, err = Dial(testCtx(t), addr, pwConfig(knownHostsFile(t)))
 	var de *DialError
 	if !errors.As(err, &de) || de.Kind != DialRefused || !strings.Contains(err.Error(), "refused") {
 		t.Fatalf("err = %v, want refused *DialError", err)
@@ -531,7 +533,8 @@ func TestNotSSH(t *testing.T) {
 	t.Run("silent, connect timeout", func(t *testing.T) {
 		t.Parallel()
 		addr := silentServer(t, "")
-		cfg := Config{User: "admin", Identities: []string{}, KnownHostsFile: knownHostsFile(t), ConnectTimeout: 200 * time.Millisecond}
+		cfg := pwConfig(knownHostsFile(t))
+		cfg.ConnectTimeout = 200 * time.Millisecond
 		_, err := Dial(testCtx(t), addr, cfg)
 		var ne *NotSSHError
 		if !errors.As(err, &ne) || ne.Timeout != 200*time.Millisecond {
@@ -541,19 +544,19 @@ func TestNotSSH(t *testing.T) {
 	t.Run("silent, context deadline", func(t *testing.T) {
 		t.Parallel()
 		addr := silentServer(t, "")
-		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		defer cancel()
-		cfg := Config{User: "admin", Identities: []string{}, KnownHostsFile: knownHostsFile(t)}
+		cfg := pwConfig(knownHostsFile(t))
 		_, err := Dial(ctx, addr, cfg)
 		var ne *NotSSHError
-		if !errors.As(err, &ne) || ne.Timeout <= 0 || ne.Timeout > 300*time.Millisecond {
+		if !errors.As(err, &ne) || ne.Timeout <= 0 || ne.Timeout > time.Second {
 			t.Fatalf("err = %v, want *NotSSHError within the context deadline", err)
 		}
 	})
 	t.Run("speaks http", func(t *testing.T) {
 		t.Parallel()
 		addr := silentServer(t, "HTTP/1.0 400 Bad Request\r\n\r\n")
-		cfg := Config{User: "admin", Identities: []string{}, KnownHostsFile: knownHostsFile(t)}
+		cfg := pwConfig(knownHostsFile(t))
 		_, err := Dial(testCtx(t), addr, cfg)
 		var ne *NotSSHError
 		if !errors.As(err, &ne) || !strings.Contains(err.Error(), "HTTP/1.0 400") {
@@ -568,7 +571,7 @@ func TestCancelledContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
 	go func() {
-		_, err := Dial(ctx, addr, Config{User: "admin", Identities: []string{}, KnownHostsFile: knownHostsFile(t)})
+		_, err := Dial(ctx, addr, pwConfig(knownHostsFile(t)))
 		errc <- err
 	}()
 	cancel()
@@ -586,7 +589,6 @@ func TestExec(t *testing.T) {
 	t.Parallel()
 	s := startServer(t, serverOpts{password: testPassword})
 	cfg := baseConfig(t, s)
-	cfg.Password = func() (string, error) { return testPassword, nil }
 	c := dialOK(t, s, cfg)
 	out, err := c.Exec(testCtx(t), "version")
 	if err != nil {
@@ -601,7 +603,6 @@ func TestShellCloseUnblocksRead(t *testing.T) {
 	t.Parallel()
 	s := startServer(t, serverOpts{password: testPassword})
 	cfg := baseConfig(t, s)
-	cfg.Password = func() (string, error) { return testPassword, nil }
 	c := dialOK(t, s, cfg)
 	sh, err := c.Shell(testCtx(t), PTY{Term: "xterm", Cols: 132, Rows: 50})
 	if err != nil {
@@ -696,5 +697,28 @@ func BenchmarkDialShellFirstByte(b *testing.B) {
 		}
 		sh.Close()
 		c.Close()
+	}
+}
+
+func TestDialErrorKinds(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	op := func(err error) error { return &net.OpError{Op: "dial", Net: "tcp", Err: err} }
+	cases := []struct {
+		err  error
+		kind DialFailure
+		msg  string
+	}{
+		{op(os.NewSyscallError("connect", syscall.ECONNREFUSED)), DialRefused, "connection refused"},
+		{op(&net.DNSError{Err: "no such host", Name: "mx1.example.com", IsNotFound: true}), DialDNS, "cannot resolve"},
+		{op(os.ErrDeadlineExceeded), DialTimeout, "no answer within 3s"},
+		{op(os.NewSyscallError("connect", syscall.ENETUNREACH)), DialOther, "unreachable"},
+	}
+	for _, tc := range cases {
+		err := dialError(ctx, "mx1.example.com:22", 3*time.Second, tc.err)
+		var de *DialError
+		if !errors.As(err, &de) || de.Kind != tc.kind || !strings.Contains(err.Error(), tc.msg) {
+			t.Errorf("dialError(%v) = %v, want %s error mentioning %q", tc.err, err, tc.kind, tc.msg)
+		}
 	}
 }
