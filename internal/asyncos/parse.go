@@ -206,4 +206,14 @@ func hasLaterOutput(lines []string, i int) bool {
 	return false
 }
 
+// cutPrefixFold is strings.CutPrefix ignoring ASCII case. Slicing the
+// original by an index found in a lower-cased copy is wrong when lower-casing
+// changes byte lengths.
+func cutPrefixFold(s, prefix string) (string, bool) {
+	if len(s) < len(prefix) || !strings.EqualFold(s[:len(prefix)], prefix) {
+		return s, false
+	}
+	return s[len(prefix):], true
+}
+
 func isBlank(text string) bool { return strings.TrimSpace(text) == "" }

@@ -1,10 +1,13 @@
 package asyncos
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/pvo-doctor/pvo-doctor/internal/facts"
 )
+
+var resumedForRE = regexp.MustCompile(`(?i)resumed for (.*)$`)
 
 // ParseResume reads `resume`: "Receiving resumed for euq_listener,
 // cpq_listener." or "No listeners were resumed.".
@@ -42,8 +45,8 @@ func parseResumeOutput(cmd, text string) (*facts.ResumeResult, []facts.Warning, 
 		case strings.Contains(lt, "resumed"):
 			resumed = true
 			addEvidence(&r.Evidence, t)
-			if j := strings.Index(lt, "resumed for "); j >= 0 {
-				for _, name := range strings.Split(strings.TrimSuffix(t[j+len("resumed for "):], "."), ",") {
+			if m := resumedForRE.FindStringSubmatch(t); m != nil {
+				for _, name := range strings.Split(strings.TrimSuffix(m[1], "."), ",") {
 					if name = strings.TrimSpace(name); name != "" {
 						r.Listeners = append(r.Listeners, name)
 					}

@@ -45,11 +45,11 @@ func ParseSettingLevel(text string, setting facts.Setting) (*facts.SettingLevel,
 	var sl *facts.SettingLevel
 	for i, l := range ls {
 		t := strings.TrimSpace(l)
-		const key = "settings defined at"
-		if !strings.HasPrefix(strings.ToLower(t), key) {
+		rest, ok := cutPrefixFold(t, "settings defined at")
+		if !ok {
 			continue
 		}
-		rest := strings.TrimSpace(strings.TrimPrefix(t[len(key):], ":"))
+		rest = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(rest), ":"))
 		defs := []facts.LevelDefinition{}
 		if strings.EqualFold(strings.TrimSuffix(rest, "."), "none") {
 			// Defined nowhere: collected, and empty.

@@ -79,7 +79,8 @@ func ParseTelnet(text string) (*facts.Probe, []facts.Warning, error) {
 		case strings.HasPrefix(lt, "trying "):
 			trying = true
 			if p.Host == "" {
-				p.Host = strings.TrimSuffix(strings.TrimSpace(t[len("trying "):]), "...")
+				rest, _ := cutPrefixFold(t, "trying ")
+				p.Host = strings.TrimSuffix(strings.TrimSpace(rest), "...")
 			}
 			addEvidence(&p.Evidence, t)
 		case strings.HasPrefix(lt, "connected to "):

@@ -90,6 +90,9 @@ func ParseWho(text, user string) (*facts.Account, []facts.Warning, error) {
 		return -1
 	}
 	userCol, roleCol, whatCol := idx("Username"), idx("Role"), idx("What")
+	if userCol < 0 || roleCol < 0 {
+		return nil, nil, parseErr(cmd, header+1, ls[header], errors.New("no Username and Role columns"))
+	}
 	type row struct {
 		fields []string
 		line   int

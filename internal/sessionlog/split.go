@@ -155,6 +155,14 @@ func logicalLines(s string) []line {
 		return lines
 	}
 	out := lines[:0]
+	// A wrapped line is rebuilt in parts: += on a long chain is quadratic.
+	var parts []string
+	finish := func() {
+		if len(parts) > 0 {
+			out[len(out)-1].text = strings.Join(parts, " ")
+			parts = parts[:0]
+		}
+	}
 	joining := false
 	for _, l := range lines {
 		if isFence(l.text) {
@@ -168,19 +176,16 @@ func logicalLines(s string) []line {
 		}
 		t := strings.ReplaceAll(l.text, "**", "")
 		wrapped := strings.HasSuffix(t, "  ")
-		if joining && !isContinuation(t) {
-			joining = false
-		}
-		if joining && len(out) > 0 {
-			out[len(out)-1].text += " " + strings.TrimSpace(t)
+		if joining && isContinuation(t) {
+			parts = append(parts, strings.TrimSpace(t))
 		} else {
+			finish()
 			out = append(out, line{text: t, num: l.num})
-		}
-		if wrapped {
-			out[len(out)-1].text = strings.TrimRight(out[len(out)-1].text, " ")
+			parts = append(parts, strings.TrimRight(t, " "))
 		}
 		joining = wrapped
 	}
+	finish()
 	return out
 }
 
