@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -52,13 +53,18 @@ type CheckOptions struct {
 	noAgent bool
 	// progressTo overrides where progress goes (tests); nil = stderr on a TTY.
 	progressTo func(string)
+
+	fixFlags
+	secrets *secretSource
+	// answers reads the confirmation from stdin, kept across fix rounds.
+	answers *bufio.Reader
 }
 
 func NewCmdCheck(ios *IOStreams, runF func(*CheckOptions) error) *cobra.Command {
 	opts := &CheckOptions{IO: ios}
 	cmd := &cobra.Command{
-		Use:   "check --esa HOST[:PORT]... --sma HOST[:PORT] [flags]",
-		Short: "Diagnose live appliances over SSH (read-only)",
+		Use:   "check --esa HOST[:PORT]... --sma HOST[:PORT] [--fix [--dry-run] [--yes]] [flags]",
+		Short: "Diagnose live appliances over SSH (read-only unless --fix)",
 		Long: `check logs into every ESA and the SMA at once over SSH, collects read-only
 evidence from their AsyncOS CLI, runs every rule and reports. It never leaves a
 pending change: it backs out of every menu and commits nothing.
@@ -67,8 +73,18 @@ An appliance is [USER@]HOST[:PORT]; USER overrides --user for that appliance.
 Authentication: ssh-agent, then identity files, then the password in the
 environment variable named by --password-env (or asked on the terminal).
 
+With --fix it then applies the fixes it knows (PVO-001 resume on the SMA,
+PVO-003 deliveryconfig Auto, PVO-004 sslconfig outbound ciphers): it prints
+the plan to stderr (every command, question, answer, cluster level and commit
+comment), asks "Apply these changes? [y/N]" on a terminal (--yes skips the
+question; without a terminal --yes is required), applies each appliance's
+fixes over one session with one commit (clearchanges on any surprise), checks
+again, and repeats while the re-check offers new fixes (3 rounds at most).
+--dry-run shows the plan and changes nothing.
+
 Exit codes: 0 every rule passed or does not apply, 1 a rule failed, 2 usage
-error, 3 nothing failed but something could not be decided.`,
+error, 3 nothing failed but something could not be decided. After --fix they
+describe the site as re-checked.`,
 		Example: `  pvo-doctor check --esa mx1.example.com --sma sma.example.com
   PVO_DOCTOR_PASSWORD=... pvo-doctor check --esa admin@mx1:22 --esa mx2 --sma sma --report ticket.md`,
 		Args: cobra.NoArgs,
@@ -103,6 +119,7 @@ func addCheckFlags(cmd *cobra.Command, opts *CheckOptions) {
 	f.IntVar(&opts.Concurrency, "concurrency", 8, "appliances checked at the same time")
 	f.StringVar(&opts.TranscriptDir, "transcript-dir", "", "write one redacted transcript per appliance into `DIR` (mode 0600)")
 	addReportFlags(cmd, &opts.reportFlags)
+	addFixFlags(cmd, &opts.fixFlags)
 }
 
 func addReportFlags(cmd *cobra.Command, rf *reportFlags) {
@@ -204,7 +221,7 @@ func (opts *CheckOptions) validate() error {
 	if opts.AcceptNewHostKeys && opts.InsecureIgnoreHostKey {
 		return usageError("--accept-new-host-keys and --insecure-ignore-host-key exclude each other")
 	}
-	return nil
+	return opts.fixFlags.validate()
 }
 
 func checkRun(ctx context.Context, opts *CheckOptions) error {
@@ -228,14 +245,28 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 		}
 	}
 	start := time.Now()
-	site := collectSite(ctx, opts, ts, pvoHost, pvoPort)
-	res := rules.Run(site)
+	col := collectSite(ctx, opts, ts, pvoHost, pvoPort, "")
+	res := rules.Run(col.site)
+	before := res
+	var fixes []report.FixRecord
+	if opts.Fix {
+		if col, res, fixes, err = fixRounds(ctx, opts, ts, pvoHost, pvoPort, col, res); err != nil {
+			return err
+		}
+	}
+	site := col.site
 	rep := report.New(site, res, report.Meta{
 		ToolVersion: Version,
 		Mode:        report.ModeCheck,
 		StartedAt:   start,
 		Duration:    time.Since(start),
 	})
+	if opts.Fix {
+		rep.SetStatusBefore(before)
+		for _, fr := range fixes {
+			rep.AddFix(fr)
+		}
+	}
 	if err := opts.reportFlags.emit(opts.IO, rep, 0o600); err != nil {
 		return err
 	}
@@ -245,15 +276,40 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 	return nil
 }
 
+// collected is one collection of the whole site, plus the raw output of the
+// commands whose cluster level --fix needs (the "Settings defined at:" line).
+type collected struct {
+	site    *facts.Site
+	mu      sync.Mutex
+	outputs map[string]map[string]string // by target spec, then command
+}
+
+// output is what command printed on the appliance named address; "" if none.
+func (c *collected) output(address, command string) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.outputs[address][command]
+}
+
+func (c *collected) record(address, command, text string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.outputs[address] == nil {
+		c.outputs[address] = map[string]string{}
+	}
+	c.outputs[address][command] = text
+}
+
 // collectSite logs into every appliance at once (bounded by --concurrency)
 // and collects each one's facts. A failing appliance never stops the others.
-func collectSite(ctx context.Context, opts *CheckOptions, ts []target, pvoHost string, pvoPort int) *facts.Site {
+// tag names this collection's transcripts ("" for the first check).
+func collectSite(ctx context.Context, opts *CheckOptions, ts []target, pvoHost string, pvoPort int, tag string) *collected {
 	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
 	defer cancel()
-	site := &facts.Site{PVOHost: pvoHost, PVOPort: pvoPort}
+	col := &collected{site: &facts.Site{PVOHost: pvoHost, PVOPort: pvoPort}, outputs: map[string]map[string]string{}}
 	apps := make([]*facts.Appliance, len(ts))
 	prog := newProgress(opts)
-	secrets := newSecrets(opts)
+	secrets := opts.secretSource()
 	sem := make(chan struct{}, opts.Concurrency)
 	var wg sync.WaitGroup
 	for i, t := range ts {
@@ -267,19 +323,19 @@ func collectSite(ctx context.Context, opts *CheckOptions, ts []target, pvoHost s
 				apps[i] = failed(t, "queue", fmt.Errorf("run timed out (--timeout %s) before this appliance's turn", opts.Timeout))
 				return
 			}
-			apps[i] = collectOne(ctx, opts, t, pvoHost, pvoPort, secrets, prog)
+			apps[i] = collectOne(ctx, opts, t, pvoHost, pvoPort, secrets, prog, tag, col)
 		}()
 	}
 	wg.Wait()
 	prog.done()
 	for _, a := range apps {
 		if a.Role == facts.RoleSMA {
-			site.SMA = a
+			col.site.SMA = a
 		} else {
-			site.ESAs = append(site.ESAs, a)
+			col.site.ESAs = append(col.site.ESAs, a)
 		}
 	}
-	return site
+	return col
 }
 
 func failed(t target, step string, err error) *facts.Appliance {
@@ -291,61 +347,14 @@ func failed(t target, step string, err error) *facts.Appliance {
 // leave. Errors become the appliance's Errors, each naming the step and
 // with a hint at the flag or file to look at.
 func collectOne(ctx context.Context, opts *CheckOptions, t target, pvoHost string, pvoPort int,
-	secrets *secretSource, prog *progress) *facts.Appliance {
+	secrets *secretSource, prog *progress, tag string, col *collected) *facts.Appliance {
 	label := string(t.role) + " " + t.spec
-	prog.step(label, "connect")
-	cfg := transport.Config{
-		User:                  t.user,
-		Identities:            opts.Identities,
-		Password:              secrets.password,
-		Passphrase:            secrets.passphrase,
-		UseAgent:              !opts.noAgent && os.Getenv("SSH_AUTH_SOCK") != "",
-		KnownHostsFile:        opts.KnownHosts,
-		AcceptNewHostKeys:     opts.AcceptNewHostKeys,
-		InsecureIgnoreHostKey: opts.InsecureIgnoreHostKey,
-		LegacyAlgorithms:      opts.LegacySSH,
-		Warn:                  opts.IO.ErrOut,
-		ConnectTimeout:        opts.ConnectTimeout,
-	}
-	lctx, cancel := context.WithTimeout(ctx, opts.ConnectTimeout)
-	client, err := transport.Dial(lctx, t.addr, cfg)
+	ch, done, step, err := openSession(ctx, opts, t, secrets, tag, func(s string) { prog.step(label, s) })
 	if err != nil {
-		cancel()
-		return failed(t, "connect", withHint(err))
+		return failed(t, step, err)
 	}
-	defer client.Close()
-	shell, err := client.Shell(lctx, transport.PTY{})
-	if err != nil {
-		cancel()
-		return failed(t, "open shell", withHint(err))
-	}
-	var tr *channel.Transcript
-	var trFile *os.File
-	if opts.TranscriptDir != "" {
-		trFile, err = os.OpenFile(filepath.Join(opts.TranscriptDir, transcriptName(t)), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
-		if err != nil {
-			cancel()
-			shell.Close()
-			return failed(t, "transcript", err)
-		}
-		defer trFile.Close()
-		tr = channel.NewTranscript(trFile)
-		secrets.redactInto(tr)
-	}
-	prog.step(label, "login")
-	ch, err := channel.Open(lctx, shell, shell, channel.Options{
-		Transcript:  tr,
-		StepTimeout: opts.StepTimeout,
-		Host:        t.spec,
-		Secrets:     secrets.known(),
-	})
-	cancel()
-	if err != nil {
-		shell.Close()
-		return failed(t, "login", fmt.Errorf("%w (is this an AsyncOS CLI? check the address and --user)", err))
-	}
-	defer ch.Close()
-	app := asyncos.Collect(ctx, ch, asyncos.Plan{
+	defer done()
+	app := asyncos.Collect(ctx, &recordingSession{Channel: ch, record: func(cmd, text string) { col.record(t.spec, cmd, text) }}, asyncos.Plan{
 		Role:         t.role,
 		Address:      t.spec,
 		PVOHost:      pvoHost,
@@ -360,10 +369,99 @@ func collectOne(ctx context.Context, opts *CheckOptions, t target, pvoHost strin
 	return app
 }
 
+// recordingSession keeps the output of the commands whose level --fix
+// reads, as the collection runs them.
+type recordingSession struct {
+	*channel.Channel
+	record func(command, text string)
+}
+
+func (r *recordingSession) Run(ctx context.Context, command string) (string, error) {
+	out, err := r.Channel.Run(ctx, command)
+	switch command {
+	case "deliveryconfig", "sslconfig":
+		r.record(command, out)
+	}
+	return out, err
+}
+
+// openSession dials, opens the shell and logs in, with a transcript when
+// --transcript-dir asks for one. On failure it says which step failed; on
+// success the caller calls done to close the channel and all behind it.
+func openSession(ctx context.Context, opts *CheckOptions, t target, secrets *secretSource, tag string,
+	progress func(string)) (ch *channel.Channel, done func(), step string, err error) {
+	progress("connect")
+	cfg := transport.Config{
+		User:                  t.user,
+		Identities:            opts.Identities,
+		Password:              secrets.password,
+		Passphrase:            secrets.passphrase,
+		UseAgent:              !opts.noAgent && os.Getenv("SSH_AUTH_SOCK") != "",
+		KnownHostsFile:        opts.KnownHosts,
+		AcceptNewHostKeys:     opts.AcceptNewHostKeys,
+		InsecureIgnoreHostKey: opts.InsecureIgnoreHostKey,
+		LegacyAlgorithms:      opts.LegacySSH,
+		Warn:                  opts.IO.ErrOut,
+		ConnectTimeout:        opts.ConnectTimeout,
+	}
+	lctx, cancel := context.WithTimeout(ctx, opts.ConnectTimeout)
+	defer cancel()
+	client, err := transport.Dial(lctx, t.addr, cfg)
+	if err != nil {
+		return nil, nil, "connect", withHint(err)
+	}
+	shell, err := client.Shell(lctx, transport.PTY{})
+	if err != nil {
+		client.Close()
+		return nil, nil, "open shell", withHint(err)
+	}
+	var tr *channel.Transcript
+	var trFile *os.File
+	if opts.TranscriptDir != "" {
+		trFile, err = os.OpenFile(filepath.Join(opts.TranscriptDir, transcriptName(t, tag)), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+		if err != nil {
+			shell.Close()
+			client.Close()
+			return nil, nil, "transcript", err
+		}
+		tr = channel.NewTranscript(trFile)
+		secrets.redactInto(tr)
+	}
+	progress("login")
+	ch, err = channel.Open(lctx, shell, shell, channel.Options{
+		Transcript:  tr,
+		StepTimeout: opts.StepTimeout,
+		Host:        t.spec,
+		Secrets:     secrets.known(),
+	})
+	if err != nil {
+		shell.Close()
+		if trFile != nil {
+			trFile.Close()
+		}
+		client.Close()
+		return nil, nil, "login", fmt.Errorf("%w (is this an AsyncOS CLI? check the address and --user)", err)
+	}
+	done = func() {
+		ch.Close()
+		if trFile != nil {
+			trFile.Close()
+		}
+		client.Close()
+	}
+	return ch, done, "", nil
+}
+
 var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 
-func transcriptName(t target) string {
-	return string(t.role) + "-" + unsafeName.ReplaceAllString(t.addr, "_") + ".transcript"
+// transcriptName is one file per appliance and session: the check's has no
+// tag, a fix session's is e.g. "fix1" and a re-check's "recheck1".
+func transcriptName(t target, tag string) string {
+	name := string(t.role) + "-" + unsafeName.ReplaceAllString(t.addr, "_")
+	if tag != "" {
+		name += "." + tag
+	}
+	return name + ".transcript"
 }
 
 // withHint adds, for errors a flag can cure, which flag to look at.
@@ -394,8 +492,14 @@ type secretSource struct {
 	trs   []*channel.Transcript
 }
 
-func newSecrets(opts *CheckOptions) *secretSource {
-	return &secretSource{opts: opts, pass: map[string]string{}}
+// secretSource is the run's one source of secrets, so that the fix
+// sessions and re-checks never ask for a password again. Only the run's
+// own goroutine calls it, before it starts any other.
+func (opts *CheckOptions) secretSource() *secretSource {
+	if opts.secrets == nil {
+		opts.secrets = &secretSource{opts: opts, pass: map[string]string{}}
+	}
+	return opts.secrets
 }
 
 func (s *secretSource) password() (string, error) {

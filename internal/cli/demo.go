@@ -28,20 +28,22 @@ type DemoOptions struct {
 	List     bool
 	Latency  time.Duration
 	reportFlags
+	fixFlags
 	TranscriptDir string
 }
 
 func NewCmdDemo(ios *IOStreams, runF func(*DemoOptions) error) *cobra.Command {
 	opts := &DemoOptions{IO: ios}
 	cmd := &cobra.Command{
-		Use:   "demo [--scenario NAME] [--list]",
+		Use:   "demo [--scenario NAME] [--list] [--fix [--dry-run] [--yes]]",
 		Short: "Run check against the built-in ESA/SMA simulator on 127.0.0.1",
 		Long: `demo starts the built-in AsyncOS simulator in this process with a scenario,
 writes a temporary known_hosts and key, and runs the real check against it over
 SSH on loopback. Nothing leaves 127.0.0.1.
 
 demo exits 0 when the diagnosis ran, whatever it found (the last line says what
-check's exit code would be); it exits non-zero only when the demo itself fails.`,
+check's exit code would be); it exits non-zero only when the demo itself fails.
+With --fix it repairs the simulated site as check --fix would, and checks again.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.NoColorEnv = os.Getenv("NO_COLOR") != ""
@@ -57,6 +59,7 @@ check's exit code would be); it exits non-zero only when the demo itself fails.`
 	f.DurationVar(&opts.Latency, "latency", 0, "hold back each simulated reply by this long, like a WAN link")
 	f.StringVar(&opts.TranscriptDir, "transcript-dir", "", "write one redacted transcript per appliance into `DIR`")
 	addReportFlags(cmd, &opts.reportFlags)
+	addFixFlags(cmd, &opts.fixFlags)
 	return cmd
 }
 
@@ -68,6 +71,9 @@ func demoRun(ctx context.Context, opts *DemoOptions) error {
 		return listScenarios(opts.IO)
 	}
 	if _, _, err := opts.reportFlags.formats(); err != nil {
+		return err
+	}
+	if err := opts.fixFlags.validate(); err != nil {
 		return err
 	}
 	sc, err := sim.LoadScenario(opts.Scenario)
@@ -106,6 +112,7 @@ func demoRun(ctx context.Context, opts *DemoOptions) error {
 		Concurrency:    8,
 		TranscriptDir:  opts.TranscriptDir,
 		reportFlags:    opts.reportFlags,
+		fixFlags:       opts.fixFlags,
 		noAgent:        true,
 	}
 	for _, a := range site.Appliances() {
@@ -142,6 +149,14 @@ func demoTargets(c *CheckOptions) string {
 	}
 	if c.SMA != "" {
 		b.WriteString(" --sma " + c.SMA)
+	}
+	for _, f := range []struct {
+		on   bool
+		name string
+	}{{c.Fix, "--fix"}, {c.DryRun, "--dry-run"}, {c.Yes, "--yes"}} {
+		if f.on {
+			b.WriteString(" " + f.name)
+		}
 	}
 	return b.String()
 }

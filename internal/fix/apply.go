@@ -1,0 +1,232 @@
+package fix
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/pvo-doctor/pvo-doctor/internal/rules"
+)
+
+// Runner is one logged-in AsyncOS CLI session, as fix drives it. The cli
+// adapts a channel to it.
+type Runner interface {
+	// Prompt is the current main prompt, e.g. "(Cluster PVOCluster)> ".
+	Prompt() string
+	// Run runs a command that asks nothing (a menu it stops in is left).
+	Run(ctx context.Context, command string) (string, error)
+	// Dialog runs a command and answers its questions with steps, in
+	// order. It succeeds only when the main prompt is back: a question
+	// no step expects is an error, and the session is left at it.
+	Dialog(ctx context.Context, command string, steps ...Step) (string, error)
+	// SetMode runs "clustermode <mode>".
+	SetMode(ctx context.Context, mode string) (string, error)
+	// Interrupt sends Ctrl-C and waits for the main prompt; it fails when
+	// the session is gone.
+	Interrupt(ctx context.Context) error
+}
+
+// Status is how far a fix got.
+type Status string
+
+const (
+	Applied Status = "applied" // the change was made (and committed, where that is needed)
+	Failed  Status = "failed"  // nothing of it was committed
+)
+
+// Result is what happened to one Fix of a session.
+type Result struct {
+	Status Status
+	// Evidence holds the appliance's own words: the resume and status
+	// lines, the level line, the `Changes committed:` line.
+	Evidence []rules.Evidence
+	Err      error
+}
+
+// Outcome is what happened to a session's fixes, in the order of
+// Session.Fixes.
+type Outcome struct {
+	Results []Result
+	// Cleared is true when clearchanges ran after a failure.
+	Cleared bool
+}
+
+var (
+	committedRE = regexp.MustCompile(`(?mi)^\s*Changes committed:.*$`)
+	noDataRE    = regexp.MustCompile(`(?mi)^\s*There is no data to commit\.?\s*$`)
+	resumeRE    = regexp.MustCompile(`(?mi)^.*(resumed|no listeners|cannot resume).*$`)
+)
+
+// Apply runs every fix of s over r, then one commit for all of them. It is
+// all or nothing: the first error (an unexpected question, a refused
+// command, a lost connection, a level that differs from the plan) stops
+// the session; if it is still alive, clearchanges discards what was typed,
+// and no fix that needed the commit counts as applied. A resume takes
+// effect at once and cannot be cleared, so it stays applied.
+func Apply(ctx context.Context, r Runner, s Session) Outcome {
+	out := Outcome{Results: make([]Result, len(s.Fixes))}
+	start := ModeOf(r.Prompt())
+	a := &applier{r: r, s: s, start: start}
+	for i, f := range s.Fixes {
+		ev, err := a.one(ctx, f)
+		out.Results[i].Evidence = ev
+		if err != nil {
+			out.Results[i] = Result{Status: Failed, Evidence: ev, Err: err}
+			a.abandon(ctx, &out, i, fmt.Errorf("not committed: %s on %s failed first", f.Rule, s.Appliance))
+			return out
+		}
+		out.Results[i].Status = Applied
+	}
+	comment := s.Comment()
+	if comment == "" {
+		return out
+	}
+	text, err := a.run(ctx, CommitCommand(comment))
+	if err == nil {
+		if m := committedRE.FindString(text); m != "" {
+			for i, f := range s.Fixes {
+				if f.Comment != "" {
+					out.Results[i].Evidence = append(out.Results[i].Evidence, a.evidence("commit", strings.TrimSpace(m)))
+				}
+			}
+			return out
+		}
+		err = errors.New(`commit: no "Changes committed:" line`)
+		if m := noDataRE.FindString(text); m != "" {
+			err = fmt.Errorf("commit: %s", strings.TrimSpace(m))
+		}
+	}
+	for i, f := range s.Fixes {
+		if f.Comment != "" {
+			out.Results[i] = Result{Status: Failed, Evidence: out.Results[i].Evidence, Err: err}
+		}
+	}
+	a.abandon(ctx, &out, len(s.Fixes), nil)
+	return out
+}
+
+type applier struct {
+	r     Runner
+	s     Session
+	start string // the mode the session logged in in
+}
+
+// one applies one fix: in a cluster, it reads where the setting is
+// defined, switches to that level, runs the dialog and switches back.
+func (a *applier) one(ctx context.Context, f Fix) ([]rules.Evidence, error) {
+	var ev []rules.Evidence
+	mode := ""
+	if f.Setting != "" && a.s.Cluster != "" {
+		text, err := a.r.Run(ctx, f.Setting)
+		if err != nil {
+			return ev, fmt.Errorf("read the level of %s: %w", f.Setting, err)
+		}
+		defs, line, ok := ParseLevelLine(text)
+		if !ok {
+			return ev, fmt.Errorf(`%s shows no "Settings defined at:" line in cluster mode, so its level is unknown; nothing was changed`, f.Setting)
+		}
+		ev = append(ev, a.evidence(f.Setting, line))
+		mode = EffectiveMode(defs, a.s.Machine, a.s.Group)
+		if f.Level.Known && mode != f.Level.Mode {
+			return ev, fmt.Errorf("%s is now defined at %s, not at %s as planned; nothing was changed",
+				f.Setting, levelWords(mode, a.s.Cluster), levelWords(f.Level.Mode, a.s.Cluster))
+		}
+		if err := a.setMode(ctx, mode); err != nil {
+			return ev, err
+		}
+	}
+	for _, c := range f.Commands {
+		text, err := a.run(ctx, c)
+		if err != nil {
+			return ev, err
+		}
+		if c.Line == "resume" {
+			if m := resumeRE.FindString(text); m != "" {
+				ev = append(ev, a.evidence(c.Line, strings.TrimSpace(m)))
+			}
+		}
+		if c.Want != "" {
+			m := regexp.MustCompile(c.Want).FindString(text)
+			if m == "" {
+				return ev, fmt.Errorf("%s: expected %q, got %q", c.Line, c.WantText, firstLines(text, 3))
+			}
+			ev = append(ev, a.evidence(c.Line, strings.TrimSpace(m)))
+		}
+	}
+	if mode != "" {
+		if err := a.setMode(ctx, a.start); err != nil {
+			return ev, err
+		}
+	}
+	return ev, nil
+}
+
+func (a *applier) run(ctx context.Context, c Command) (string, error) {
+	if len(c.Steps) == 0 {
+		return a.r.Run(ctx, c.Line)
+	}
+	return a.r.Dialog(ctx, c.Line, c.Steps...)
+}
+
+func (a *applier) setMode(ctx context.Context, mode string) error {
+	if mode == "" || ModeOf(a.r.Prompt()) == mode {
+		return nil
+	}
+	if _, err := a.r.SetMode(ctx, mode); err != nil {
+		return fmt.Errorf("clustermode %s: %w", mode, err)
+	}
+	if got := ModeOf(a.r.Prompt()); got != mode {
+		return fmt.Errorf("clustermode %s: the prompt is %q", mode, strings.TrimSpace(a.r.Prompt()))
+	}
+	return nil
+}
+
+// abandon ends a failed session: back to the main prompt and, if the
+// session lives, clearchanges and the starting mode. Fixes from index from
+// on that never ran fail with why; fixes before it that waited for the
+// commit fail with the same reason.
+func (a *applier) abandon(ctx context.Context, out *Outcome, from int, why error) {
+	if why != nil {
+		for i, f := range a.s.Fixes {
+			switch {
+			case i < from && f.Comment != "" && out.Results[i].Status == Applied:
+				out.Results[i] = Result{Status: Failed, Evidence: out.Results[i].Evidence, Err: why}
+			case i > from:
+				out.Results[i] = Result{Status: Failed, Err: fmt.Errorf("not attempted: %s on %s failed first", a.s.Fixes[from].Rule, a.s.Appliance)}
+			}
+		}
+	}
+	if err := a.r.Interrupt(ctx); err != nil {
+		return
+	}
+	text, err := a.r.Run(ctx, "clearchanges")
+	if err == nil {
+		out.Cleared = true
+		for i := range out.Results {
+			if out.Results[i].Status == Failed {
+				out.Results[i].Evidence = append(out.Results[i].Evidence, a.evidence("clearchanges", firstLines(text, 1)))
+			}
+		}
+	}
+	_ = a.setMode(ctx, a.start)
+}
+
+func (a *applier) evidence(command string, lines ...string) rules.Evidence {
+	return rules.Evidence{Appliance: a.s.Appliance, Command: command, Lines: lines}
+}
+
+// firstLines is the first n non-blank lines of text, joined by " / ".
+func firstLines(text string, n int) string {
+	var out []string
+	for _, l := range strings.Split(text, "\n") {
+		if t := strings.TrimSpace(l); t != "" {
+			out = append(out, t)
+			if len(out) == n {
+				break
+			}
+		}
+	}
+	return strings.Join(out, " / ")
+}
