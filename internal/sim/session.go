@@ -57,6 +57,9 @@ type session struct {
 	skipLF      bool // a CR was just read; swallow a following LF
 	err         error
 	mode        mode
+	// outBuf holds output until the session would block for input, so that
+	// echoes and a command's lines go out as one SSH packet, not one each.
+	outBuf []byte
 }
 
 func (a *appliance) handleChannel(conn *ssh.ServerConn, ch ssh.Channel, reqs <-chan *ssh.Request) {
@@ -119,6 +122,7 @@ func (a *appliance) handleChannel(conn *ssh.ServerConn, ch ssh.Channel, reqs <-c
 				defer site.wg.Done()
 				defer close(done)
 				code := s.serve(exec, cmdline)
+				s.flush()
 				status := make([]byte, 4)
 				binary.BigEndian.PutUint32(status, uint32(code))
 				_, _ = ch.SendRequest("exit-status", false, status)
@@ -337,6 +341,7 @@ func (s *session) waitLatency() {
 	if d <= 0 {
 		return
 	}
+	s.flush()
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
@@ -400,9 +405,18 @@ func (s *session) raw(text string) {
 	if s.err != nil || text == "" {
 		return
 	}
-	if _, err := io.WriteString(s.ch, text); err != nil {
+	s.outBuf = append(s.outBuf, text...)
+}
+
+// flush sends the buffered output; called before every wait for input.
+func (s *session) flush() {
+	if s.err != nil || len(s.outBuf) == 0 {
+		return
+	}
+	if _, err := s.ch.Write(s.outBuf); err != nil {
 		s.err = err
 	}
+	s.outBuf = s.outBuf[:0]
 }
 
 // pagerWait shows the pager prompt and waits for one key. Ctrl-C drops the
@@ -429,6 +443,17 @@ func (s *session) pagerWait() bool {
 }
 
 func (s *session) readByte() (byte, error) {
+	select {
+	case b, ok := <-s.in:
+		if !ok {
+			s.flush()
+			return 0, io.EOF
+		}
+		return b, nil
+	default:
+	}
+	// Nothing typed yet: what was printed must reach the client first.
+	s.flush()
 	select {
 	case b, ok := <-s.in:
 		if !ok {
@@ -517,6 +542,7 @@ func (s *session) waitInterrupt() error {
 func (s *session) fault(name string) error {
 	f := s.a.site.opts.Fault
 	if f.DropAt == name {
+		s.flush() // what came before the drop was sent, as on a real link
 		s.conn.Close()
 		s.err = errDropped
 		return errDropped
