@@ -11,12 +11,9 @@ import (
 // SETUP the block is printed again; the last one is the current state.
 func ParseDeliveryConfig(text string) (*facts.Delivery, []facts.Warning, error) {
 	const cmd = "deliveryconfig"
-	ls := outputLines(text)
-	if isBlank(text) {
-		return nil, nil, parseErr(cmd, 0, "", ErrNoOutput)
-	}
-	if n, l, ok := refusal(ls); ok {
-		return nil, nil, parseErr(cmd, n, l, ErrRefused)
+	ls, err := begin(cmd, text)
+	if err != nil {
+		return nil, nil, err
 	}
 	var d *facts.Delivery
 	var warns []facts.Warning

@@ -17,12 +17,9 @@ var featureRowRE = regexp.MustCompile(`^(.+?)\s+(\d+)\s+(.+?)\s{2,}(.+)$`)
 // Machine is left for the caller, who knows which machine ran it.
 func ParseFeatureKey(text string) (*facts.FeatureKeys, []facts.Warning, error) {
 	const cmd = "featurekey"
-	ls := outputLines(text)
-	if isBlank(text) {
-		return nil, nil, parseErr(cmd, 0, "", ErrNoOutput)
-	}
-	if n, l, ok := refusal(ls); ok {
-		return nil, nil, parseErr(cmd, n, l, ErrRefused)
+	ls, err := begin(cmd, text)
+	if err != nil {
+		return nil, nil, err
 	}
 	fk := &facts.FeatureKeys{Keys: []facts.FeatureKey{}, Evidence: evidence(cmd)}
 	var warns []facts.Warning

@@ -150,11 +150,7 @@ func (s *mailLogScan) newConnection(l []byte, i int) {
 	if len(dcid) == 0 || !s.portMatches(port) {
 		return
 	}
-	c := s.add(l, i-len(newSMTPTag))
-	c.DCID = string(dcid)
-	c.Interface = string(iface)
-	c.Address = string(addr)
-	c.Port = s.port
+	c := s.add(l, i-len(newSMTPTag), dcid, iface, addr)
 	s.open[c.DCID] = s.total - 1
 }
 
@@ -195,11 +191,7 @@ func (s *mailLogScan) connectionError(l []byte, i int) {
 		}
 		return
 	}
-	c := s.add(l, i-len(connErrTag))
-	c.DCID = string(dcid)
-	c.Interface = string(iface)
-	c.Address = string(ip)
-	c.Port = s.port
+	c := s.add(l, i-len(connErrTag), dcid, iface, ip)
 	c.TLSDetail = detail
 }
 
@@ -255,8 +247,15 @@ func (s *mailLogScan) lookup(dcid []byte) *facts.PVOConnection {
 
 // add starts a connection in the ring from line l, whose event starts at
 // column ev (the time stamp is what comes before it).
-func (s *mailLogScan) add(l []byte, ev int) *facts.PVOConnection {
-	c := facts.PVOConnection{Time: timeStamp(l[:max(ev, 0)]), Lines: []string{string(l)}}
+func (s *mailLogScan) add(l []byte, ev int, dcid, iface, addr []byte) *facts.PVOConnection {
+	c := facts.PVOConnection{
+		Time:      timeStamp(l[:max(ev, 0)]),
+		DCID:      string(dcid),
+		Interface: string(iface),
+		Address:   string(addr),
+		Port:      s.port,
+		Lines:     []string{string(l)},
+	}
 	if len(s.ring) < maxConnections {
 		s.ring = append(s.ring, c)
 	} else {

@@ -45,6 +45,19 @@ func parseErr(cmd string, line int, text string, err error) *ParseError {
 	return &ParseError{Command: cmd, Line: line, Text: strings.TrimSpace(text), Err: err}
 }
 
+// begin splits a command's output into lines, or says why there is
+// nothing to parse: no output at all, or the appliance refusing the command.
+func begin(cmd, text string) ([]string, error) {
+	if isBlank(text) {
+		return nil, parseErr(cmd, 0, "", ErrNoOutput)
+	}
+	ls := outputLines(text)
+	if n, l, ok := refusal(ls); ok {
+		return nil, parseErr(cmd, n, l, ErrRefused)
+	}
+	return ls, nil
+}
+
 // outputLines cleans text (the live side may hand over raw PTY output) and
 // splits it into lines.
 func outputLines(text string) []string {

@@ -35,12 +35,9 @@ func ParseSettingLevel(text string, setting facts.Setting) (*facts.SettingLevel,
 			cmd = c
 		}
 	}
-	ls := outputLines(text)
-	if isBlank(text) {
-		return nil, nil, parseErr(cmd, 0, "", ErrNoOutput)
-	}
-	if n, l, ok := refusal(ls); ok {
-		return nil, nil, parseErr(cmd, n, l, ErrRefused)
+	ls, err := begin(cmd, text)
+	if err != nil {
+		return nil, nil, err
 	}
 	var sl *facts.SettingLevel
 	for i, l := range ls {

@@ -28,12 +28,9 @@ var (
 // re-prints them after an edit) the last one is the current state.
 func ParseSSLConfig(text string) (*facts.SSLConfig, []facts.Warning, error) {
 	const cmd = "sslconfig"
-	ls := outputLines(text)
-	if isBlank(text) {
-		return nil, nil, parseErr(cmd, 0, "", ErrNoOutput)
-	}
-	if n, l, ok := refusal(ls); ok {
-		return nil, nil, parseErr(cmd, n, l, ErrRefused)
+	ls, err := begin(cmd, text)
+	if err != nil {
+		return nil, nil, err
 	}
 	type block struct {
 		services []facts.SSLService

@@ -11,12 +11,9 @@ import (
 // when the appliance came up.
 func ParseStatus(text string) (*facts.SystemStatus, []facts.Warning, error) {
 	const cmd = "status"
-	ls := outputLines(text)
-	if isBlank(text) {
-		return nil, nil, parseErr(cmd, 0, "", ErrNoOutput)
-	}
-	if n, l, ok := refusal(ls); ok {
-		return nil, nil, parseErr(cmd, n, l, ErrRefused)
+	ls, err := begin(cmd, text)
+	if err != nil {
+		return nil, nil, err
 	}
 	s := &facts.SystemStatus{Evidence: evidence(cmd)}
 	var warns []facts.Warning

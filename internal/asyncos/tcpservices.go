@@ -13,12 +13,9 @@ import (
 // padding may vary.
 func ParseTCPServices(text string) (*facts.TCPServices, []facts.Warning, error) {
 	const cmd = "tcpservices"
-	ls := outputLines(text)
-	if isBlank(text) {
-		return nil, nil, parseErr(cmd, 0, "", ErrNoOutput)
-	}
-	if n, l, ok := refusal(ls); ok {
-		return nil, nil, parseErr(cmd, n, l, ErrRefused)
+	ls, err := begin(cmd, text)
+	if err != nil {
+		return nil, nil, err
 	}
 	ts := &facts.TCPServices{Listeners: []facts.Listener{}, Evidence: evidence(cmd)}
 	var warns []facts.Warning

@@ -16,12 +16,9 @@ import (
 // the output is incomplete and that is an error.
 func ParseTelnet(text string) (*facts.Probe, []facts.Warning, error) {
 	const cmd = "telnet"
-	ls := outputLines(text)
-	if isBlank(text) {
-		return nil, nil, parseErr(cmd, 0, "", ErrNoOutput)
-	}
-	if n, l, ok := refusal(ls); ok {
-		return nil, nil, parseErr(cmd, n, l, ErrRefused)
+	ls, err := begin(cmd, text)
+	if err != nil {
+		return nil, nil, err
 	}
 	p := &facts.Probe{Evidence: evidence(cmd)}
 	var warns []facts.Warning

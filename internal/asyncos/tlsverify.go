@@ -22,12 +22,9 @@ var (
 // negotiated protocol and cipher, the certificate check and the outcome.
 func ParseTLSVerify(text string) (*facts.TLSVerify, []facts.Warning, error) {
 	const cmd = "tlsverify"
-	ls := outputLines(text)
-	if isBlank(text) {
-		return nil, nil, parseErr(cmd, 0, "", ErrNoOutput)
-	}
-	if n, l, ok := refusal(ls); ok {
-		return nil, nil, parseErr(cmd, n, l, ErrRefused)
+	ls, err := begin(cmd, text)
+	if err != nil {
+		return nil, nil, err
 	}
 	v := &facts.TLSVerify{Evidence: evidence(cmd)}
 	var warns []facts.Warning

@@ -14,12 +14,9 @@ var versionNumberRE = regexp.MustCompile(`^(\d+)\.(\d+)(?:\.(\d+))?(?:-(\d+))?`)
 // ParseVersion reads the `version` command's Current Version block.
 func ParseVersion(text string) (*facts.Version, []facts.Warning, error) {
 	const cmd = "version"
-	ls := outputLines(text)
-	if isBlank(text) {
-		return nil, nil, parseErr(cmd, 0, "", ErrNoOutput)
-	}
-	if n, l, ok := refusal(ls); ok {
-		return nil, nil, parseErr(cmd, n, l, ErrRefused)
+	ls, err := begin(cmd, text)
+	if err != nil {
+		return nil, nil, err
 	}
 	v := &facts.Version{Evidence: evidence(cmd)}
 	var warns []facts.Warning

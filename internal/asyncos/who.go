@@ -10,12 +10,9 @@ import (
 // ParseWhoami reads `whoami`: Username, Full Name and Groups.
 func ParseWhoami(text string) (*facts.Account, []facts.Warning, error) {
 	const cmd = "whoami"
-	ls := outputLines(text)
-	if isBlank(text) {
-		return nil, nil, parseErr(cmd, 0, "", ErrNoOutput)
-	}
-	if n, l, ok := refusal(ls); ok {
-		return nil, nil, parseErr(cmd, n, l, ErrRefused)
+	ls, err := begin(cmd, text)
+	if err != nil {
+		return nil, nil, err
 	}
 	a := &facts.Account{Evidence: evidence(cmd)}
 	var warns []facts.Warning
@@ -61,12 +58,9 @@ func ParseWhoami(text string) (*facts.Account, []facts.Warning, error) {
 // neighbour's role says nothing about this session.
 func ParseWho(text, user string) (*facts.Account, []facts.Warning, error) {
 	const cmd = "who"
-	ls := outputLines(text)
-	if isBlank(text) {
-		return nil, nil, parseErr(cmd, 0, "", ErrNoOutput)
-	}
-	if n, l, ok := refusal(ls); ok {
-		return nil, nil, parseErr(cmd, n, l, ErrRefused)
+	ls, err := begin(cmd, text)
+	if err != nil {
+		return nil, nil, err
 	}
 	header := -1
 	for i, l := range ls {
