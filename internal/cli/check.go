@@ -369,8 +369,9 @@ func collectOne(ctx context.Context, opts *CheckOptions, t target, pvoHost strin
 	return app
 }
 
-// recordingSession keeps the output of the commands whose level --fix
-// reads, as the collection runs them.
+// recordingSession keeps, as the collection runs them, the output --fix
+// reads: the level lines of deliveryconfig and sslconfig, and the serial
+// number in version that names a cluster member.
 type recordingSession struct {
 	*channel.Channel
 	record func(command, text string)
@@ -379,7 +380,7 @@ type recordingSession struct {
 func (r *recordingSession) Run(ctx context.Context, command string) (string, error) {
 	out, err := r.Channel.Run(ctx, command)
 	switch command {
-	case "deliveryconfig", "sslconfig":
+	case "version", "deliveryconfig", "sslconfig":
 		r.record(command, out)
 	}
 	return out, err

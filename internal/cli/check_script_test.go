@@ -9,6 +9,8 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -62,12 +64,19 @@ func simOf(ts *testscript.TestScript) *scriptSim {
 //	    appliance's key), $KEY (an identity file the simulator accepts),
 //	    $PASSWORD (the scenario's password) and $ESA_ADDR, $SMA_ADDR (no user).
 //	sim unchanged      every appliance's committed and pending state is as at start
+//	sim changed HOST [KEY...]
+//	                   HOST has nothing pending, and exactly these snapshot keys
+//	                   differ from the start (none: unchanged); a key is
+//	                   "[level]name" for a configuration line, e.g.
+//	                   [machine:mx.example.com]delivery.interface, else the
+//	                   label before ":", e.g. status
+//	sim mark           takes the current state as the new start
 //	sim pending HOST   HOST has pending changes (negate with !)
 //	sim closedport     sets $CLOSED to a 127.0.0.1 port nothing listens on
 //	sim silentport     sets $SILENT to a port that accepts TCP and never speaks
 func cmdSim(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) == 0 {
-		ts.Fatalf("usage: sim start|unchanged|pending|closedport|silentport")
+		ts.Fatalf("usage: sim start|unchanged|changed|mark|pending|closedport|silentport")
 	}
 	switch args[0] {
 	case "start":
@@ -85,6 +94,34 @@ func cmdSim(ts *testscript.TestScript, neg bool, args []string) {
 			if s.site.Pending(host) {
 				ts.Fatalf("%s has pending changes", host)
 			}
+		}
+	case "changed":
+		s := simOf(ts)
+		if s == nil || len(args) < 2 || neg {
+			ts.Fatalf("usage: sim changed HOST [KEY...] (after sim start)")
+		}
+		host := args[1]
+		before, ok := s.snapshots[host]
+		if !ok {
+			ts.Fatalf("sim changed: no appliance %s", host)
+		}
+		after := s.site.Snapshot(host)
+		if s.site.Pending(host) {
+			ts.Fatalf("%s has pending changes:\n%s", host, after)
+		}
+		got := snapshotDiff(before, after)
+		want := append([]string{}, args[2:]...)
+		sort.Strings(want)
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			ts.Fatalf("%s: changed keys %v, want %v\n--- before\n%s\n--- after\n%s", host, got, want, before, after)
+		}
+	case "mark":
+		s := simOf(ts)
+		if s == nil {
+			ts.Fatalf("sim mark: no simulator started")
+		}
+		for host := range s.snapshots {
+			s.snapshots[host] = s.site.Snapshot(host)
 		}
 	case "pending":
 		s := simOf(ts)
@@ -191,4 +228,40 @@ func startSite(ts *testscript.TestScript, scenario string, opts sim.Options) *si
 		}
 	})
 	return site
+}
+
+var snapshotLineRE = regexp.MustCompile(`^\s*\[([^\]]+)\] (\S+) = `)
+
+// snapshotDiff lists, sorted, the keys whose line differs between two
+// sim.Site snapshots (added, removed or changed).
+func snapshotDiff(before, after string) []string {
+	keyed := func(snap string) map[string]string {
+		m := map[string]string{}
+		for _, l := range strings.Split(snap, "\n") {
+			key := ""
+			if sm := snapshotLineRE.FindStringSubmatch(l); sm != nil {
+				key = "[" + sm[1] + "]" + sm[2]
+			} else if k, _, ok := strings.Cut(l, ":"); ok {
+				key = strings.TrimSpace(k)
+			}
+			if key != "" {
+				m[key] = l
+			}
+		}
+		return m
+	}
+	b, a := keyed(before), keyed(after)
+	var out []string
+	for k, l := range a {
+		if b[k] != l {
+			out = append(out, k)
+		}
+	}
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
 }

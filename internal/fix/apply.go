@@ -128,7 +128,10 @@ func (a *applier) one(ctx context.Context, f Fix) ([]rules.Evidence, error) {
 			return ev, fmt.Errorf(`%s shows no "Settings defined at:" line in cluster mode, so its level is unknown; nothing was changed`, f.Setting)
 		}
 		ev = append(ev, a.evidence(f.Setting, line))
-		mode = EffectiveMode(defs, a.s.Machine, a.s.Group)
+		mode, ok = EffectiveMode(defs, a.s.Machine, a.s.Group)
+		if !ok {
+			return ev, fmt.Errorf("%s is defined below cluster level and this session's machine is unknown, so its level is unknown; nothing was changed", f.Setting)
+		}
 		if f.Level.Known && mode != f.Level.Mode {
 			return ev, fmt.Errorf("%s is now defined at %s, not at %s as planned; nothing was changed",
 				f.Setting, levelWords(mode, a.s.Cluster), levelWords(f.Level.Mode, a.s.Cluster))

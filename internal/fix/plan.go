@@ -2,6 +2,7 @@ package fix
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/pvo-doctor/pvo-doctor/internal/facts"
@@ -149,7 +150,7 @@ func NewPlan(in Input) Plan {
 		}
 		s := byName[f.Appliance]
 		if s == nil {
-			s = newSession(a, f.Appliance)
+			s = newSession(in, a, f.Appliance)
 		}
 		key := ""
 		if fx.Setting != "" && s.Cluster != "" {
@@ -186,15 +187,36 @@ func findAppliance(apps []*facts.Appliance, name string) *facts.Appliance {
 	return nil
 }
 
-func newSession(a *facts.Appliance, name string) *Session {
+var serialRE = regexp.MustCompile(`(?mi)^\s*Serial #:\s*(\S+)`)
+
+// newSession names the appliance's machine and group in its cluster. A
+// session logged into a cluster shows the cluster's name in its prompt, not
+// the machine's, so the machine is the cluster member whose serial number
+// (clusterconfig LIST) is the one `version` showed.
+func newSession(in Input, a *facts.Appliance, name string) *Session {
 	s := &Session{Appliance: name, Address: a.Address, Role: a.Role, Machine: a.Hostname}
-	if c := a.Cluster; c != nil && !c.Standalone {
-		s.Cluster = c.Name
-		for _, g := range c.Groups {
-			for _, m := range g.Machines {
-				if strings.EqualFold(m.Name, a.Hostname) {
-					s.Group = g.Name
-				}
+	c := a.Cluster
+	if c == nil || c.Standalone {
+		return s
+	}
+	s.Cluster = c.Name
+	serial := ""
+	if in.Output != nil {
+		if m := serialRE.FindStringSubmatch(in.Output(a.Address, "version")); m != nil {
+			serial = m[1]
+		}
+	}
+	for _, g := range c.Groups {
+		for _, m := range g.Machines {
+			if serial != "" && strings.EqualFold(m.Serial, serial) {
+				s.Machine = m.Name
+			}
+		}
+	}
+	for _, g := range c.Groups {
+		for _, m := range g.Machines {
+			if s.Machine != "" && strings.EqualFold(m.Name, s.Machine) {
+				s.Group = g.Name
 			}
 		}
 	}
@@ -222,7 +244,11 @@ func levelOf(in Input, a *facts.Appliance, setting, machine, group string) Level
 	if !ok {
 		return Level{}
 	}
-	return Level{Mode: EffectiveMode(defs, machine, group), Known: true, Line: line}
+	mode, ok := EffectiveMode(defs, machine, group)
+	if !ok {
+		return Level{Line: line}
+	}
+	return Level{Mode: mode, Known: true, Line: line}
 }
 
 // build turns a finding's fix into commands, for the actions fix knows.

@@ -18,6 +18,9 @@ func (p Plan) Write(w io.Writer) error {
 		fmt.Fprintf(&b, "\n%s (%s %s)", s.Appliance, strings.ToUpper(string(s.Role)), s.Address)
 		if s.Cluster != "" {
 			fmt.Fprintf(&b, ", member of cluster %s", s.Cluster)
+			if s.Machine != "" && s.Machine != s.Appliance {
+				fmt.Fprintf(&b, " as machine %s", s.Machine)
+			}
 		}
 		b.WriteString(":\n")
 		for _, f := range s.Fixes {
@@ -62,7 +65,7 @@ func (f Fix) Lines(s Session) []string {
 			out = append(out, fmt.Sprintf("changed at %s, where the check saw it defined (%q)", levelWords(mode, s.Cluster), f.Level.Line))
 		} else {
 			mode = "<that level>"
-			out = append(out, "level not seen by the check: read first; the fix stops if it cannot be read")
+			out = append(out, "level not known from the check: read first; the fix stops unless it names this machine's level")
 		}
 		out = append(out,
 			fmt.Sprintf("> %s    (read only: its \"Settings defined at:\" line must still say that level)", f.Setting),
