@@ -118,3 +118,37 @@ func TestSettingLevelsSharedAcrossMembers(t *testing.T) {
 		t.Errorf("snapshot levels:\n%s", snap)
 	}
 }
+
+// deliveryconfig and sslconfig name the levels of their settings too, so a
+// fix can change them where they are defined; standalone, no level line.
+func TestConfigLevelLines(t *testing.T) {
+	site := startSite(t, "cluster-two-esa", Options{})
+	for _, cmd := range []string{"deliveryconfig", "sslconfig"} {
+		if out := execOn(t, site, "esa1.example.com", cmd); !strings.HasPrefix(out, "Settings defined at: Cluster PVOCluster\n\n") {
+			t.Errorf("%s in cluster mode:\n%s", cmd, out)
+		}
+	}
+	tm := openTerm(t, site, "esa2.example.com", 200)
+	tm.expect(clusterPrompt)
+	tm.cmd("clustermode machine esa2.example.com", `\(Machine esa2\.example\.com\)> $`)
+	tm.cmd("deliveryconfig", `\[\]> $`)
+	tm.cmd("SETUP", `\]> $`)
+	tm.cmd("1", `\]> $`)
+	tm.cmd("", `\]> $`)
+	tm.cmd("", `\]> $`)
+	tm.cmd("", `\[\]> $`)
+	tm.cmd("", `> $`)
+	tm.cmd("commit", `\[\]> $`)
+	tm.cmd("", `\[Y\]> $`)
+	tm.cmd("", `> $`)
+	if out := execOn(t, site, "esa1.example.com", "deliveryconfig"); !strings.HasPrefix(out, "Settings defined at: Cluster PVOCluster; Machine esa2.example.com\n") {
+		t.Errorf("deliveryconfig after a machine-level SETUP on esa2:\n%s", out)
+	}
+	if out := execOn(t, site, "esa1.example.com", "sslconfig"); !strings.HasPrefix(out, "Settings defined at: Cluster PVOCluster\n") {
+		t.Errorf("sslconfig gained a level it was not set at:\n%s", out)
+	}
+	alone := startSite(t, "healthy", Options{})
+	if out := execOn(t, alone, "mx.example.com", "deliveryconfig"); strings.Contains(out, "Settings defined at") {
+		t.Errorf("standalone deliveryconfig shows a level line:\n%s", out)
+	}
+}
