@@ -1,0 +1,179 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/pem"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+
+	"github.com/pvo-doctor/pvo-doctor/internal/sim"
+)
+
+// benchSite serves a scenario on loopback with a fresh login key and
+// returns check options aimed at it.
+func benchSite(b *testing.B, sc *sim.Scenario, latency time.Duration) (*CheckOptions, *sim.Site, string) {
+	b.Helper()
+	dir := b.TempDir()
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		b.Fatal(err)
+	}
+	block, err := ssh.MarshalPrivateKey(priv, "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	key := filepath.Join(dir, "id_ed25519")
+	if err := os.WriteFile(key, pem.EncodeToMemory(block), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	sshPub, _ := ssh.NewPublicKey(pub)
+	site, err := sim.Start(context.Background(), sc, sim.Options{Latency: latency, AuthorizedKeys: []ssh.PublicKey{sshPub}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { site.Close() })
+	kh := filepath.Join(dir, "known_hosts")
+	if err := os.WriteFile(kh, site.KnownHosts(), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	ios, _, _, _ := Test()
+	opts := &CheckOptions{
+		IO: ios, Identities: []string{key}, KnownHosts: kh, User: "admin", noAgent: true,
+		SMAPVOHost: site.SMAPVOHost(), ConnectTimeout: 10 * time.Second, ProbeTimeout: 10 * time.Second,
+		StepTimeout: 30 * time.Second, Timeout: 120 * time.Second, Concurrency: 32,
+		reportFlags: reportFlags{Format: "json"},
+	}
+	for _, a := range site.Appliances() {
+		if a.Role == "sma" {
+			opts.SMA = a.User + "@" + a.Addr
+		} else {
+			opts.ESAs = append(opts.ESAs, a.User+"@"+a.Addr)
+		}
+	}
+	return opts, site, key
+}
+
+func runCheckBench(b *testing.B, opts *CheckOptions) {
+	b.Helper()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		err := checkRun(context.Background(), opts)
+		if ee, ok := err.(*ExitError); ok && ee.Err == nil && ee.Code == ExitOK {
+			err = nil
+		}
+		if err != nil {
+			b.Fatalf("check: %v", err)
+		}
+	}
+}
+
+func loadScenario(b *testing.B, name string) *sim.Scenario {
+	sc, err := sim.LoadScenario(name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return sc
+}
+
+// BenchmarkCheckPair is a whole check of one ESA and one SMA on loopback.
+// Goal: under 150 ms, and at most twice OpenSSH's login plus one command
+// (BenchmarkOpenSSHOneCommand).
+func BenchmarkCheckPair(b *testing.B) {
+	opts, _, _ := benchSite(b, loadScenario(b, "healthy"), 0)
+	runCheckBench(b, opts)
+}
+
+// BenchmarkCheckPairLatency50ms holds back every simulated reply by 50 ms.
+// Goal: at most 1.2 x the round trips the slowest appliance needs x 50 ms;
+// the round trips are counted from a transcript and reported as metrics.
+func BenchmarkCheckPairLatency50ms(b *testing.B) {
+	const latency = 50 * time.Millisecond
+	opts, _, _ := benchSite(b, loadScenario(b, "healthy"), latency)
+	rt := countRoundTrips(b, opts)
+	runCheckBench(b, opts)
+	b.ReportMetric(float64(rt), "roundtrips")
+	b.ReportMetric(1.2*float64(rt)*float64(latency.Milliseconds()), "goal-ms")
+}
+
+// countRoundTrips runs check once with transcripts and returns the most
+// lines any one appliance was sent: each waits for one simulated reply.
+func countRoundTrips(b *testing.B, opts *CheckOptions) int {
+	b.Helper()
+	o := *opts
+	o.TranscriptDir = b.TempDir()
+	if err := checkRun(context.Background(), &o); err != nil {
+		if ee, ok := err.(*ExitError); !ok || ee.Err != nil {
+			b.Fatal(err)
+		}
+	}
+	files, _ := filepath.Glob(filepath.Join(o.TranscriptDir, "*"))
+	most := 0
+	for _, f := range files {
+		fh, err := os.Open(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n := 0
+		sc := bufio.NewScanner(fh)
+		for sc.Scan() {
+			if _, rest, ok := strings.Cut(sc.Text(), " "); ok && strings.HasPrefix(rest, "> ") {
+				n++
+			}
+		}
+		fh.Close()
+		most = max(most, n)
+	}
+	return most
+}
+
+// BenchmarkCheck16ESA checks one SMA and sixteen ESAs. Goal: at most twice
+// BenchmarkCheckPair.
+func BenchmarkCheck16ESA(b *testing.B) {
+	var y strings.Builder
+	y.WriteString("description: sixteen healthy ESAs\nsma:\n  hostname: sma.example.com\n  version: 14.2.0-224\n" +
+		"  interfaces:\n    - {name: Management, address: 10.172.12.18/24, hostname: sma.example.com}\nesas:\n")
+	for i := 1; i <= 16; i++ {
+		fmt.Fprintf(&y, "  - hostname: mx%d.example.com\n    version: 14.2.0-620\n    interfaces:\n"+
+			"      - {name: Management, address: 10.172.12.%d/24, hostname: mx%d.example.com}\n"+
+			"    delivery: {interface: Auto}\n    reach: {Auto: connect, Management: connect}\n"+
+			"    ssl:\n      outbound: {ciphers: \"HIGH:MEDIUM:ALL:-aNULL:-SSLv2\"}\n", i, 100+i, i)
+	}
+	sc, err := sim.ParseScenario("bench16.yaml", "bench16", []byte(y.String()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	opts, _, _ := benchSite(b, sc, 0)
+	runCheckBench(b, opts)
+}
+
+// BenchmarkOpenSSHOneCommand is the yardstick for BenchmarkCheckPair:
+// OpenSSH's ssh logging into the simulator and running `version`.
+func BenchmarkOpenSSHOneCommand(b *testing.B) {
+	sshBin, err := exec.LookPath("ssh")
+	if err != nil {
+		b.Skip("no ssh client on PATH")
+	}
+	opts, site, key := benchSite(b, loadScenario(b, "healthy"), 0)
+	a := site.Appliances()[0]
+	host, port, _ := strings.Cut(a.Addr, ":")
+	args := []string{"-F", "/dev/null", "-i", key, "-o", "UserKnownHostsFile=" + opts.KnownHosts,
+		"-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes",
+		"-p", port, a.User + "@" + host, "version"}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		out, err := exec.Command(sshBin, args...).CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "Version:") {
+			b.Fatalf("ssh: %v: %s", err, out)
+		}
+	}
+}
