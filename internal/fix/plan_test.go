@@ -1,0 +1,226 @@
+package fix
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/pvo-doctor/pvo-doctor/internal/facts"
+	"github.com/pvo-doctor/pvo-doctor/internal/rules"
+)
+
+func failing(id, app string, action rules.FixAction, params map[string]string) rules.Finding {
+	return rules.Finding{ID: id, Appliance: app, Status: rules.StatusFail,
+		Fix: &rules.Fix{Summary: id + " fix", Action: action, Automatic: action != "", Params: params}}
+}
+
+func standaloneSite() *facts.Site {
+	return &facts.Site{
+		SMA:  &facts.Appliance{Role: facts.RoleSMA, Address: "sma:22", Hostname: "sma.example.com"},
+		ESAs: []*facts.Appliance{{Role: facts.RoleESA, Address: "mx:22", Hostname: "mx.example.com", Cluster: &facts.Cluster{Standalone: true}}},
+	}
+}
+
+func TestPlanStandalone(t *testing.T) {
+	p := NewPlan(Input{Site: standaloneSite(), Findings: []rules.Finding{
+		failing("PVO-001", "sma.example.com", rules.FixResume, nil),
+		failing("PVO-002", "mx.example.com", "", nil),
+		failing("PVO-003", "mx.example.com", rules.FixDeliveryAuto, nil),
+		failing("PVO-004", "mx.example.com", rules.FixOutboundCiphers, map[string]string{"ciphers": SafeCiphers, "method": "tlsv1/tlsv1.2"}),
+		failing("PVO-105", "sma.example.com", rules.FixResumeTransfers, nil),
+		{ID: "PVO-004", Appliance: "sma.example.com", Status: rules.StatusPass, Fix: &rules.Fix{Action: rules.FixOutboundCiphers}},
+		{ID: "PVO-001", Appliance: "sma.example.com", Status: rules.StatusUnknown, Fix: &rules.Fix{Action: rules.FixResume}},
+	}})
+	if len(p.Sessions) != 2 {
+		t.Fatalf("sessions = %+v, want mx then sma", p.Sessions)
+	}
+	mx, sma := p.Sessions[0], p.Sessions[1]
+	if mx.Appliance != "mx.example.com" || mx.Address != "mx:22" || len(mx.Fixes) != 2 {
+		t.Fatalf("mx session = %+v", mx)
+	}
+	if got := mx.Comment(); got != "pvo-doctor: PVO-003 default delivery interface Auto; PVO-004 remove anonymous outbound ciphers" {
+		t.Errorf("commit comment = %q", got)
+	}
+	if sma.Appliance != "sma.example.com" || len(sma.Fixes) != 1 || sma.Fixes[0].Action != rules.FixResume || sma.Comment() != "" {
+		t.Errorf("sma session = %+v", sma)
+	}
+	var manual []string
+	for _, m := range p.Manual {
+		manual = append(manual, m.Rule)
+	}
+	if strings.Join(manual, ",") != "PVO-002,PVO-105" {
+		t.Errorf("manual = %v, want PVO-002 and PVO-105 (resumetransfers is never automatic)", manual)
+	}
+	d := mx.Fixes[0].Commands[0]
+	if d.Line != "deliveryconfig" || d.Steps[1].Choose != "Auto" || d.Steps[1].Answer != "" {
+		t.Errorf("deliveryconfig must choose Auto by label: %+v", d.Steps[1])
+	}
+	for _, st := range d.Steps[2:] {
+		if !st.Default {
+			t.Errorf("deliveryconfig step %q must keep the current value", st.Question)
+		}
+	}
+	s := mx.Fixes[1].Commands[0]
+	if s.Steps[0].Answer != "OUTBOUND" || !s.Steps[1].Default || s.Steps[2].Answer != SafeCiphers || !s.Steps[3].Default {
+		t.Errorf("sslconfig steps = %+v", s.Steps)
+	}
+	if !strings.Contains(s.Steps[1].Why, "tlsv1/tlsv1.2") {
+		t.Errorf("the method step should name the method it keeps: %q", s.Steps[1].Why)
+	}
+}
+
+func TestPlanEmptyAndDone(t *testing.T) {
+	site := standaloneSite()
+	pass := []rules.Finding{{ID: "PVO-001", Appliance: "sma.example.com", Status: rules.StatusPass, Fix: &rules.Fix{Action: rules.FixResume}}}
+	if p := NewPlan(Input{Site: site, Findings: pass}); !p.Empty() || len(p.Manual) != 0 {
+		t.Errorf("plan for a passing site = %+v", p)
+	}
+	fail := []rules.Finding{failing("PVO-001", "sma.example.com", rules.FixResume, nil)}
+	done := func(rule, app string) bool { return rule == "PVO-001" && app == "sma.example.com" }
+	if p := NewPlan(Input{Site: site, Findings: fail, Done: done}); !p.Empty() {
+		t.Errorf("a fix already attempted was planned again: %+v", p)
+	}
+	if p := NewPlan(Input{Findings: fail}); !p.Empty() {
+		t.Errorf("no site, but a plan: %+v", p)
+	}
+	// resume belongs to the SMA; on an ESA it is left to a person.
+	onESA := []rules.Finding{failing("PVO-001", "mx.example.com", rules.FixResume, nil)}
+	if p := NewPlan(Input{Site: site, Findings: onESA}); !p.Empty() || len(p.Manual) != 1 {
+		t.Errorf("resume planned on an ESA: %+v", p)
+	}
+	var b bytes.Buffer
+	if err := (Plan{}).Write(&b); err != nil || !strings.Contains(b.String(), "Nothing to fix automatically") {
+		t.Errorf("empty plan text = %q, %v", b.String(), err)
+	}
+}
+
+func clusterSite() *facts.Site {
+	cl := &facts.Cluster{Name: "PVOCluster", Groups: []facts.ClusterGroup{{Name: "Main_Group", Machines: []facts.ClusterMachine{
+		{Name: "esa1.example.com", Serial: "S-ESA1"}, {Name: "esa2.example.com", Serial: "S-ESA2"},
+	}}}}
+	return &facts.Site{
+		SMA: &facts.Appliance{Role: facts.RoleSMA, Address: "sma:22", Hostname: "sma.example.com"},
+		ESAs: []*facts.Appliance{
+			{Role: facts.RoleESA, Address: "e1:22", Cluster: cl},
+			{Role: facts.RoleESA, Address: "e2:22", Cluster: cl},
+		},
+	}
+}
+
+func outputs(level string) func(addr, cmd string) string {
+	return func(addr, cmd string) string {
+		switch cmd {
+		case "version":
+			return map[string]string{"e1:22": "Serial #: S-ESA1\n", "e2:22": "Serial #: S-ESA2\n"}[addr]
+		case "sslconfig":
+			return level + "\n\nsslconfig settings:\n"
+		}
+		return ""
+	}
+}
+
+func cipherFindings() []rules.Finding {
+	p := map[string]string{"ciphers": SafeCiphers}
+	return []rules.Finding{
+		failing("PVO-004", "e1:22", rules.FixOutboundCiphers, p),
+		failing("PVO-004", "e2:22", rules.FixOutboundCiphers, p),
+	}
+}
+
+func TestPlanClusterLevelOnce(t *testing.T) {
+	p := NewPlan(Input{Site: clusterSite(), Findings: cipherFindings(), Output: outputs("Settings defined at: Cluster PVOCluster")})
+	if len(p.Sessions) != 1 || len(p.Sessions[0].Fixes) != 1 {
+		t.Fatalf("want one change for the cluster: %+v", p.Sessions)
+	}
+	s := p.Sessions[0]
+	f := s.Fixes[0]
+	if s.Machine != "esa1.example.com" || s.Group != "Main_Group" || s.Cluster != "PVOCluster" {
+		t.Errorf("session = %+v", s)
+	}
+	if f.Level != (Level{Mode: "cluster", Known: true, Line: "Settings defined at: Cluster PVOCluster"}) {
+		t.Errorf("level = %+v", f.Level)
+	}
+	if strings.Join(f.Covers, ",") != "e1:22,e2:22" {
+		t.Errorf("covers = %v", f.Covers)
+	}
+	var b bytes.Buffer
+	if err := p.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"as machine esa1.example.com", "one change for e1:22, e2:22",
+		"changed at cluster level (Cluster PVOCluster)", "> clustermode cluster", "pvo-doctor: PVO-004 remove anonymous outbound ciphers"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("plan lacks %q:\n%s", want, b.String())
+		}
+	}
+}
+
+func TestPlanClusterMachineOverride(t *testing.T) {
+	p := NewPlan(Input{Site: clusterSite(), Findings: cipherFindings(),
+		Output: outputs("Settings defined at: Cluster PVOCluster; Machine esa2.example.com")})
+	if len(p.Sessions) != 2 {
+		t.Fatalf("want one change per level: %+v", p.Sessions)
+	}
+	if m := p.Sessions[0].Fixes[0].Level.Mode; m != "cluster" {
+		t.Errorf("esa1 changes at %q, want cluster", m)
+	}
+	if m := p.Sessions[1].Fixes[0].Level.Mode; m != "machine esa2.example.com" {
+		t.Errorf("esa2 changes at %q, want its own machine level", m)
+	}
+	// Without the serial, esa2 cannot be named: its level stays unknown
+	// rather than defaulting to the cluster's.
+	noVersion := func(addr, cmd string) string {
+		if cmd == "version" {
+			return ""
+		}
+		return outputs("Settings defined at: Cluster PVOCluster; Machine esa2.example.com")(addr, cmd)
+	}
+	p = NewPlan(Input{Site: clusterSite(), Findings: cipherFindings(), Output: noVersion})
+	for _, s := range p.Sessions {
+		if s.Fixes[0].Level.Known {
+			t.Errorf("%s: level known without the machine's name: %+v", s.Appliance, s.Fixes[0].Level)
+		}
+	}
+}
+
+func TestParseLevelLine(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want string // EffectiveMode for esa2 in Main_Group; "!" when not ok
+	}{
+		{"Settings defined at: Cluster PVOCluster\n", "cluster"},
+		{"\r\n  settings defined at:  Cluster C; Group Main_Group.\r\n", "group Main_Group"},
+		{"Settings defined at: Cluster C; Machine esa2.example.com\n", "machine esa2.example.com"},
+		{"Settings defined at: Cluster C; Machine esa1.example.com\n", "cluster"},
+		{"Settings defined at: None\n", "cluster"},
+		{"Settings defined at: Planet Mars\n", "!"},
+		{"Settings defined at:\n", "!"},
+		{"Default interface to deliver mail: In\n", "!"},
+		{"", "!"},
+	} {
+		defs, _, ok := ParseLevelLine(tc.text)
+		got := "!"
+		if ok {
+			if m, ok := EffectiveMode(defs, "esa2.example.com", "Main_Group"); ok {
+				got = m
+			}
+		}
+		if got != tc.want {
+			t.Errorf("%q: mode %q, want %q", tc.text, got, tc.want)
+		}
+	}
+}
+
+func TestModeOf(t *testing.T) {
+	for prompt, want := range map[string]string{
+		"(Cluster PVOCluster)> ":       "cluster",
+		"(Machine esa1.example.com)> ": "machine esa1.example.com",
+		"(Group Main_Group)> ":         "group Main_Group",
+		"mx.example.com> ":             "",
+		"":                             "",
+	} {
+		if got := ModeOf(prompt); got != want {
+			t.Errorf("ModeOf(%q) = %q, want %q", prompt, got, want)
+		}
+	}
+}
