@@ -105,7 +105,7 @@ func (s *session) cmdStatus(args []string) error {
 	}
 	a := s.a
 	a.mu.Lock()
-	status := a.status
+	status, suspended := a.status, a.transfersSuspended
 	a.mu.Unlock()
 	if !detail {
 		s.out("Enter \"status detail\" for more information.\n\n")
@@ -118,6 +118,9 @@ func (s *session) cmdStatus(args []string) error {
 	kv("Oldest Message", "No Messages")
 	if !detail {
 		return nil
+	}
+	if a.isSMA() {
+		s.out(transfersLine(suspended))
 	}
 	s.out(`
 Counters:                           Reset       Uptime     Lifetime
@@ -157,6 +160,9 @@ Gauges:                                                     Current
 
 // listenerNames are what resume and suspend act on.
 func (a *appliance) listenerNames() string {
+	if a.isSMA() && !a.pvoListening() {
+		return "euq_listener"
+	}
 	if a.isSMA() {
 		return "euq_listener, cpq_listener"
 	}
@@ -234,7 +240,9 @@ func (s *session) cmdTCPServices(args []string) error {
 	site := a.site.sc
 	if a.isSMA() {
 		row("euq_listener", 2001, fmt.Sprintf("%s:%d", ip, site.SpamPort))
-		row("cpq_listener", 2002, fmt.Sprintf("%s:%d", ip, site.PVOPort))
+		if a.pvoListening() {
+			row("cpq_listener", 2002, fmt.Sprintf("%s:%d", ip, a.spec.PVOPortActual))
+		}
 		return nil
 	}
 	for i, l := range a.spec.Listeners {

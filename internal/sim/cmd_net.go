@@ -44,10 +44,7 @@ func (a *appliance) reach(iface string, peer *appliance, port int) string {
 		return "timeout"
 	}
 	if !peer.isSMA() {
-		if port == 22 || port == 25 {
-			return "connect"
-		}
-		return "refused"
+		return a.reachESA(peer, port)
 	}
 	sc := a.site.sc
 	lookup := func(m map[string]string) (string, bool) {
@@ -70,15 +67,7 @@ func (a *appliance) reach(iface string, peer *appliance, port int) string {
 	if r != "connect" {
 		return r
 	}
-	switch port {
-	case sc.PVOPort, sc.SpamPort:
-		peer.mu.Lock()
-		online := peer.status == "Online"
-		peer.mu.Unlock()
-		if online {
-			return "connect"
-		}
-	case 22:
+	if peer.listens(port) {
 		return "connect"
 	}
 	return "refused"

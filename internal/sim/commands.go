@@ -53,6 +53,14 @@ func lookup(name string) (command, bool) {
 		return command{run: (*session).cmdFeaturekey, restrict: "machine"}, true
 	case "policyconfig", "filters", "dlpconfig", "dmarcconfig":
 		return command{run: (*session).cmdLevel, role: "esa"}, true
+	case "applianceconfig":
+		return command{run: (*session).cmdApplianceconfig, role: "sma"}, true
+	case "diskquotaconfig":
+		return command{run: (*session).cmdDiskquotaconfig}, true
+	case "quarantineconfig":
+		return command{run: (*session).cmdQuarantineconfig, role: "esa"}, true
+	case "interfaceconfig":
+		return command{run: (*session).cmdInterfaceconfig, restrict: "machine"}, true
 	case "grep":
 		return command{run: (*session).cmdGrep}, true
 	case "tail":

@@ -14,7 +14,7 @@
 // Unknown keys are errors; errors name the file and line.
 //
 //	description: free text
-//	pvo_port: 7025              # the SMA's cpq_listener port (default 7025)
+//	pvo_port: 7025              # the PVO port the ESAs use and the SMA listens on (default 7025)
 //	spam_port: 6025             # the SMA's euq_listener port (default 6025)
 //	sma:                        # an appliance (fields below); required
 //	esas: [appliance, ...]      # at least one
@@ -28,6 +28,7 @@
 //	    message_filters: [cluster]
 //	    dlp: [cluster, group Main_Group]
 //	    dmarc: [cluster]
+//	    pvo: [cluster, machine esa2.example.com]   # quarantineconfig
 //
 // An appliance:
 //
@@ -37,12 +38,14 @@
 //	serial: 4229A0B1C2D3-1A2B   # default derived from the hostname
 //	banner: text                # admin login banner, printed before Last login
 //	status: Online              # Online|Offline|Receiving suspended|Delivery suspended|Receiving and Delivery suspended
-//	transfers_suspended: false  # SMA: suspendtransfers in effect
+//	transfers_suspended: false  # SMA: suspendtransfers in effect; `status detail`
+//	                            # says "Centralized transfers: Suspended|Active"
 //	users:                      # the first is the one Appliance.User logs in as
 //	  - {name: admin, password: ironport, role: Administrator, full_name: Administrator,
 //	     authorized_keys: ["ssh-ed25519 AAAA..."]}
-//	interfaces:                 # required
-//	  - {name: Management, address: 10.172.12.18/24, hostname: sma.example.com}
+//	interfaces:                 # required; port is what interfaceconfig shows after "on"
+//	  - {name: Management, address: 10.172.12.18/24, hostname: sma.example.com, port: Management}
+//	                            # (default port: Management for Management, else Data1, Data2, ...)
 //	listeners: [InboundMail]    # ESA listener names (resume, tcpservices)
 //	pvo_interface: Management   # SMA: interface the ESAs reach PVO on (default first)
 //	anonymous_ciphers: false    # SMA: offers ADH/AECDH suites
@@ -62,6 +65,34 @@
 //	feature_keys:               # default: a standard set with DLP
 //	  - {module: Data Loss Prevention, quantity: "1", remaining: 287 days, expiration: Sun Sep 12 00:00:00 2027}
 //	mail_logs: ["Mon Apr 7 15:48:42 2014 Info: ..."]
+//	disk_quota:                 # diskquotaconfig rows in GB (euq, pvo, reporting, tracking, misc);
+//	  pvo: {usage: 9.9, quota: 10}  # defaults 0.4/5, 1.0/10, 12.0/50, 3.1/20, 0.2/5
+//	disk_available: 200         # the "of N" of the Total row
+//
+// Fields beyond the six (PVO-101 and up). SMA only:
+//
+//	pvo_listener: on            # off: the PVO service is off, nothing listens for PVO
+//	                            # (telnet/tlsverify refused, no cpq_listener row)
+//	pvo_port_actual: 7055       # the port cpq_listener really uses (default pvo_port)
+//	managed:                    # applianceconfig; default every ESA, services as below
+//	  - name: mx.example.com    # as added; an ESA hostname ties the row to that ESA
+//	    address: 10.172.12.17   # IP or name added by (default: the ESA's interface on
+//	                            # the SMA's subnet, else its first)
+//	    services: {pvo: true, safelist: false, reporting: true, tracking: true}
+//	    test: success           # TEST: success|auth_failure|cannot_connect (default
+//	                            # success; cannot_connect for a row that is no ESA)
+//
+// An empty `managed: []` means no appliances were added. ESA only:
+//
+//	reach_from_sma: connect     # the SMA's telnet to this ESA's PVO port (releases):
+//	                            # connect|refused|timeout|hang
+//	quarantines:                # quarantineconfig
+//	  centralized: false        # true prints the "centralized on <sma>" note
+//	  messages: {Outbreak: 12, Virus: 3}   # local messages per quarantine (default 0)
+//
+// SERVICES answers, even the defaults, are pending changes like any dialog's;
+// TEST, status detail, diskquotaconfig, quarantineconfig and interfaceconfig
+// (machine mode in a cluster) only read.
 //
 // # Fault injection prompt names
 //
@@ -73,6 +104,8 @@
 // sslconfig.verify, telnet.interface, telnet.host, telnet.port,
 // tlsverify.domain, tlsverify.host, clusterconfig.menu, clustermode.choose,
 // restricted.switch, restricted.machine, featurekey.menu, commit.comment,
-// commit.rollback, exit.confirm, and level.menu (policyconfig, filters,
-// dlpconfig, dmarcconfig).
+// commit.rollback, exit.confirm, level.menu (policyconfig, filters,
+// dlpconfig, dmarcconfig), applianceconfig.menu, applianceconfig.choose,
+// applianceconfig.service, diskquotaconfig.menu, quarantineconfig.menu and
+// interfaceconfig.menu.
 package sim

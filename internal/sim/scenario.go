@@ -58,6 +58,15 @@ type ApplianceSpec struct {
 	role               string             // "esa" or "sma", set by LoadScenario
 	ver                version            // parsed Version
 	prefixes           map[string]netip.Prefix
+
+	// Beyond the six (PVO-101 and up); see cmd_pvo.go.
+	PVOListener   *bool                `yaml:"pvo_listener"`
+	PVOPortActual int                  `yaml:"pvo_port_actual"`
+	Managed       []ManagedSpec        `yaml:"managed"`
+	ReachFromSMA  string               `yaml:"reach_from_sma"`
+	DiskQuota     map[string]QuotaSpec `yaml:"disk_quota"`
+	DiskAvailable float64              `yaml:"disk_available"`
+	Quarantines   QuarantinesSpec      `yaml:"quarantines"`
 }
 
 type UserSpec struct {
@@ -72,6 +81,7 @@ type InterfaceSpec struct {
 	Name     string `yaml:"name"`
 	Address  string `yaml:"address"` // a.b.c.d/prefix
 	Hostname string `yaml:"hostname"`
+	Port     string `yaml:"port"` // the physical port interfaceconfig shows
 }
 
 type DeliverySpec struct {
@@ -106,13 +116,14 @@ type GroupSpec struct {
 	Machines []string `yaml:"machines"`
 }
 
-// The four settings whose cluster level matters for PVO, with the command
+// The settings whose cluster level matters for PVO, with the command
 // that shows each.
 var levelSettings = []struct{ key, command string }{
 	{"content_filters", "policyconfig"},
 	{"message_filters", "filters"},
 	{"dlp", "dlpconfig"},
 	{"dmarc", "dmarcconfig"},
+	{"pvo", "quarantineconfig"},
 }
 
 var (
@@ -243,13 +254,21 @@ func lineOf(root *yaml.Node, at []any) int {
 
 var versionRE = regexp.MustCompile(`^(\d+)\.(\d+)\.(\d+)-(\d+)$`)
 
-type version struct{ major, minor, patch, build int }
+// version keeps the text it was parsed from, since builds print with
+// their leading zeros (7.6.3-023).
+type version struct {
+	major, minor, patch, build int
+	text                       string
+}
 
 func (v version) atLeast(major, minor int) bool {
 	return v.major > major || v.major == major && v.minor >= minor
 }
 
 func (v version) String() string {
+	if v.text != "" {
+		return v.text
+	}
 	return fmt.Sprintf("%d.%d.%d-%d", v.major, v.minor, v.patch, v.build)
 }
 
@@ -280,6 +299,7 @@ func (sc *Scenario) check(v *validator) {
 	if sc.SMA.PVOInterface != "" && smaIf == nil {
 		v.failf([]any{"sma", "pvo_interface"}, "pvo_interface %q is not an interface of %s", sc.SMA.PVOInterface, sc.SMA.Hostname)
 	}
+	sc.checkBeyond(v)
 	if c := sc.Cluster; c != nil {
 		sc.checkCluster(v)
 	}
@@ -305,7 +325,7 @@ func (a *ApplianceSpec) check(v *validator, role string, at []any, seen map[stri
 		return
 	}
 	n := func(s string) int { i, _ := strconv.Atoi(s); return i }
-	a.ver = version{n(m[1]), n(m[2]), n(m[3]), n(m[4])}
+	a.ver = version{n(m[1]), n(m[2]), n(m[3]), n(m[4]), a.Version}
 	if a.Model == "" {
 		a.Model = map[string]string{"esa": "C100V", "sma": "M100V"}[role]
 	}
@@ -455,7 +475,7 @@ func (sc *Scenario) checkCluster(v *validator) {
 			known = known || s.key == key
 		}
 		if !known {
-			v.failf([]any{"cluster", "levels", key}, "unknown setting %q (want content_filters, message_filters, dlp or dmarc)", key)
+			v.failf([]any{"cluster", "levels", key}, "unknown setting %q (want content_filters, message_filters, dlp, dmarc or pvo)", key)
 			continue
 		}
 		for i, d := range defs {

@@ -254,6 +254,9 @@ func (s *Site) buildStores() {
 		for k, v := range configOf(a.spec) {
 			a.store.setCommitted("machine:"+a.spec.Hostname, k, v)
 		}
+		for k, v := range servicesConfig(a.spec) {
+			a.store.setCommitted("machine:"+a.spec.Hostname, k, v)
+		}
 	}
 }
 

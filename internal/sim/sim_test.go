@@ -10,8 +10,11 @@ const esaPrompt = `mx\.example\.com> $`
 
 func TestBuiltinScenariosLoad(t *testing.T) {
 	names := Scenarios()
-	want := []string{"case1-sma-offline", "case2-operator-account", "case3-delivery-interface", "case4-anonymous-ciphers",
+	want := []string{"beyond-multi", "case1-sma-offline", "case2-operator-account", "case3-delivery-interface", "case4-anonymous-ciphers",
 		"case5-featurekey-mismatch", "case6-machine-level-filters", "cluster-anonymous-ciphers", "cluster-two-esa", "healthy", "multi-cause",
+		"pvo101-firewall-drop", "pvo101-port-moved", "pvo101-port-refused", "pvo102-not-managed", "pvo102-service-off",
+		"pvo103-interface-mismatch", "pvo103-member-missing", "pvo104-release-auth-failure", "pvo105-transfers-suspended",
+		"pvo106-esa-newer", "pvo106-old-releases", "pvo107-quota-full", "pvo108-local-messages", "pvo109-outbreak-expired",
 		"site-95plus", "site-pre95", "telnet-hang"}
 	if strings.Join(names, ",") != strings.Join(want, ",") {
 		t.Fatalf("Scenarios() = %v, want %v", names, want)

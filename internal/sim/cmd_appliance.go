@@ -1,0 +1,110 @@
+package sim
+
+import "fmt"
+
+// managedItem is how applianceconfig names one managed appliance in its
+// choice lists: "mx.example.com (10.172.12.17)".
+func managedItem(m ManagedSpec) string { return fmt.Sprintf("%s (%s)", m.Name, m.Address) }
+
+func (s *session) applianceList() {
+	managed := s.a.spec.Managed
+	if len(managed) == 0 {
+		s.out("No appliances have been added.\n\n")
+		return
+	}
+	s.out("Security Appliances:\n")
+	for i, m := range managed {
+		s.printf("%d. %s - Email\n", i+1, managedItem(m))
+	}
+	s.out("\n")
+}
+
+func (s *session) cmdApplianceconfig(args []string) error {
+	for {
+		s.applianceList()
+		op, err := s.menu("applianceconfig.menu", [][2]string{
+			{"ADD", "Add a new appliance."},
+			{"EDIT", "Modify an appliance."},
+			{"DELETE", "Remove an appliance."},
+			{"TEST", "Test connectivity to an appliance."},
+			{"SERVICES", "Enable or disable services for appliances."},
+			{"STATUS", "Display the status of the appliances."},
+			{"PORT", "Configure the port used to connect to appliances."},
+		})
+		if err != nil || op == "" {
+			return err
+		}
+		s.out("\n")
+		switch op {
+		case "SERVICES":
+			err = s.applianceServices()
+		case "TEST":
+			err = s.applianceTest()
+		default:
+			s.out("This operation is not available in the simulator.\n")
+		}
+		if err != nil {
+			return err
+		}
+		s.out("\n")
+	}
+}
+
+// chooseManaged asks for one managed appliance; ok is false when there is
+// none to choose.
+func (s *session) chooseManaged(name, header string) (ManagedSpec, bool, error) {
+	managed := s.a.spec.Managed
+	if len(managed) == 0 {
+		s.out("No appliances have been added.\n")
+		return ManagedSpec{}, false, nil
+	}
+	items := make([]string, len(managed))
+	for i, m := range managed {
+		items[i] = managedItem(m)
+	}
+	i, err := s.choose(name, header, items, 1)
+	if err != nil {
+		return ManagedSpec{}, false, err
+	}
+	return managed[i], true, nil
+}
+
+// applianceServices asks every service question with the current state as
+// default. Like AsyncOS it records the answers as a pending change even
+// when nothing differs, so a reader must clearchanges afterwards.
+func (s *session) applianceServices() error {
+	m, ok, err := s.chooseManaged("applianceconfig.choose", "Choose the appliance whose services you want to configure:")
+	if err != nil || !ok {
+		return err
+	}
+	answers := make([]bool, len(smaServices))
+	for i, svc := range smaServices {
+		s.out("\n")
+		cur := s.get(serviceKey(m.Name, svc.key)) == "Enabled"
+		if answers[i], err = s.askYN("applianceconfig.service", "Do you want the "+svc.label+" to be enabled?", cur); err != nil {
+			return err
+		}
+	}
+	for i, svc := range smaServices {
+		s.set(serviceKey(m.Name, svc.key), onOff(answers[i]))
+	}
+	return nil
+}
+
+func (s *session) applianceTest() error {
+	m, ok, err := s.chooseManaged("applianceconfig.choose", "Choose the appliance to test:")
+	if err != nil || !ok {
+		return err
+	}
+	item := managedItem(m)
+	s.printf("\nTesting connection to %s...\n", item)
+	switch m.Test {
+	case "auth_failure":
+		s.printf("Authentication to %s failed.\n", item)
+	case "cannot_connect":
+		s.printf("Error while trying to connect to %s: Connection timed out.\n", item)
+	default:
+		s.printf("Connection to %s succeeded.\n", m.Name)
+	}
+	return nil
+}
