@@ -31,6 +31,9 @@ type Plan struct {
 	// listener; an empty host skips the telnet and tlsverify probes.
 	PVOHost string
 	PVOPort int
+	// SpamPort is the SMA's spam quarantine port, probed beside the PVO
+	// port when that fails; 0 means 6025.
+	SpamPort int
 	// StepTimeout bounds each ordinary command; ProbeTimeout bounds a
 	// telnet or tlsverify that may hang on a dropped port.
 	StepTimeout  time.Duration
@@ -46,6 +49,9 @@ const (
 	defaultStepTimeout  = 30 * time.Second
 	defaultProbeTimeout = 10 * time.Second
 	defaultMailLogDCIDs = 20
+	// maxManaged bounds how many managed ESAs the SMA's SERVICES, TEST and
+	// telnet steps visit, so a large site cannot stretch a check for long.
+	maxManaged = 16
 	// recoverTimeout bounds the Ctrl-C that brings a stuck step back to
 	// the main prompt.
 	recoverTimeout = 5 * time.Second
@@ -70,6 +76,9 @@ func Collect(ctx context.Context, s Session, p Plan) *facts.Appliance {
 	}
 	if c.p.PVOPort == 0 {
 		c.p.PVOPort = facts.DefaultPVOPort
+	}
+	if c.p.SpamPort == 0 {
+		c.p.SpamPort = facts.DefaultSpamPort
 	}
 	if c.p.MailLogDCIDs == 0 {
 		c.p.MailLogDCIDs = defaultMailLogDCIDs
@@ -104,29 +113,100 @@ type collector struct {
 }
 
 func (c *collector) collect(ctx context.Context) {
-	for _, cmd := range []string{"version", "who", "whoami", "status"} {
+	for _, cmd := range []string{"version", "who", "whoami"} {
 		c.run(ctx, cmd)
 	}
 	if c.p.Role == facts.RoleSMA {
+		// Only `status detail` shows whether transfers are suspended.
+		c.run(ctx, "status detail")
 		c.run(ctx, "tcpservices")
+		c.sma(ctx)
 		return
 	}
+	c.run(ctx, "status")
 	out, ok := c.run(ctx, "deliveryconfig")
 	if c.p.PVOHost != "" {
 		iface := "Auto"
 		if d, _, err := ParseDeliveryConfig(out); ok && err == nil && d.DefaultInterface != "" {
 			iface = d.DefaultInterface
 		}
-		connected := c.telnet(ctx, iface)
+		connected := c.telnet(ctx, iface, c.p.PVOHost, c.p.PVOPort)
 		if !connected && !strings.EqualFold(iface, "Auto") {
 			// Whether Auto connects decides which fix PVO-003 offers.
-			c.telnet(ctx, "Auto")
+			iface = "Auto"
+			connected = c.telnet(ctx, iface, c.p.PVOHost, c.p.PVOPort)
+		}
+		if !connected {
+			// "Spam quarantine works" misleads: show the spam port beside it.
+			c.telnet(ctx, iface, c.p.PVOHost, c.p.SpamPort)
 		}
 		c.tlsverify(ctx)
 	}
 	c.run(ctx, "sslconfig")
 	c.cluster(ctx)
 	c.mailLog(ctx)
+}
+
+// sma reads what the SMA knows of its ESAs: the managed list, each email
+// appliance's services and TEST result, the PVO disk quota, and whether it
+// can reach each ESA's PVO listener for released messages.
+func (c *collector) sma(ctx context.Context) {
+	out, ok := c.run(ctx, "applianceconfig")
+	var managed []facts.ManagedAppliance
+	if ok {
+		if m, _, err := ParseApplianceConfig(out); err == nil {
+			for _, a := range m.Appliances {
+				if a.Product == "" || strings.Contains(strings.ToLower(a.Product), "email") {
+					managed = append(managed, a)
+				}
+			}
+		}
+	}
+	if len(managed) > maxManaged {
+		managed = managed[:maxManaged]
+	}
+	if len(managed) > 0 {
+		c.servicesAndTests(ctx, managed)
+	}
+	c.run(ctx, "diskquotaconfig")
+	for _, a := range managed {
+		if a.Address != "" {
+			c.telnet(ctx, "Auto", a.Address, facts.DefaultPVOPort)
+		}
+	}
+}
+
+// servicesAndTests walks applianceconfig SERVICES (every question answered
+// with its default, the current state) and TEST for each appliance in one
+// dialog. AsyncOS records even unchanged SERVICES answers as a pending
+// change, so clearchanges follows whatever happened: check stays read-only.
+func (c *collector) servicesAndTests(ctx context.Context, managed []facts.ManagedAppliance) {
+	if c.dead {
+		return
+	}
+	c.progress("applianceconfig SERVICES, TEST")
+	var steps []channel.Step
+	for _, a := range managed {
+		steps = append(steps,
+			channel.Step{Expect: `(?i)choose the operation`, Answer: "SERVICES"},
+			channel.Step{Expect: `(?i)appliance whose services`, Choose: a.Name})
+		for i := 0; i < 6; i++ {
+			steps = append(steps, channel.Step{Expect: `(?i)to be (enabled|disabled)`, Default: true, Optional: true})
+		}
+		steps = append(steps,
+			channel.Step{Expect: `(?i)choose the operation`, Answer: "TEST"},
+			channel.Step{Expect: `(?i)appliance to test`, Choose: a.Name})
+	}
+	steps = append(steps, channel.Step{Expect: `(?i)choose the operation`, Default: true})
+	prompt := c.prompt()
+	sctx, cancel := context.WithTimeout(ctx, c.p.StepTimeout+time.Duration(len(managed))*(c.p.StepTimeout+c.p.ProbeTimeout))
+	out, err := c.s.Dialog(sctx, "applianceconfig", steps...)
+	cancel()
+	c.log.WriteString(prompt + "applianceconfig\n" + out + "\n")
+	if err != nil {
+		c.fail(ctx, "applianceconfig SERVICES", err)
+	}
+	c.run(ctx, "clearchanges")
 }
 
 func (c *collector) prompt() string {
@@ -193,20 +273,20 @@ func (c *collector) recover(ctx context.Context) bool {
 	return true
 }
 
-// telnet probes the SMA's PVO port from one interface (chosen by label) and
+// telnet probes host:port from one interface (chosen by label) and
 // reports whether it connected. A probe that hangs, as a firewall drop does,
 // is cut short with Ctrl-C at the probe timeout and counts as timed out.
-func (c *collector) telnet(ctx context.Context, iface string) bool {
+func (c *collector) telnet(ctx context.Context, iface, host string, port int) bool {
 	if c.dead {
 		return false
 	}
-	c.progress("telnet " + iface)
+	c.progress(fmt.Sprintf("telnet %s %s %d", iface, host, port))
 	prompt := c.prompt()
 	pctx, cancel := context.WithTimeout(ctx, c.p.ProbeTimeout)
 	out, err := c.s.Dialog(pctx, "telnet",
 		channel.Step{Expect: `(?i)interface`, Choose: iface},
-		channel.Step{Expect: `(?i)host ?name|address`, Answer: c.p.PVOHost},
-		channel.Step{Expect: `(?i)port`, Answer: strconv.Itoa(c.p.PVOPort)},
+		channel.Step{Expect: `(?i)host ?name|address`, Answer: host},
+		channel.Step{Expect: `(?i)port`, Answer: strconv.Itoa(port)},
 		// Connected: the SMA's SMTP banner; leave politely.
 		channel.Step{Expect: `(?m)^220[ -]`, Anywhere: true, Optional: true, Answer: "QUIT"},
 	)
@@ -289,6 +369,9 @@ func (c *collector) cluster(ctx context.Context) {
 	cl, _, perr := ParseClusterConfig(out)
 	if perr != nil || cl == nil || cl.Standalone {
 		c.restoreMode(ctx, startMode)
+		if perr == nil && cl != nil {
+			c.standalone(ctx)
+		}
 		return
 	}
 	for _, m := range cl.Members() {
@@ -296,13 +379,24 @@ func (c *collector) cluster(ctx context.Context) {
 			break
 		}
 		c.run(ctx, "featurekey")
+		c.run(ctx, "interfaceconfig")
 	}
 	if c.setMode(ctx, "cluster") {
 		for _, cmd := range levelCommandOrder {
 			c.run(ctx, cmd)
 		}
+		// In cluster mode it also prints the level of the PVO settings.
+		c.run(ctx, "quarantineconfig")
 	}
 	c.restoreMode(ctx, startMode)
+}
+
+// standalone reads, on an ESA outside any cluster, what a cluster member's
+// collection reads per machine.
+func (c *collector) standalone(ctx context.Context) {
+	for _, cmd := range []string{"featurekey", "interfaceconfig", "quarantineconfig"} {
+		c.run(ctx, cmd)
+	}
 }
 
 func (c *collector) clusterconfig(ctx context.Context) (string, error) {

@@ -16,8 +16,12 @@ import (
 var singleCommands = map[string]bool{
 	"version": true, "who": true, "whoami": true, "status": true, "resume": true,
 	"tcpservices": true, "deliveryconfig": true, "tlsverify": true, "sslconfig": true,
-	"clusterconfig": true,
+	"clusterconfig": true, "diskquotaconfig": true, "quarantineconfig": true,
 }
+
+// perMachine are commands whose output belongs to one cluster member: a
+// session reads them once per machine.
+var perMachine = map[string]bool{"featurekey": true, "interfaceconfig": true}
 
 // FromSession reads a saved AsyncOS CLI session (what a terminal logger or a
 // copy-paste captured) and returns the facts its commands show. name is the
@@ -40,8 +44,8 @@ func FromSession(name string, r io.Reader, role facts.Role) (*facts.Appliance, e
 	last := map[string]int{}
 	for i, c := range cmds {
 		key := c.Name
-		if key == "featurekey" {
-			key += "@" + featureKeyMachine(cmds, i, app.Hostname)
+		if perMachine[key] {
+			key += "@" + machineOf(cmds, i, app.Hostname)
 		}
 		last[key] = i
 	}
@@ -49,10 +53,10 @@ func FromSession(name string, r io.Reader, role facts.Role) (*facts.Appliance, e
 	var mailText []string
 	for i, c := range cmds {
 		key := c.Name
-		if key == "featurekey" {
-			key += "@" + featureKeyMachine(cmds, i, app.Hostname)
+		if perMachine[key] {
+			key += "@" + machineOf(cmds, i, app.Hostname)
 		}
-		if (singleCommands[c.Name] || c.Name == "featurekey" || isLevelCommand(c.Name)) && last[key] != i {
+		if (singleCommands[c.Name] || perMachine[c.Name] || isLevelCommand(c.Name)) && last[key] != i {
 			continue
 		}
 		if strings.TrimSpace(c.Text) == "" && c.Name != "grep" {
@@ -108,7 +112,7 @@ func FromSession(name string, r io.Reader, role facts.Role) (*facts.Appliance, e
 			var fk *facts.FeatureKeys
 			fk, warns, perr = ParseFeatureKey(c.Text)
 			if fk != nil {
-				host := featureKeyMachine(cmds, i, app.Hostname)
+				host := machineOf(cmds, i, app.Hostname)
 				if host == "" {
 					perr = &ParseError{Command: "featurekey", Err: errors.New("cannot tell which machine the keys belong to")}
 					break
@@ -118,6 +122,38 @@ func FromSession(name string, r io.Reader, role facts.Role) (*facts.Appliance, e
 					app.FeatureKeys = map[string]*facts.FeatureKeys{}
 				}
 				app.FeatureKeys[host] = fk
+			}
+		case "interfaceconfig":
+			var ifs *facts.Interfaces
+			ifs, warns, perr = ParseInterfaceConfig(c.Text)
+			if ifs != nil {
+				host := machineOf(cmds, i, app.Hostname)
+				if host == "" {
+					perr = &ParseError{Command: "interfaceconfig", Err: errors.New("cannot tell which machine the interfaces belong to")}
+					break
+				}
+				ifs.Machine = host
+				if app.Interfaces == nil {
+					app.Interfaces = map[string]*facts.Interfaces{}
+				}
+				app.Interfaces[host] = ifs
+			}
+		case "applianceconfig":
+			var m *facts.ManagedAppliances
+			m, warns, perr = ParseApplianceConfig(c.Text)
+			if m != nil {
+				app.Managed = mergeManaged(app.Managed, m)
+			}
+		case "diskquotaconfig":
+			app.DiskQuota, warns, perr = ParseDiskQuotaConfig(c.Text)
+		case "quarantineconfig":
+			var sl *facts.SettingLevel
+			app.Quarantines, sl, warns, perr = ParseQuarantineConfig(c.Text)
+			if sl != nil {
+				if app.SettingLevels == nil {
+					app.SettingLevels = map[facts.Setting]*facts.SettingLevel{}
+				}
+				app.SettingLevels[facts.SettingPVO] = sl
 			}
 		case "commit", "clearchanges":
 			var cr *facts.CommitResult
@@ -204,7 +240,7 @@ func known(name string) bool {
 		return true
 	}
 	switch name {
-	case "telnet", "featurekey", "commit", "clearchanges":
+	case "telnet", "featurekey", "commit", "clearchanges", "interfaceconfig", "applianceconfig":
 		return true
 	}
 	return false
@@ -237,10 +273,11 @@ func mergeAccount(into, from *facts.Account) *facts.Account {
 	return &out
 }
 
-// featureKeyMachine says whose keys a `featurekey` shows: the machine of a
+// machineOf says whose data a per-machine command (featurekey,
+// interfaceconfig) shows: the machine of a
 // `(Machine h)>` prompt; after a switch to machine mode inside the command,
 // the machine chosen or the next prompt's; standalone, the hostname.
-func featureKeyMachine(cmds []sessionlog.Command, i int, hostname string) string {
+func machineOf(cmds []sessionlog.Command, i int, hostname string) string {
 	c := cmds[i]
 	switch c.Mode.Level {
 	case "machine":

@@ -39,6 +39,24 @@ func ParseSettingLevel(text string, setting facts.Setting) (*facts.SettingLevel,
 	if err != nil {
 		return nil, nil, err
 	}
+	sl, err := settingLevel(cmd, ls, setting)
+	if err != nil {
+		return nil, nil, err
+	}
+	if sl == nil {
+		return nil, nil, parseErr(cmd, 0, "", errors.New(`no "Settings defined at:" line`))
+	}
+	return sl, nil, nil
+}
+
+func isSettingsLine(t string) bool {
+	_, ok := cutPrefixFold(strings.TrimSpace(t), "settings defined at")
+	return ok
+}
+
+// settingLevel reads the last "Settings defined at:" line of ls; nil when
+// there is none.
+func settingLevel(cmd string, ls []string, setting facts.Setting) (*facts.SettingLevel, error) {
 	var sl *facts.SettingLevel
 	for i, l := range ls {
 		t := strings.TrimSpace(l)
@@ -69,18 +87,15 @@ func ParseSettingLevel(text string, setting facts.Setting) (*facts.SettingLevel,
 			case "machine":
 				lv = facts.LevelMachine
 			default:
-				return nil, nil, parseErr(cmd, i+1, l, fmt.Errorf("unknown level %q", word))
+				return nil, parseErr(cmd, i+1, l, fmt.Errorf("unknown level %q", word))
 			}
 			defs = append(defs, facts.LevelDefinition{Level: lv, Name: strings.TrimSpace(name)})
 		}
 		if len(defs) == 0 {
-			return nil, nil, parseErr(cmd, i+1, l, errors.New(`no levels listed (not even "None")`))
+			return nil, parseErr(cmd, i+1, l, errors.New(`no levels listed (not even "None")`))
 		}
 		sl = &facts.SettingLevel{Setting: setting, Definitions: defs, Evidence: evidence(cmd)}
 		addEvidence(&sl.Evidence, t)
 	}
-	if sl == nil {
-		return nil, nil, parseErr(cmd, 0, "", errors.New(`no "Settings defined at:" line`))
-	}
-	return sl, nil, nil
+	return sl, nil
 }

@@ -14,6 +14,11 @@ const (
 // unless an administrator moved it.
 const DefaultPVOPort = 7025
 
+// DefaultSpamPort is the SMA's spam quarantine (euq_listener) port. A probe
+// to it is shown beside the PVO port's, since "spam quarantine works"
+// misleads administrators into thinking the PVO path does too.
+const DefaultSpamPort = 6025
+
 // Evidence is the exact output a fact was read from, so a finding can quote it.
 type Evidence struct {
 	Command string   `json:"command"`
@@ -75,6 +80,16 @@ type Appliance struct {
 	SettingLevels map[Setting]*SettingLevel
 	MailLog       *MailLog
 	Commits       []CommitResult
+
+	// Managed is the SMA's `applianceconfig`: the appliances it manages,
+	// with their services and TEST results where those were read.
+	Managed *ManagedAppliances
+	// DiskQuota is `diskquotaconfig`.
+	DiskQuota *DiskQuota
+	// Quarantines is the ESA's `quarantineconfig` table.
+	Quarantines *Quarantines
+	// Interfaces is keyed by machine hostname, like FeatureKeys.
+	Interfaces map[string]*Interfaces
 }
 
 // Name is how findings and errors refer to the appliance: its hostname when
@@ -326,6 +341,9 @@ const (
 	SettingMessageFilters Setting = "message_filters"
 	SettingDLP            Setting = "dlp"
 	SettingDMARC          Setting = "dmarc"
+	// SettingPVO is the PVO quarantine settings (`quarantineconfig`); it is
+	// not one of ClusterSettings, which PVO-006 judges.
+	SettingPVO Setting = "pvo_quarantines"
 )
 
 // ClusterSettings lists the settings PVO-006 looks at, in report order.
@@ -412,5 +430,121 @@ const (
 type CommitResult struct {
 	Outcome CommitOutcome
 	When    string // the date after "Changes committed:"
+	Evidence
+}
+
+// TestOutcome is what the SMA's `applianceconfig` TEST said about one
+// managed appliance.
+type TestOutcome string
+
+const (
+	TestSucceeded     TestOutcome = "succeeded"
+	TestAuthFailed    TestOutcome = "authentication_failed"
+	TestCannotConnect TestOutcome = "cannot_connect"
+)
+
+// ApplianceTest is one TEST result.
+type ApplianceTest struct {
+	Outcome TestOutcome
+	Detail  string // the line that decided it
+}
+
+// ManagedAppliance is one row of the SMA's appliance list.
+type ManagedAppliance struct {
+	Name    string
+	Address string // the IP or hostname it was added by
+	Product string // e.g. "Email"
+	// PVOService is nil when SERVICES was not read for this appliance.
+	PVOService *bool
+	// Services maps each SERVICES question's service label to its current
+	// state (the default in brackets); nil when not read.
+	Services map[string]bool
+	Test     *ApplianceTest
+	Evidence
+}
+
+// ManagedAppliances is the SMA's `applianceconfig`; an empty list means
+// "No appliances have been added".
+type ManagedAppliances struct {
+	Appliances []ManagedAppliance
+	Evidence
+}
+
+// Find returns the managed appliance whose name or address equals any of
+// keys (case-insensitive), or nil.
+func (m *ManagedAppliances) Find(keys ...string) *ManagedAppliance {
+	if m == nil {
+		return nil
+	}
+	for i := range m.Appliances {
+		a := &m.Appliances[i]
+		for _, k := range keys {
+			k = strings.TrimSpace(k)
+			if k != "" && (strings.EqualFold(a.Name, k) || strings.EqualFold(a.Address, k)) {
+				return a
+			}
+		}
+	}
+	return nil
+}
+
+// QuotaRow is one `diskquotaconfig` row, in GB.
+type QuotaRow struct {
+	Service string
+	Usage   float64
+	Quota   float64
+}
+
+type DiskQuota struct {
+	Rows []QuotaRow
+	Evidence
+}
+
+// Row finds a row by a case-insensitive service-name prefix.
+func (d *DiskQuota) Row(prefix string) *QuotaRow {
+	if d == nil {
+		return nil
+	}
+	for i := range d.Rows {
+		if strings.HasPrefix(strings.ToLower(d.Rows[i].Service), strings.ToLower(prefix)) {
+			return &d.Rows[i]
+		}
+	}
+	return nil
+}
+
+// QuarantineRow is one quarantine in `quarantineconfig`.
+type QuarantineRow struct {
+	Name     string
+	Messages int
+}
+
+// Quarantines is the ESA's `quarantineconfig` table.
+type Quarantines struct {
+	// Centralized is true when the output notes that the PVO quarantines
+	// are centralized on an SMA (CentralizedOn names it).
+	Centralized   bool
+	CentralizedOn string
+	Rows          []QuarantineRow
+	Evidence
+}
+
+// PVOQuarantines are the system quarantines that move to the SMA when PVO
+// is centralized.
+var PVOQuarantines = []string{"Policy", "Virus", "Outbreak", "Unclassified", "File Analysis"}
+
+// Interface is one row of `interfaceconfig`.
+type Interface struct {
+	Name      string // e.g. "Data 1", "Management"
+	Address   string // IP without the prefix length
+	PrefixLen int
+	Port      string // the physical port, e.g. "Data1"
+	Hostname  string
+}
+
+// Interfaces is one machine's `interfaceconfig`.
+type Interfaces struct {
+	Machine string
+	List    []Interface
 	Evidence
 }
