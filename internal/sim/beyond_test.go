@@ -7,39 +7,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 )
 
 const smaPrompt = `sma\.example\.com> $`
-
-// execInput runs a batch command line with input on stdin, as a script
-// answering a dialog would.
-func execInput(t *testing.T, site *Site, host, cmd, input string) string {
-	t.Helper()
-	c := dialApp(t, app(t, site, host), nil)
-	sess, err := c.NewSession()
-	if err != nil {
-		t.Fatalf("session: %v", err)
-	}
-	defer sess.Close()
-	sess.Stdin = strings.NewReader(input)
-	done := make(chan struct{})
-	var out []byte
-	go func() {
-		defer close(done)
-		out, err = sess.CombinedOutput(cmd)
-	}()
-	select {
-	case <-done:
-	case <-time.After(waitFor):
-		c.Close()
-		t.Fatalf("exec %q: no answer within %v", cmd, waitFor)
-	}
-	if err != nil {
-		t.Fatalf("exec %q: %v\n%s", cmd, err, out)
-	}
-	return string(out)
-}
 
 // startYAML serves a scenario written for one test.
 func startYAML(t *testing.T, yaml string) *Site {

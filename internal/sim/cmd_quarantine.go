@@ -20,6 +20,15 @@ func (s *session) cmdQuarantineconfig(args []string) error {
 		s.out(s.levelLine("level.pvo") + "\n\n")
 	}
 	q := s.target().spec.Quarantines
+	return s.browse("quarantineconfig.menu", [][2]string{
+		{"NEW", "Create a new quarantine."},
+		{"EDIT", "Edit a quarantine."},
+		{"DELETE", "Remove a quarantine."},
+		{"OUTBREAKMANAGE", "Manage resources for Outbreak Filters."},
+	}, func() { s.quarantineTable(q) })
+}
+
+func (s *session) quarantineTable(q QuarantinesSpec) {
 	if q.Centralized {
 		s.printf("Note: Policy, Virus and Outbreak Quarantines are centralized on %s.\n\n", s.a.site.sc.SMA.Hostname)
 	}
@@ -36,16 +45,4 @@ func (s *session) cmdQuarantineconfig(args []string) error {
 		s.printf("%2d. %-23s%-13s%-11d%-12s%s\n", i+1, pq.name, quarantineSize(n), n, pq.retention, pq.action)
 	}
 	s.printf("\nThe allocated size for quarantines is 3G. The used size is %s.\n\n", quarantineSize(total))
-	for {
-		op, err := s.menu("quarantineconfig.menu", [][2]string{
-			{"NEW", "Create a new quarantine."},
-			{"EDIT", "Edit a quarantine."},
-			{"DELETE", "Remove a quarantine."},
-			{"OUTBREAKMANAGE", "Manage resources for Outbreak Filters."},
-		})
-		if err != nil || op == "" {
-			return err
-		}
-		s.out("\nThis operation is not available in the simulator.\n\n")
-	}
 }

@@ -8,7 +8,7 @@ import (
 func (s *session) cmdDiskquotaconfig(args []string) error {
 	sp := s.target().spec
 	row := func(a, b, c string) { s.printf("%-42s%-17s%s\n", a, b, c) }
-	for {
+	return s.browse("diskquotaconfig.menu", [][2]string{{"EDIT", "Edit disk quotas"}}, func() {
 		row("Service", "Disk Usage(GB)", "Quota(GB)")
 		var used, allocated float64
 		for _, d := range quotaServices {
@@ -19,12 +19,7 @@ func (s *session) cmdDiskquotaconfig(args []string) error {
 		}
 		row("Total", fmt.Sprintf("%.1f", used), gb(allocated)+" of "+gb(sp.DiskAvailable))
 		s.out("\n")
-		op, err := s.menu("diskquotaconfig.menu", [][2]string{{"EDIT", "Edit disk quotas"}})
-		if err != nil || op == "" {
-			return err
-		}
-		s.out("\nThis operation is not available in the simulator.\n\n")
-	}
+	})
 }
 
 // gb prints a quota the way the table does: 10, 2.5.

@@ -64,12 +64,20 @@ func dialApp(t *testing.T, ap Appliance, cfg *ssh.ClientConfig) *ssh.Client {
 // execOn runs a batch command line on one appliance and returns its output.
 func execOn(t *testing.T, site *Site, host, cmd string) string {
 	t.Helper()
+	return execInput(t, site, host, cmd, "")
+}
+
+// execInput runs a batch command line with input on stdin, as a script
+// answering a dialog would.
+func execInput(t *testing.T, site *Site, host, cmd, input string) string {
+	t.Helper()
 	c := dialApp(t, app(t, site, host), nil)
 	sess, err := c.NewSession()
 	if err != nil {
 		t.Fatalf("session: %v", err)
 	}
 	defer sess.Close()
+	sess.Stdin = strings.NewReader(input)
 	done := make(chan struct{})
 	var out []byte
 	go func() {
