@@ -246,6 +246,7 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 	}
 	start := time.Now()
 	col := collectSite(ctx, opts, ts, pvoHost, pvoPort, "")
+	printSessionErrors(opts.IO, col.site)
 	res := rules.Run(col.site)
 	before := res
 	var fixes []report.FixRecord
@@ -274,6 +275,25 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 		return &ExitError{Code: code}
 	}
 	return nil
+}
+
+// sessionSteps are the steps whose failure loses a whole appliance; they
+// are also printed on stderr, one line each, since every rule of that
+// appliance turns unknown because of them.
+var sessionSteps = map[string]bool{"queue": true, "connect": true, "open shell": true, "transcript": true, "login": true}
+
+func printSessionErrors(ios *IOStreams, site *facts.Site) {
+	apps := append([]*facts.Appliance{}, site.ESAs...)
+	if site.SMA != nil {
+		apps = append(apps, site.SMA)
+	}
+	for _, a := range apps {
+		for _, e := range a.Errors {
+			if sessionSteps[e.Step] {
+				fmt.Fprintf(ios.ErrOut, "pvo-doctor: %s %s: %s: %s\n", a.Role, a.Address, e.Step, e.Message)
+			}
+		}
+	}
 }
 
 // collected is one collection of the whole site, plus the raw output of the
@@ -405,7 +425,14 @@ func openSession(ctx context.Context, opts *CheckOptions, t target, secrets *sec
 		Warn:                  opts.IO.ErrOut,
 		ConnectTimeout:        opts.ConnectTimeout,
 	}
-	lctx, cancel := context.WithTimeout(ctx, opts.ConnectTimeout)
+	// The transport bounds the TCP connect and the wait for the SSH banner
+	// by ConnectTimeout itself; this deadline covers the login too, unless
+	// a person may be typing a password, who gets the whole run's time.
+	loginTimeout := opts.ConnectTimeout
+	if secrets.mayPrompt() {
+		loginTimeout = opts.Timeout
+	}
+	lctx, cancel := context.WithTimeout(ctx, loginTimeout)
 	defer cancel()
 	client, err := transport.Dial(lctx, t.addr, cfg)
 	if err != nil {
@@ -531,6 +558,22 @@ func (s *secretSource) password() (string, error) {
 		tr.Redact(pw)
 	}
 	return pw, nil
+}
+
+// mayPrompt reports whether a secret may be asked on the terminal.
+func (s *secretSource) mayPrompt() bool {
+	if !s.opts.IO.IsStdinTTY() {
+		return false
+	}
+	if s.opts.password == nil && os.Getenv(s.opts.PasswordEnv) == "" {
+		return true
+	}
+	for _, id := range s.opts.Identities {
+		if id != "" {
+			return true // an encrypted key may ask for its passphrase
+		}
+	}
+	return false
 }
 
 func (s *secretSource) passphrase(file string) (string, error) {
