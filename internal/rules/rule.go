@@ -15,6 +15,24 @@ const (
 // Severity orders failures for the report and for --fail-on.
 type Severity string
 
+// Severities lists every severity, most severe first.
+var Severities = []Severity{SeverityCritical, SeverityHigh, SeverityMedium, SeverityLow, SeverityInfo}
+
+// AtLeast reports whether s is as severe as min or more. An unknown
+// severity counts as the most severe, so it is never ignored.
+func (s Severity) AtLeast(min Severity) bool {
+	return s.rank() >= min.rank()
+}
+
+func (s Severity) rank() int {
+	for i, x := range Severities {
+		if x == s {
+			return len(Severities) - i
+		}
+	}
+	return len(Severities) + 1
+}
+
 const (
 	SeverityCritical Severity = "critical"
 	SeverityHigh     Severity = "high"
@@ -49,6 +67,10 @@ type Fix struct {
 	Steps     []string  `json:"steps"`
 	Automatic bool      `json:"automatic"`
 	Action    FixAction `json:"action,omitempty"`
+	// Explicit fixes are applied only when the user names the rule
+	// (--fix-rule PVO-105), never by a plain --fix: a backup SMA's
+	// transfers are suspended on purpose.
+	Explicit bool `json:"explicit,omitempty"`
 	// Params carries what the fix engine needs (e.g. "ciphers", "method").
 	Params map[string]string `json:"params,omitempty"`
 }

@@ -22,6 +22,15 @@ func All() []Rule {
 		anonymousCiphers(),
 		featureKeys(),
 		settingLevels(),
+		pvoPortReach(),
+		managedBySMA(),
+		clusterPVO(),
+		releasePath(),
+		transfersSuspended(),
+		releaseSkew(),
+		pvoQuota(),
+		localMessages(),
+		outbreakAVKeys(),
 	}
 }
 
