@@ -30,6 +30,12 @@ import (
 func TestCheckScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir: filepath.Join("testdata", "check"),
+		Setup: func(env *testscript.Env) error {
+			// A -race binary waits a second at exit for late reports;
+			// every exec in a script would pay it.
+			env.Setenv("GORACE", strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))
+			return nil
+		},
 		Cmds: map[string]func(*testscript.TestScript, bool, []string){
 			"exits": cmdExits,
 			"sim":   cmdSim,
