@@ -38,6 +38,8 @@ func ParseVersion(text string) (*facts.Version, []facts.Warning, error) {
 		case "model":
 			v.Model = value
 			addEvidence(&v.Evidence, t)
+		case "serial #", "serial":
+			v.Serial = value
 		case "version":
 			if seen {
 				continue

@@ -113,6 +113,8 @@ type Version struct {
 	Minor   int
 	Patch   int
 	Build   int
+	// Serial names a cluster member whose prompt shows only the cluster.
+	Serial string
 	Evidence
 }
 

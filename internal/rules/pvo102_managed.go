@@ -60,21 +60,21 @@ func (r Rule) checkManaged(site *facts.Site, a *facts.Appliance) Finding {
 		f.Actual = "no match by name; addresses unknown"
 	case e == nil:
 		f.Status = StatusFail
-		f.Summary = fmt.Sprintf("The SMA %s does not manage %s (its applianceconfig lists %d appliances, none with this name or address).", site.SMA.Name(), a.Name(), len(m.Appliances))
+		f.Summary = fmt.Sprintf("The SMA %s does not manage %s (its applianceconfig lists %d appliances, none with this name or address).", site.SMA.Name(), esaLabel(a), len(m.Appliances))
 		f.Actual = "not in the SMA's list"
 		f.Fix = addFix(a.Name())
 	case e.PVOService == nil:
-		f.Summary = fmt.Sprintf("The SMA manages %s as %s, but its services were not read: run `applianceconfig` → SERVICES → %s on the SMA (keep the defaults, then `clearchanges`).", a.Name(), e.Name, e.Name)
+		f.Summary = fmt.Sprintf("The SMA manages %s as %s, but its services were not read: run `applianceconfig` → SERVICES → %s on the SMA (keep the defaults, then `clearchanges`).", esaLabel(a), e.Name, e.Name)
 		f.Actual = "listed; services not read"
 	case !*e.PVOService:
 		f.Status = StatusFail
-		f.Summary = fmt.Sprintf("The SMA manages %s as %s with the Centralized Policy Quarantine service disabled.", a.Name(), e.Name)
+		f.Summary = fmt.Sprintf("The SMA manages %s as %s with the Centralized Policy Quarantine service disabled.", esaLabel(a), e.Name)
 		f.Actual = "Centralized Policy Quarantine disabled"
 		f.Evidence = []Evidence{managedEvidence(site, e, "policy quarantine", e.Address)}
 		f.Fix = r.fix()
 	default:
 		f.Status = StatusPass
-		f.Summary = fmt.Sprintf("The SMA manages %s as %s with the Centralized Policy Quarantine service enabled.", a.Name(), e.Name)
+		f.Summary = fmt.Sprintf("The SMA manages %s as %s with the Centralized Policy Quarantine service enabled.", esaLabel(a), e.Name)
 		f.Actual = "Centralized Policy Quarantine enabled"
 		f.Evidence = []Evidence{managedEvidence(site, e, "policy quarantine", e.Address)}
 	}

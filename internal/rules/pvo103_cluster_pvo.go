@@ -151,7 +151,7 @@ func pvoInterface(site *facts.Site, c *cluster) (name, why string) {
 	if ip == nil {
 		return "", "nothing: with Auto delivery the PVO interface follows the SMA's address, which is not an IP (give --sma-pvo-host as an IP)"
 	}
-	self := a.Name()
+	self := selfName(a)
 	if memberInterfaces(c, self) == nil && len(c.members) > 0 {
 		self = c.members[0]
 	}

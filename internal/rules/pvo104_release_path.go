@@ -49,7 +49,7 @@ func (r Rule) checkRelease(site *facts.Site, a *facts.Appliance) Finding {
 		f.Evidence = append(f.Evidence, managedEvidence(site, nil))
 		if definite {
 			f.Status = StatusNotApplicable
-			f.Summary = fmt.Sprintf("The SMA does not manage %s, so it has no release path to test (see PVO-102).", a.Name())
+			f.Summary = fmt.Sprintf("The SMA does not manage %s, so it has no release path to test (see PVO-102).", esaLabel(a))
 			f.Actual = "not managed by the SMA"
 			return f
 		}
@@ -86,7 +86,7 @@ func (r Rule) checkRelease(site *facts.Site, a *facts.Appliance) Finding {
 	switch {
 	case len(problems) > 0:
 		f.Status = StatusFail
-		f.Summary = fmt.Sprintf("The SMA %s cannot release messages to %s: %s.", sma.Name(), a.Name(), strings.Join(problems, "; "))
+		f.Summary = fmt.Sprintf("The SMA %s cannot release messages to %s: %s.", sma.Name(), esaLabel(a), strings.Join(problems, "; "))
 		f.Actual = strings.Join(problems, "; ")
 		f.Fix = r.fix()
 	case len(missing) > 0:
@@ -97,7 +97,7 @@ func (r Rule) checkRelease(site *facts.Site, a *facts.Appliance) Finding {
 		f.Actual = "not tested"
 	default:
 		f.Status = StatusPass
-		f.Summary = fmt.Sprintf("The SMA %s logs into %s (TEST succeeded) and reaches its PVO listener %s:%d.", sma.Name(), a.Name(), e.Address, facts.DefaultPVOPort)
+		f.Summary = fmt.Sprintf("The SMA %s logs into %s (TEST succeeded) and reaches its PVO listener %s:%d.", sma.Name(), esaLabel(a), e.Address, facts.DefaultPVOPort)
 		f.Actual = "TEST succeeded; telnet connected"
 	}
 	return f

@@ -66,7 +66,7 @@ func managedEntry(site *facts.Site, m *facts.ManagedAppliances, a *facts.Applian
 	if err != nil {
 		host = stripUser(a.Address)
 	}
-	names, known := machineNames(site, a.Name(), host)
+	names, known := machineNames(site, selfName(a), host)
 	if e := m.Find(names...); e != nil {
 		return e, true
 	}
@@ -94,4 +94,30 @@ func ipOf(host string) net.IP {
 		host = h
 	}
 	return net.ParseIP(strings.Trim(host, "[]"))
+}
+
+// selfName is the machine an ESA session ran on: its hostname, or, for a
+// session whose prompt shows only the cluster, the member whose serial
+// number `version` showed.
+func selfName(a *facts.Appliance) string {
+	if a.Hostname != "" || a.Version == nil || a.Version.Serial == "" || a.Cluster == nil {
+		return a.Name()
+	}
+	for _, g := range a.Cluster.Groups {
+		for _, m := range g.Machines {
+			if strings.EqualFold(m.Serial, a.Version.Serial) {
+				return m.Name
+			}
+		}
+	}
+	return a.Name()
+}
+
+// esaLabel names an ESA in a summary: the machine, and the session's
+// address when that is all the finding's appliance says.
+func esaLabel(a *facts.Appliance) string {
+	if n := selfName(a); n != a.Name() {
+		return n + " (" + a.Name() + ")"
+	}
+	return a.Name()
 }
