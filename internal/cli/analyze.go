@@ -27,6 +27,8 @@ type AnalyzeOptions struct {
 	MailLogs   []string // FILE or ESA=FILE
 	SMAPVOHost string
 	PVOPort    int
+	// FailOn is --fail-on: the least severity whose failure exits 1.
+	FailOn string
 	reportFlags
 
 	// The pipeline's stages; nil means the real parsers and rules. Tests
@@ -46,8 +48,13 @@ func NewCmdAnalyze(ios *IOStreams, runF func(*AnalyzeOptions) error) *cobra.Comm
 copy-paste of the commands and their output), and optionally the ESAs' mail_logs,
 and reports why centralized PVO quarantines cannot be enabled, as check would.
 
-Exit codes: 0 every rule passed or does not apply, 1 a rule failed, 2 usage error
-or unreadable file, 3 nothing failed but something could not be decided.`,
+Rules it cannot decide from the files say what to run on which appliance
+(e.g. applianceconfig on the SMA, quarantineconfig on an ESA); save that output
+too and analyze again.
+
+Exit codes: 0 every rule passed or does not apply, 1 a rule failed (with
+--fail-on, one of that severity or worse), 2 usage error or unreadable file,
+3 nothing failed but something could not be decided.`,
 		Example: `  pvo-doctor analyze --esa mx1.log --sma sma.log
   pvo-doctor analyze --esa mx1.log --esa mx2.log --mail-log mx1.example.com=mail_logs.current
   pvo-doctor analyze --esa mx1.log --sma sma.log --report ticket.md`,
@@ -67,12 +74,17 @@ or unreadable file, 3 nothing failed but something could not be decided.`,
 	f.StringVar(&opts.SMAPVOHost, "sma-pvo-host", "", "address the ESAs use for the SMA's PVO service (default: the SMA's hostname)")
 	f.IntVar(&opts.PVOPort, "pvo-port", facts.DefaultPVOPort, "the SMA's PVO quarantine port")
 	addReportFlags(cmd, &opts.reportFlags)
+	addFailOnFlag(cmd, &opts.FailOn)
 	return cmd
 }
 
 func analyzeRun(opts *AnalyzeOptions) error {
 	start := opts.clock()
 	if err := opts.validate(); err != nil {
+		return err
+	}
+	failOn, err := parseFailOn(opts.FailOn)
+	if err != nil {
 		return err
 	}
 
@@ -116,7 +128,7 @@ func analyzeRun(opts *AnalyzeOptions) error {
 	if err := opts.emit(opts.IO, rep, 0o644); err != nil {
 		return err
 	}
-	if code := verdictExitCode(res, site); code != ExitOK {
+	if code := verdictExitCode(res, site, failOn); code != ExitOK {
 		return &ExitError{Code: code}
 	}
 	return nil

@@ -46,6 +46,8 @@ type CheckOptions struct {
 	TranscriptDir  string
 
 	reportFlags
+	// FailOn is --fail-on: the least severity whose failure exits 1.
+	FailOn string
 
 	// password, when set, replaces the environment/terminal lookup (demo).
 	password func() (string, error)
@@ -119,6 +121,7 @@ func addCheckFlags(cmd *cobra.Command, opts *CheckOptions) {
 	f.IntVar(&opts.Concurrency, "concurrency", 8, "appliances checked at the same time")
 	f.StringVar(&opts.TranscriptDir, "transcript-dir", "", "write one redacted transcript per appliance into `DIR` (mode 0600)")
 	addReportFlags(cmd, &opts.reportFlags)
+	addFailOnFlag(cmd, &opts.FailOn)
 	addFixFlags(cmd, &opts.fixFlags)
 }
 
@@ -221,6 +224,9 @@ func (opts *CheckOptions) validate() error {
 	if opts.AcceptNewHostKeys && opts.InsecureIgnoreHostKey {
 		return usageError("--accept-new-host-keys and --insecure-ignore-host-key exclude each other")
 	}
+	if _, err := parseFailOn(opts.FailOn); err != nil {
+		return err
+	}
 	return opts.fixFlags.validate()
 }
 
@@ -271,7 +277,8 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 	if err := opts.reportFlags.emit(opts.IO, rep, 0o600); err != nil {
 		return err
 	}
-	if code := verdictExitCode(res, site); code != ExitOK {
+	failOn, _ := parseFailOn(opts.FailOn) // checked by validate
+	if code := verdictExitCode(res, site, failOn); code != ExitOK {
 		return &ExitError{Code: code}
 	}
 	return nil
