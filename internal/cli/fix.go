@@ -26,6 +26,9 @@ type fixFlags struct {
 	Fix    bool
 	DryRun bool
 	Yes    bool
+	// Rules, from --fix-rule, limits the fixes to these rule IDs and is the
+	// only way to apply an explicit fix (PVO-105's resumetransfers).
+	Rules []string
 }
 
 func addFixFlags(cmd *cobra.Command, ff *fixFlags) {
@@ -33,13 +36,34 @@ func addFixFlags(cmd *cobra.Command, ff *fixFlags) {
 	f.BoolVar(&ff.Fix, "fix", false, "apply the automatic fixes (resume, deliveryconfig, sslconfig) after showing the plan, then check again")
 	f.BoolVar(&ff.DryRun, "dry-run", false, "with --fix: show the plan and change nothing")
 	f.BoolVar(&ff.Yes, "yes", false, "with --fix: apply without asking (needed when stdin is not a terminal)")
+	f.StringArrayVar(&ff.Rules, "fix-rule", nil, "fix only this rule `ID` (repeatable; implies --fix); the only way to apply PVO-105's resumetransfers")
 }
 
-func (ff fixFlags) validate() error {
+func (ff *fixFlags) validate() error {
+	for i, id := range ff.Rules {
+		r, ok := rules.ByID(id)
+		if !ok {
+			return usageError("--fix-rule: unknown rule %q (see 'pvo-doctor rules')", id)
+		}
+		ff.Rules[i] = r.ID
+		ff.Fix = true
+	}
 	if !ff.Fix && (ff.DryRun || ff.Yes) {
 		return usageError("--dry-run and --yes only go with --fix")
 	}
 	return nil
+}
+
+// named returns the set of rules given with --fix-rule; nil means every rule.
+func (ff fixFlags) named() map[string]bool {
+	if len(ff.Rules) == 0 {
+		return nil
+	}
+	m := map[string]bool{}
+	for _, id := range ff.Rules {
+		m[id] = true
+	}
+	return m
 }
 
 // fixRun is one --fix run: the rounds of plan, confirm, apply and re-check.
@@ -69,6 +93,7 @@ func fixRounds(ctx context.Context, opts *CheckOptions, ts []target, pvoHost str
 			Findings: res.Findings,
 			Output:   col.output,
 			Done:     func(rule, app string) bool { return fr.done[[2]string{rule, app}] },
+			Only:     opts.named(),
 		})
 		if round == 1 {
 			fmt.Fprintln(errOut, "\nFix plan:")

@@ -111,6 +111,9 @@ type Input struct {
 	// Done reports fixes already attempted in an earlier round, which are
 	// not planned again.
 	Done func(rule, appliance string) bool
+	// Only, when set, limits the plan to these rule IDs (--fix-rule). An
+	// explicit fix (rules.Fix.Explicit) is planned only when named here.
+	Only map[string]bool
 }
 
 // SafeCiphers is what PVO-004's fix sets when the finding names nothing else.
@@ -140,6 +143,14 @@ func NewPlan(in Input) Plan {
 			continue
 		}
 		if in.Done != nil && in.Done(f.ID, f.Appliance) {
+			continue
+		}
+		if in.Only != nil && !in.Only[f.ID] {
+			continue
+		}
+		if f.Fix.Explicit && !in.Only[f.ID] {
+			p.Manual = append(p.Manual, Manual{Rule: f.ID, Appliance: f.Appliance,
+				Summary: f.Fix.Summary + " (applied only with --fix-rule " + f.ID + ")"})
 			continue
 		}
 		a := findAppliance(apps, f.Appliance)
@@ -252,8 +263,8 @@ func levelOf(in Input, a *facts.Appliance, setting, machine, group string) Level
 }
 
 // build turns a finding's fix into commands, for the actions fix knows.
-// resumetransfers is deliberately not one of them: it belongs to a rule
-// of its own, run only when asked for.
+// resumetransfers is among them but NewPlan plans it only when the user
+// names its rule: a backup SMA's transfers are suspended on purpose.
 func build(f rules.Finding, a *facts.Appliance) (Fix, bool) {
 	fx := Fix{Rule: f.ID, Action: f.Fix.Action, Appliance: f.Appliance, Covers: []string{f.Appliance}}
 	switch f.Fix.Action {
@@ -264,6 +275,14 @@ func build(f rules.Finding, a *facts.Appliance) (Fix, bool) {
 		fx.Commands = []Command{
 			{Line: "resume"},
 			{Line: "status", Want: `(?mi)^\s*System status:\s*Online\s*$`, WantText: "System status: Online"},
+		}
+	case rules.FixResumeTransfers:
+		if a == nil || a.Role != facts.RoleSMA {
+			return fx, false
+		}
+		fx.Commands = []Command{
+			{Line: "resumetransfers", Want: `(?i)transfers (resumed|are not suspended)`, WantText: "Transfers resumed."},
+			{Line: "status detail", Want: `(?mi)^\s*Centralized transfers:\s*Active\s*$`, WantText: "Centralized transfers: Active"},
 		}
 	case rules.FixDeliveryAuto:
 		if a == nil || a.Role != facts.RoleESA {

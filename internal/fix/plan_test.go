@@ -14,6 +14,12 @@ func failing(id, app string, action rules.FixAction, params map[string]string) r
 		Fix: &rules.Fix{Summary: id + " fix", Action: action, Automatic: action != "", Params: params}}
 }
 
+// explicit marks a finding's fix as applied only when its rule is named.
+func explicit(f rules.Finding) rules.Finding {
+	f.Fix.Explicit = true
+	return f
+}
+
 func standaloneSite() *facts.Site {
 	return &facts.Site{
 		SMA:  &facts.Appliance{Role: facts.RoleSMA, Address: "sma:22", Hostname: "sma.example.com"},
@@ -27,7 +33,7 @@ func TestPlanStandalone(t *testing.T) {
 		failing("PVO-002", "mx.example.com", "", nil),
 		failing("PVO-003", "mx.example.com", rules.FixDeliveryAuto, nil),
 		failing("PVO-004", "mx.example.com", rules.FixOutboundCiphers, map[string]string{"ciphers": SafeCiphers, "method": "tlsv1/tlsv1.2"}),
-		failing("PVO-105", "sma.example.com", rules.FixResumeTransfers, nil),
+		explicit(failing("PVO-105", "sma.example.com", rules.FixResumeTransfers, nil)),
 		{ID: "PVO-004", Appliance: "sma.example.com", Status: rules.StatusPass, Fix: &rules.Fix{Action: rules.FixOutboundCiphers}},
 		{ID: "PVO-001", Appliance: "sma.example.com", Status: rules.StatusUnknown, Fix: &rules.Fix{Action: rules.FixResume}},
 	}})
@@ -66,6 +72,31 @@ func TestPlanStandalone(t *testing.T) {
 	}
 	if !strings.Contains(s.Steps[1].Why, "tlsv1/tlsv1.2") {
 		t.Errorf("the method step should name the method it keeps: %q", s.Steps[1].Why)
+	}
+}
+
+// TestPlanOnlyNamed: --fix-rule limits the plan to the named rules, and an
+// explicit fix (PVO-105's resumetransfers) is planned only when named.
+func TestPlanOnlyNamed(t *testing.T) {
+	findings := []rules.Finding{
+		failing("PVO-001", "sma.example.com", rules.FixResume, nil),
+		explicit(failing("PVO-105", "sma.example.com", rules.FixResumeTransfers, nil)),
+	}
+	p := NewPlan(Input{Site: standaloneSite(), Findings: findings, Only: map[string]bool{"PVO-105": true}})
+	if len(p.Sessions) != 1 || len(p.Sessions[0].Fixes) != 1 || p.Sessions[0].Fixes[0].Rule != "PVO-105" {
+		t.Fatalf("plan = %+v, want only PVO-105", p.Sessions)
+	}
+	cmds := p.Sessions[0].Fixes[0].Commands
+	if cmds[0].Line != "resumetransfers" || cmds[1].Line != "status detail" || p.Sessions[0].Comment() != "" {
+		t.Errorf("PVO-105 commands = %+v, want resumetransfers then status detail, no commit", cmds)
+	}
+	p = NewPlan(Input{Site: standaloneSite(), Findings: findings, Only: map[string]bool{"PVO-001": true}})
+	if len(p.Sessions) != 1 || p.Sessions[0].Fixes[0].Rule != "PVO-001" || len(p.Manual) != 0 {
+		t.Errorf("plan = %+v manual %+v, want only PVO-001", p.Sessions, p.Manual)
+	}
+	p = NewPlan(Input{Site: standaloneSite(), Findings: findings[1:]})
+	if !p.Empty() || len(p.Manual) != 1 || !strings.Contains(p.Manual[0].Summary, "--fix-rule PVO-105") {
+		t.Errorf("plain --fix planned %+v, manual %+v; want PVO-105 left to --fix-rule", p.Sessions, p.Manual)
 	}
 }
 

@@ -120,7 +120,7 @@ code{background:#f5f5f7;padding:0 .2rem}
 {{end}}</pre>
 {{- end}}
 {{- if and .Fix (actionable .Status)}}
-<p>Fix{{if .Fix.Automatic}} (pvo-doctor --fix can apply it){{end}}: {{.Fix.Summary}}</p>
+<p>Fix{{.FixHint}}: {{.Fix.Summary}}</p>
 {{- if .Fix.Steps}}
 <ol>
 {{- range .Fix.Steps}}

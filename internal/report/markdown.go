@@ -136,11 +136,7 @@ func writeMDFinding(b *bytes.Buffer, f Finding) {
 		writeMDEvidence(b, e)
 	}
 	if f.Fix != nil && f.Status != rules.StatusPass && f.Status != rules.StatusNotApplicable {
-		auto := ""
-		if f.Fix.Automatic {
-			auto = " (pvo-doctor --fix can apply it)"
-		}
-		fmt.Fprintf(b, "Fix%s: %s\n\n", auto, mdText(f.Fix.Summary))
+		fmt.Fprintf(b, "Fix%s: %s\n\n", mdText(f.FixHint()), mdText(f.Fix.Summary))
 		writeMDSteps(b, f.Fix.Steps)
 	}
 }

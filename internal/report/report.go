@@ -57,6 +57,19 @@ type Finding struct {
 	StatusBefore rules.Status `json:"status_before,omitempty"`
 }
 
+// FixHint says who can apply the finding's fix: "" for a person,
+// " (pvo-doctor --fix can apply it)", or, for a fix applied only on
+// request, the --fix-rule that asks for it.
+func (f Finding) FixHint() string {
+	switch {
+	case f.Fix == nil || !f.Fix.Automatic:
+		return ""
+	case f.Fix.Explicit:
+		return " (pvo-doctor --fix-rule " + f.ID + " can apply it)"
+	}
+	return " (pvo-doctor --fix can apply it)"
+}
+
 type ManualCheck = rules.ManualCheck
 
 type Summary struct {

@@ -96,10 +96,7 @@ func (t TextWriter) Write(w io.Writer, r *Report) error {
 				}
 			}
 			if f.Fix != nil && (f.Status == rules.StatusFail || f.Status == rules.StatusUnknown) {
-				line := "fix: " + f.Fix.Summary
-				if f.Fix.Automatic {
-					line += " (pvo-doctor --fix can apply it)"
-				}
+				line := "fix: " + f.Fix.Summary + f.FixHint()
 				writeIndented(&b, indent, line)
 				for i, s := range f.Fix.Steps {
 					fmt.Fprintf(&b, "%s  %d. %s\n", indent, i+1, clean(stepText(s)))
