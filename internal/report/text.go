@@ -89,10 +89,14 @@ func (t TextWriter) Write(w io.Writer, r *Report) error {
 					writeIndented(&b, indent, "actual:   "+f.Actual)
 				}
 			}
-			for _, e := range f.Evidence {
-				b.WriteString(indent + st.dim.Sprint("evidence: "+clean(evidenceHead(e))) + "\n")
-				for _, l := range e.Lines {
-					b.WriteString(indent + "  | " + clean(l) + "\n")
+			// A person reading a terminal needs the evidence of what is
+			// wrong or undecided; a pass's evidence is in the other formats.
+			if f.Status == rules.StatusFail || f.Status == rules.StatusUnknown {
+				for _, e := range f.Evidence {
+					b.WriteString(indent + st.dim.Sprint("evidence: "+clean(evidenceHead(e))) + "\n")
+					for _, l := range e.Lines {
+						b.WriteString(indent + "  | " + clean(l) + "\n")
+					}
 				}
 			}
 			if f.Fix != nil && (f.Status == rules.StatusFail || f.Status == rules.StatusUnknown) {
