@@ -19,7 +19,8 @@ func ParseDeliveryConfig(text string) (*facts.Delivery, []facts.Warning, error) 
 	var warns []facts.Warning
 	for i, l := range ls {
 		t := strings.TrimSpace(l)
-		if t == "" {
+		if t == "" || isSettingsLine(t) {
+			// A cluster's level line is --fix's business, not a surprise.
 			continue
 		}
 		label, value, ok := parseLabel(t)

@@ -28,7 +28,7 @@ func ParseStatus(text string) (*facts.SystemStatus, []facts.Warning, error) {
 			continue
 		}
 		label, value, ok := parseLabel(t)
-		if ok && value == "" {
+		if ok && (value == "" || isStatusTable(label)) {
 			inTable = true
 			continue
 		}
@@ -72,4 +72,14 @@ func ParseStatus(text string) (*facts.SystemStatus, []facts.Warning, error) {
 		return nil, warns, parseErr(cmd, 0, "", errors.New(`no "System status:" line`))
 	}
 	return s, warns, nil
+}
+
+// isStatusTable recognises the headings of `status detail`'s tables, whose
+// column names follow the colon: "Counters:   Reset   Uptime   Lifetime".
+func isStatusTable(label string) bool {
+	switch strings.ToLower(strings.TrimSpace(label)) {
+	case "counters", "gauges", "rates", "current ids":
+		return true
+	}
+	return false
 }

@@ -14,14 +14,14 @@ import (
 func outbreakAVKeys() Rule {
 	r := Rule{
 		ID:       "PVO-109",
-		Title:    "ESA has active Outbreak Filters and anti-virus keys",
+		Title:    "ESA has Outbreak Filters and anti-virus keys that have not expired",
 		Severity: SeverityMedium,
 		Description: "An expired or missing Outbreak Filters key stops the Outbreak quarantine receiving messages, " +
 			"and it disappears from the quarantine list once empty; without an anti-virus key the Virus " +
 			"quarantine stays empty. Centralization and migration then look inconsistent.",
 		Commands: []string{"every ESA (each cluster member in machine mode): featurekey"},
-		Pass:     "`featurekey` shows an active Outbreak Filters key and an active anti-virus key (Sophos or McAfee)",
-		Fail:     "either key is missing, Dormant, or expired (Remaining Expired or 0 days)",
+		Pass:     "`featurekey` shows an Outbreak Filters key and an anti-virus key (Sophos or McAfee) that have not expired; a Dormant key (installed, not yet activated) passes with a note",
+		Fail:     "either key is missing, or every such key has expired (Remaining Expired or 0 days)",
 		Unknown:  "`featurekey` was not read for the machine",
 		Fix: &Fix{
 			Summary: "Renew or activate the Outbreak Filters and anti-virus feature keys.",
@@ -65,8 +65,8 @@ func (r Rule) checkKeys(site *facts.Site) []Finding {
 
 func (r Rule) checkMachineKeys(machine string, fk *facts.FeatureKeys) Finding {
 	f := r.finding(machine, StatusPass)
-	f.Expected = "active Outbreak Filters and anti-virus keys"
-	var problems, fine []string
+	f.Expected = "Outbreak Filters and anti-virus keys that have not expired"
+	var problems, fine, dormant []string
 	for _, want := range []struct {
 		label string
 		match func(string) bool
@@ -80,16 +80,23 @@ func (r Rule) checkMachineKeys(machine string, fk *facts.FeatureKeys) Finding {
 			if !want.match(strings.ToLower(k.Module)) {
 				continue
 			}
-			st := keyState(k)
-			if st == "" {
-				active = k.Module
-				break
+			if expired(k) {
+				states = append(states, k.Module+" expired")
+				continue
 			}
-			states = append(states, k.Module+" "+st)
+			if active == "" || strings.Contains(strings.ToLower(active), "dormant") {
+				active = k.Module
+				if strings.Contains(strings.ToLower(k.Remaining), "dormant") {
+					active += " (Dormant)"
+				}
+			}
 		}
 		switch {
 		case active != "":
 			fine = append(fine, active)
+			if strings.HasSuffix(active, "(Dormant)") {
+				dormant = append(dormant, strings.TrimSuffix(active, " (Dormant)"))
+			}
 		case len(states) == 0:
 			problems = append(problems, "no "+want.label+" key")
 		default:
@@ -104,21 +111,17 @@ func (r Rule) checkMachineKeys(machine string, fk *facts.FeatureKeys) Finding {
 		f.Fix = r.fix()
 		return f
 	}
-	f.Summary = fmt.Sprintf("%s has active keys for %s.", machine, strings.Join(fine, " and "))
-	f.Actual = strings.Join(fine, ", ") + " active"
+	f.Summary = fmt.Sprintf("%s has keys for %s that have not expired.", machine, strings.Join(fine, " and "))
+	if len(dormant) > 0 {
+		f.Summary += fmt.Sprintf(" %s is Dormant: activate it (featurekey → ACTIVATE) for its quarantine to receive messages.", strings.Join(dormant, " and "))
+	}
+	f.Actual = strings.Join(fine, ", ")
 	return f
 }
 
-// keyState is "" for an active key, else why it is not: dormant, expired.
-// Only the Remaining column decides; the expiration date is not compared
-// with the clock, so a verdict does not depend on when it runs.
-func keyState(k facts.FeatureKey) string {
+// expired reads the Remaining column only; the expiration date is not
+// compared with the clock, so a verdict does not depend on when it runs.
+func expired(k facts.FeatureKey) bool {
 	rem := strings.ToLower(strings.TrimSpace(k.Remaining))
-	switch {
-	case strings.Contains(rem, "dormant"):
-		return "dormant"
-	case strings.Contains(rem, "expired"), strings.HasPrefix(rem, "0 day"), strings.HasPrefix(rem, "-"):
-		return "expired"
-	}
-	return ""
+	return strings.Contains(rem, "expired") || strings.HasPrefix(rem, "0 day") || strings.HasPrefix(rem, "-")
 }
