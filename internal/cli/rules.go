@@ -23,7 +23,8 @@ func NewCmdRules(ios *IOStreams, runF func(*RulesOptions) error) *cobra.Command 
 		Use:   "rules [ID]",
 		Short: "List the diagnosis rules, or explain one",
 		Long: `Without an argument, list every rule: its ID, the documented case it covers,
-its severity, whether pvo-doctor can apply its fix, and what it looks at.
+its severity, whether pvo-doctor can apply its fix (auto; named: only when the
+rule is named with --fix-rule; manual), and what it looks at.
 With a rule ID (e.g. PVO-004), explain that rule: what it reads, when it
 passes, fails or cannot decide, and the fix it proposes.`,
 		Args: cobra.MaximumNArgs(1),
@@ -55,7 +56,10 @@ func rulesRun(opts *RulesOptions) error {
 }
 
 func fixKind(f *rules.Fix) string {
-	if f != nil && f.Automatic {
+	switch {
+	case f != nil && f.Automatic && f.Explicit:
+		return "named"
+	case f != nil && f.Automatic:
 		return "auto"
 	}
 	return "manual"
@@ -70,7 +74,8 @@ func listRules(w io.Writer, all []rules.Rule) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintln(w, "\nRun 'pvo-doctor rules ID' for a rule's criteria and fix.")
+	_, err := fmt.Fprintln(w, "\nFIX: auto = applied by --fix; named = applied only when the rule is named (--fix-rule ID); manual = steps shown.\n"+
+		"Run 'pvo-doctor rules ID' for a rule's criteria and fix.")
 	return err
 }
 
@@ -85,8 +90,11 @@ func explainRule(w io.Writer, r rules.Rule) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s  %s\n", r.ID, r.Title)
 	fix := "manual"
-	if r.Fix != nil && r.Fix.Automatic {
+	switch fixKind(r.Fix) {
+	case "auto":
 		fix = "automatic with --fix"
+	case "named":
+		fix = "automatic only when named: --fix-rule " + r.ID
 	}
 	fmt.Fprintf(&b, "case %s, severity %s, fix %s\n\n", caseLabel(r.Case), r.Severity, fix)
 	b.WriteString(wrap(r.Description, "", 78))

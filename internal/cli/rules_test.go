@@ -15,7 +15,10 @@ func TestRulesList(t *testing.T) {
 		t.Errorf("header %q", lines[0])
 	}
 	for i, want := range []string{"PVO-001  1     critical  auto", "PVO-002  2     high      manual", "PVO-003  3     high      auto",
-		"PVO-004  4     high      auto", "PVO-005  5     medium    manual", "PVO-006  6     medium    manual"} {
+		"PVO-004  4     high      auto", "PVO-005  5     medium    manual", "PVO-006  6     medium    manual",
+		"PVO-101  -     high      manual", "PVO-102  -     high      manual", "PVO-103  -     medium    manual",
+		"PVO-104  -     high      manual", "PVO-105  -     high      named", "PVO-106  -     high      manual",
+		"PVO-107  -     medium    manual", "PVO-108  -     low       manual", "PVO-109  -     medium    manual"} {
 		if !strings.HasPrefix(lines[i+1], want) {
 			t.Errorf("row %d %q, want prefix %q", i+1, lines[i+1], want)
 		}
@@ -53,6 +56,16 @@ func TestRulesExplain(t *testing.T) {
 	}
 }
 
+func TestRulesExplainNamedFix(t *testing.T) {
+	ios, _, out, errOut := Test()
+	if code := Run(ios, []string{"rules", "PVO-105"}); code != ExitOK {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	if !strings.Contains(out.String(), "fix automatic only when named: --fix-rule PVO-105") || !strings.Contains(out.String(), "resumetransfers") {
+		t.Errorf("PVO-105 explanation:\n%s", out)
+	}
+}
+
 func TestRulesUsageErrors(t *testing.T) {
 	for _, args := range [][]string{{"rules", "PVO-999"}, {"rules", "PVO-001", "PVO-002"}} {
 		ios, _, out, errOut := Test()
@@ -62,7 +75,7 @@ func TestRulesUsageErrors(t *testing.T) {
 		if out.Len() != 0 {
 			t.Errorf("%q: stdout %q, want nothing", args, out)
 		}
-		if args[1] == "PVO-999" && !strings.Contains(errOut.String(), `unknown rule "PVO-999" (valid: PVO-001, PVO-002, PVO-003, PVO-004, PVO-005, PVO-006)`) {
+		if args[1] == "PVO-999" && !strings.Contains(errOut.String(), `unknown rule "PVO-999" (valid: PVO-001, PVO-002, PVO-003, PVO-004, PVO-005, PVO-006, PVO-101, `) {
 			t.Errorf("stderr %q does not name the valid IDs", errOut)
 		}
 	}
