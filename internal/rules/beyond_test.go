@@ -100,7 +100,6 @@ func TestPVOPortReach(t *testing.T) {
 	})
 }
 
-
 func TestManagedBySMA(t *testing.T) {
 	esa := standalone("mx.example.com")
 	withIfs := standalone("mx.example.com")
