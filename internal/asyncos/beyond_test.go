@@ -177,3 +177,15 @@ func FuzzParseQuarantineConfig(f *testing.F) {
 func FuzzParseInterfaceConfig(f *testing.F) {
 	fuzzParser(f, "interfaceconfig", func(s string) (any, []facts.Warning, error) { return nilIfNone(ParseInterfaceConfig(s)) })
 }
+
+func TestTelnetInterfacesFromTheDialog(t *testing.T) {
+	text := "Please select which interface you want to telnet from.\n1. Auto\n2. In (192.168.1.1/24: mx.example.com)\n" +
+		"3. Management (10.172.12.17/24: mgmt.example.com)\n[1]> 1\n\nEnter the remote hostname or IP address.\n[]> 10.172.12.18\n"
+	ifs := TelnetInterfaces(text)
+	if ifs == nil || len(ifs.List) != 2 || ifs.List[1] != (facts.Interface{Name: "Management", Address: "10.172.12.17", PrefixLen: 24, Hostname: "mgmt.example.com"}) {
+		t.Fatalf("interfaces %+v", ifs)
+	}
+	if TelnetInterfaces("Trying 10.1.1.1...\nConnected to 10.1.1.1.") != nil {
+		t.Error("interfaces from a dialog that lists none")
+	}
+}

@@ -392,11 +392,15 @@ func (c *collector) cluster(ctx context.Context) {
 }
 
 // standalone reads, on an ESA outside any cluster, what a cluster member's
-// collection reads per machine.
+// collection reads per machine. The telnet dialog already listed the
+// interfaces (see TelnetInterfaces), so interfaceconfig runs only when no
+// telnet did.
 func (c *collector) standalone(ctx context.Context) {
-	for _, cmd := range []string{"featurekey", "interfaceconfig", "quarantineconfig"} {
-		c.run(ctx, cmd)
+	c.run(ctx, "featurekey")
+	if c.probes == 0 {
+		c.run(ctx, "interfaceconfig")
 	}
+	c.run(ctx, "quarantineconfig")
 }
 
 func (c *collector) clusterconfig(ctx context.Context) (string, error) {

@@ -51,6 +51,8 @@ func FromSession(name string, r io.Reader, role facts.Role) (*facts.Appliance, e
 	}
 	var whoText *sessionlog.Command
 	var mailText []string
+	var telnetIfs *facts.Interfaces // the interfaces telnet offered, outside a cluster
+	var telnetHost string
 	for i, c := range cmds {
 		key := c.Name
 		if perMachine[key] {
@@ -96,6 +98,11 @@ func FromSession(name string, r io.Reader, role facts.Role) (*facts.Appliance, e
 		case "deliveryconfig":
 			app.Delivery, warns, perr = ParseDeliveryConfig(c.Text)
 		case "telnet":
+			if telnetIfs == nil && c.Mode.Level == "" {
+				if ifs := TelnetInterfaces(c.Text); ifs != nil {
+					telnetIfs, telnetHost = ifs, machineOf(cmds, i, app.Hostname)
+				}
+			}
 			var p *facts.Probe
 			p, warns, perr = ParseTelnet(c.Text)
 			if p != nil {
@@ -196,6 +203,10 @@ func FromSession(name string, r io.Reader, role facts.Role) (*facts.Appliance, e
 			app.Account = mergeAccount(app.Account, a)
 		}
 		record(app, *whoText, warns, perr)
+	}
+	if role == facts.RoleESA && app.Interfaces == nil && telnetIfs != nil && telnetHost != "" {
+		telnetIfs.Machine = telnetHost
+		app.Interfaces = map[string]*facts.Interfaces{telnetHost: telnetIfs}
 	}
 	if len(mailText) > 0 {
 		ml, err := ScanMailLog(strings.NewReader(dedupLines(mailText)), facts.DefaultPVOPort)
