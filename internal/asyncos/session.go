@@ -119,31 +119,15 @@ func FromSession(name string, r io.Reader, role facts.Role) (*facts.Appliance, e
 			var fk *facts.FeatureKeys
 			fk, warns, perr = ParseFeatureKey(c.Text)
 			if fk != nil {
-				host := machineOf(cmds, i, app.Hostname)
-				if host == "" {
-					perr = &ParseError{Command: "featurekey", Err: errors.New("cannot tell which machine the keys belong to")}
-					break
-				}
-				fk.Machine = host
-				if app.FeatureKeys == nil {
-					app.FeatureKeys = map[string]*facts.FeatureKeys{}
-				}
-				app.FeatureKeys[host] = fk
+				fk.Machine = machineOf(cmds, i, app.Hostname)
+				perr = byMachine(&app.FeatureKeys, fk.Machine, fk, "featurekey", "keys")
 			}
 		case "interfaceconfig":
 			var ifs *facts.Interfaces
 			ifs, warns, perr = ParseInterfaceConfig(c.Text)
 			if ifs != nil {
-				host := machineOf(cmds, i, app.Hostname)
-				if host == "" {
-					perr = &ParseError{Command: "interfaceconfig", Err: errors.New("cannot tell which machine the interfaces belong to")}
-					break
-				}
-				ifs.Machine = host
-				if app.Interfaces == nil {
-					app.Interfaces = map[string]*facts.Interfaces{}
-				}
-				app.Interfaces[host] = ifs
+				ifs.Machine = machineOf(cmds, i, app.Hostname)
+				perr = byMachine(&app.Interfaces, ifs.Machine, ifs, "interfaceconfig", "interfaces")
 			}
 		case "applianceconfig":
 			var m *facts.ManagedAppliances
@@ -217,6 +201,19 @@ func FromSession(name string, r io.Reader, role facts.Role) (*facts.Appliance, e
 		}
 	}
 	return app, nil
+}
+
+// byMachine files a per-machine fact under the machine that ran it; what
+// names the fact in the error when the machine is unknown.
+func byMachine[T any](dst *map[string]*T, host string, v *T, cmd, what string) error {
+	if host == "" {
+		return &ParseError{Command: cmd, Err: fmt.Errorf("cannot tell which machine the %s belong to", what)}
+	}
+	if *dst == nil {
+		*dst = map[string]*T{}
+	}
+	(*dst)[host] = v
+	return nil
 }
 
 // record files a parser's warnings and error under the file's own line

@@ -117,10 +117,15 @@ func (r Rule) checkFeatureKeys(c *cluster) Finding {
 // memberKeys finds a member's keys in any examined ESA's map: one session
 // can read every member's keys through clustermode machine.
 func memberKeys(c *cluster, member string) *facts.FeatureKeys {
+	return memberFact(c, member, func(a *facts.Appliance) map[string]*facts.FeatureKeys { return a.FeatureKeys })
+}
+
+// memberFact finds a member's per-machine fact in any examined ESA's map.
+func memberFact[T any](c *cluster, member string, of func(*facts.Appliance) map[string]*T) *T {
 	for _, a := range c.esas {
-		for host, fk := range a.FeatureKeys {
-			if fk != nil && strings.EqualFold(host, member) {
-				return fk
+		for host, v := range of(a) {
+			if v != nil && strings.EqualFold(host, member) {
+				return v
 			}
 		}
 	}

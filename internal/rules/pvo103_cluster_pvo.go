@@ -177,14 +177,7 @@ func pvoInterface(site *facts.Site, c *cluster) (name, why string) {
 }
 
 func memberInterfaces(c *cluster, member string) *facts.Interfaces {
-	for _, a := range c.esas {
-		for host, ifs := range a.Interfaces {
-			if ifs != nil && strings.EqualFold(host, member) {
-				return ifs
-			}
-		}
-	}
-	return nil
+	return memberFact(c, member, func(a *facts.Appliance) map[string]*facts.Interfaces { return a.Interfaces })
 }
 
 func hasInterface(ifs *facts.Interfaces, name string) bool {
