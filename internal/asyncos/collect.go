@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -113,7 +114,13 @@ type collector struct {
 }
 
 func (c *collector) collect(ctx context.Context) {
-	for _, cmd := range []string{"version", "who", "whoami"} {
+	var serial string
+	if out, ok := c.run(ctx, "version"); ok {
+		if v, _, err := ParseVersion(out); err == nil && v != nil {
+			serial = v.Serial
+		}
+	}
+	for _, cmd := range []string{"who", "whoami"} {
 		c.run(ctx, cmd)
 	}
 	if c.p.Role == facts.RoleSMA {
@@ -124,27 +131,70 @@ func (c *collector) collect(ctx context.Context) {
 		return
 	}
 	c.run(ctx, "status")
-	out, ok := c.run(ctx, "deliveryconfig")
-	if c.p.PVOHost != "" {
-		iface := "Auto"
-		if d, _, err := ParseDeliveryConfig(out); ok && err == nil && d.DefaultInterface != "" {
-			iface = d.DefaultInterface
+	startMode := modeOf(c.prompt())
+	cl := c.clusterLayout(ctx)
+	me := ""
+	if cl != nil && !cl.Standalone {
+		// A member logs in in cluster mode, which shows cluster-level
+		// settings; its own delivery and TLS settings may be overridden at
+		// group or machine level, so read them in its machine mode. The
+		// prompt names the cluster, not the machine: the serial number
+		// `version` showed finds it in the cluster's list.
+		me = memberBySerial(cl, serial)
+		if me != "" {
+			c.setMode(ctx, "machine "+me)
 		}
-		connected := c.telnet(ctx, iface, c.p.PVOHost, c.p.PVOPort)
-		if !connected && !strings.EqualFold(iface, "Auto") {
-			// Whether Auto connects decides which fix PVO-003 offers.
-			iface = "Auto"
-			connected = c.telnet(ctx, iface, c.p.PVOHost, c.p.PVOPort)
-		}
-		if !connected {
-			// "Spam quarantine works" misleads: show the spam port beside it.
-			c.telnet(ctx, iface, c.p.PVOHost, c.p.SpamPort)
-		}
-		c.tlsverify(ctx)
 	}
+	c.delivery(ctx)
 	c.run(ctx, "sslconfig")
-	c.cluster(ctx)
+	switch {
+	case cl == nil:
+	case cl.Standalone:
+		c.standalone(ctx)
+	default:
+		c.members(ctx, cl, me)
+	}
+	c.restoreMode(ctx, startMode)
 	c.mailLog(ctx)
+}
+
+// delivery reads the default delivery interface and probes the SMA's PVO
+// port from it (and from Auto when it fails), then TLS to it.
+func (c *collector) delivery(ctx context.Context) {
+	out, ok := c.run(ctx, "deliveryconfig")
+	if c.p.PVOHost == "" {
+		return
+	}
+	iface := "Auto"
+	if d, _, err := ParseDeliveryConfig(out); ok && err == nil && d.DefaultInterface != "" {
+		iface = d.DefaultInterface
+	}
+	connected := c.telnet(ctx, iface, c.p.PVOHost, c.p.PVOPort)
+	if !connected && !strings.EqualFold(iface, "Auto") {
+		// Whether Auto connects decides which fix PVO-003 offers.
+		iface = "Auto"
+		connected = c.telnet(ctx, iface, c.p.PVOHost, c.p.PVOPort)
+	}
+	if !connected {
+		// "Spam quarantine works" misleads: show the spam port beside it.
+		c.telnet(ctx, iface, c.p.PVOHost, c.p.SpamPort)
+	}
+	c.tlsverify(ctx)
+}
+
+// memberBySerial names the cluster member with this serial number.
+func memberBySerial(cl *facts.Cluster, serial string) string {
+	if serial == "" {
+		return ""
+	}
+	for _, g := range cl.Groups {
+		for _, m := range g.Machines {
+			if strings.EqualFold(m.Serial, serial) {
+				return m.Name
+			}
+		}
+	}
+	return ""
 }
 
 // sma reads what the SMA knows of its ESAs: the managed list, each email
@@ -343,39 +393,43 @@ func (c *collector) tlsverify(ctx context.Context) {
 	}
 }
 
-// cluster reads the cluster layout and, in a cluster, every member's
-// feature keys and the level of each setting PVO-006 looks at. It leaves
-// the session in the mode it found it in.
-func (c *collector) cluster(ctx context.Context) {
+// clusterLayout runs clusterconfig (in cluster mode, where it is allowed)
+// and returns the layout; nil when it could not be read.
+func (c *collector) clusterLayout(ctx context.Context) *facts.Cluster {
 	if c.dead {
-		return
+		return nil
 	}
 	c.progress("clusterconfig")
-	startMode := modeOf(c.prompt())
 	out, err := c.clusterconfig(ctx)
 	var cmdErr *channel.CommandError
 	if errors.As(err, &cmdErr) && cmdErr.Kind == channel.KindRestricted {
 		// Logged in below cluster mode: clusterconfig runs in cluster mode only.
 		if !c.setMode(ctx, "cluster") {
-			return
+			return nil
 		}
 		out, err = c.clusterconfig(ctx)
 	}
 	if err != nil {
 		c.fail(ctx, "clusterconfig", err)
-		c.restoreMode(ctx, startMode)
-		return
+		return nil
 	}
 	cl, _, perr := ParseClusterConfig(out)
-	if perr != nil || cl == nil || cl.Standalone {
-		c.restoreMode(ctx, startMode)
-		if perr == nil && cl != nil {
-			c.standalone(ctx)
-		}
-		return
+	if perr != nil {
+		return nil
 	}
-	for _, m := range cl.Members() {
-		if !c.setMode(ctx, "machine "+m) {
+	return cl
+}
+
+// members reads every member's feature keys and interfaces in its machine
+// mode (the session's own machine, me, first: it is already there), then
+// the level of each setting PVO-006 and PVO-103 look at, in cluster mode.
+func (c *collector) members(ctx context.Context, cl *facts.Cluster, me string) {
+	order := cl.Members()
+	if me != "" {
+		order = append([]string{me}, slices.DeleteFunc(order, func(m string) bool { return m == me })...)
+	}
+	for _, m := range order {
+		if modeOf(c.prompt()) != "machine "+m && !c.setMode(ctx, "machine "+m) {
 			break
 		}
 		c.run(ctx, "featurekey")
@@ -388,7 +442,6 @@ func (c *collector) cluster(ctx context.Context) {
 		// In cluster mode it also prints the level of the PVO settings.
 		c.run(ctx, "quarantineconfig")
 	}
-	c.restoreMode(ctx, startMode)
 }
 
 // standalone reads, on an ESA outside any cluster, what a cluster member's

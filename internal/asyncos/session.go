@@ -200,6 +200,11 @@ func FromSession(name string, r io.Reader, role facts.Role) (*facts.Appliance, e
 			app.MailLog = ml
 		}
 	}
+	if app.Hostname == "" && app.Version != nil && app.Cluster != nil {
+		// A session typed only in cluster mode never shows the machine's
+		// name in its prompt; its serial number finds it in the cluster.
+		app.Hostname = memberBySerial(app.Cluster, app.Version.Serial)
+	}
 	return app, nil
 }
 
