@@ -284,6 +284,11 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 	return nil
 }
 
+// ptyRows is the terminal height pvo-doctor asks for. AsyncOS pages long
+// output at the terminal's height, and every "-Press Any Key For More-" is
+// one more round trip; the channel still answers the pager if it comes.
+const ptyRows = 1000
+
 // sessionSteps are the steps whose failure loses a whole appliance; they
 // are also printed on stderr, one line each, since every rule of that
 // appliance turns unknown because of them.
@@ -445,7 +450,7 @@ func openSession(ctx context.Context, opts *CheckOptions, t target, secrets *sec
 	if err != nil {
 		return nil, nil, "connect", withHint(err)
 	}
-	shell, err := client.Shell(lctx, transport.PTY{})
+	shell, err := client.Shell(lctx, transport.PTY{Rows: ptyRows})
 	if err != nil {
 		client.Close()
 		return nil, nil, "open shell", withHint(err)
