@@ -177,3 +177,18 @@ func BenchmarkOpenSSHOneCommand(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCheckTelnetHang checks a site whose PVO port is silently dropped
+// from the default interface, with --probe-timeout 1s. Goal: the run ends
+// within the probe timeout plus a second.
+func BenchmarkCheckTelnetHang(b *testing.B) {
+	opts, _, _ := benchSite(b, loadScenario(b, "telnet-hang"), 0)
+	opts.ProbeTimeout = time.Second
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		err := checkRun(context.Background(), opts)
+		if ee, ok := err.(*ExitError); !ok || ee.Err != nil || ee.Code != ExitFailed {
+			b.Fatalf("check: %v, want exit 1 (PVO-003 fails)", err)
+		}
+	}
+}
