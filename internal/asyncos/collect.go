@@ -44,6 +44,18 @@ type Plan struct {
 	MailLogDCIDs int
 	// Progress, when set, is told the name of each step as it starts.
 	Progress func(step string)
+	// Checked, on an SMA, returns the names and addresses of the ESAs this
+	// check examines, waiting until their collection is done. The SMA then
+	// reads SERVICES, TEST and its telnet probe only for the appliances it
+	// manages that are among them: an SMA may manage dozens of ESAs, and
+	// each costs about a dozen round trips. nil reads every email
+	// appliance (up to maxManaged).
+	Checked func(ctx context.Context) []string
+	// Identified, on an ESA, is told the names and addresses the SMA may
+	// know it by (IdentityKeys) as soon as they are known, after the PVO
+	// probes listed its interfaces, so the SMA's Checked need not wait for
+	// the whole collection.
+	Identified func(keys []string)
 }
 
 const (
@@ -111,6 +123,7 @@ type collector struct {
 	aborted map[int]bool
 	probes  int
 	dead    bool // the session is gone: skip the remaining steps
+	told    bool // Plan.Identified was called
 }
 
 func (c *collector) collect(ctx context.Context) {
@@ -120,17 +133,16 @@ func (c *collector) collect(ctx context.Context) {
 			serial = v.Serial
 		}
 	}
-	for _, cmd := range []string{"who", "whoami"} {
-		c.run(ctx, cmd)
-	}
 	if c.p.Role == facts.RoleSMA {
-		// Only `status detail` shows whether transfers are suspended.
-		c.run(ctx, "status detail")
-		c.run(ctx, "tcpservices")
+		for _, cmd := range []string{"who", "whoami", "status detail", "tcpservices"} {
+			// Only `status detail` shows whether transfers are suspended.
+			c.run(ctx, cmd)
+		}
 		c.sma(ctx)
 		return
 	}
-	c.run(ctx, "status")
+	// The delivery probes come early: they list the ESA's interfaces, which
+	// the SMA's session waits for (Identified) before its per-ESA reads.
 	startMode := modeOf(c.prompt())
 	cl := c.clusterLayout(ctx)
 	me := ""
@@ -146,7 +158,10 @@ func (c *collector) collect(ctx context.Context) {
 		}
 	}
 	c.delivery(ctx)
-	c.run(ctx, "sslconfig")
+	c.identified()
+	for _, cmd := range []string{"who", "whoami", "status", "sslconfig"} {
+		c.run(ctx, cmd)
+	}
 	switch {
 	case cl == nil:
 	case cl.Standalone:
@@ -170,6 +185,8 @@ func (c *collector) delivery(ctx context.Context) {
 		iface = d.DefaultInterface
 	}
 	connected := c.telnet(ctx, iface, c.p.PVOHost, c.p.PVOPort)
+	// The telnet dialog listed the interfaces: the SMA can start on us.
+	c.identified()
 	if !connected && !strings.EqualFold(iface, "Auto") {
 		// Whether Auto connects decides which fix PVO-003 offers.
 		iface = "Auto"
@@ -180,6 +197,18 @@ func (c *collector) delivery(ctx context.Context) {
 		c.telnet(ctx, iface, c.p.PVOHost, c.p.SpamPort)
 	}
 	c.tlsverify(ctx)
+}
+
+// identified tells Plan.Identified, once, what the collection so far says
+// this ESA is called and where it is.
+func (c *collector) identified() {
+	if c.p.Identified == nil || c.told {
+		return
+	}
+	c.told = true
+	if a, err := FromSession(c.p.Address, strings.NewReader(c.log.String()), c.p.Role); err == nil {
+		c.p.Identified(IdentityKeys(a))
+	}
 }
 
 // memberBySerial names the cluster member with this serial number.
@@ -212,18 +241,56 @@ func (c *collector) sma(ctx context.Context) {
 			}
 		}
 	}
+	c.run(ctx, "diskquotaconfig")
+	if c.p.Checked != nil && len(managed) > 0 {
+		c.progress("waiting for the ESAs")
+		managed = examined(managed, c.p.Checked(ctx))
+	}
 	if len(managed) > maxManaged {
 		managed = managed[:maxManaged]
 	}
 	if len(managed) > 0 {
 		c.servicesAndTests(ctx, managed)
 	}
-	c.run(ctx, "diskquotaconfig")
 	for _, a := range managed {
 		if a.Address != "" {
 			c.telnet(ctx, "Auto", a.Address, facts.DefaultPVOPort)
 		}
 	}
+}
+
+// IdentityKeys are the names and addresses an SMA may know ESA a by: its
+// hostname and every interface address and hostname a's collection saw
+// (every member's, in a cluster).
+func IdentityKeys(a *facts.Appliance) []string {
+	if a == nil {
+		return nil
+	}
+	keys := []string{a.Hostname}
+	for machine, ifs := range a.Interfaces {
+		keys = append(keys, machine)
+		if ifs == nil {
+			continue
+		}
+		for _, x := range ifs.List {
+			keys = append(keys, x.Address, x.Hostname)
+		}
+	}
+	return keys
+}
+
+// examined keeps the managed appliances whose name or address is one of keys.
+func examined(managed []facts.ManagedAppliance, keys []string) []facts.ManagedAppliance {
+	var out []facts.ManagedAppliance
+	for _, a := range managed {
+		for _, k := range keys {
+			if k != "" && (strings.EqualFold(a.Name, k) || strings.EqualFold(a.Address, k)) {
+				out = append(out, a)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // servicesAndTests walks applianceconfig SERVICES (every question answered

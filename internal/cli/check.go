@@ -343,19 +343,65 @@ func collectSite(ctx context.Context, opts *CheckOptions, ts []target, pvoHost s
 	prog := newProgress(opts)
 	secrets := opts.secretSource()
 	sem := make(chan struct{}, opts.Concurrency)
-	var wg sync.WaitGroup
+	acquire := func(ctx context.Context) bool {
+		select {
+		case sem <- struct{}{}:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	// The SMA's session waits, through checked, until every ESA has said
+	// which names and addresses it goes by (or has ended), and then reads
+	// only those appliances' SERVICES and TEST. It gives its concurrency
+	// slot back while it waits, so the ESAs can always run.
+	var wg, esasKnown sync.WaitGroup
+	var idMu sync.Mutex
+	ids := []string{}
+	for _, t := range ts {
+		if t.role == facts.RoleESA {
+			ids = append(ids, t.host)
+		}
+	}
 	for i, t := range ts {
 		wg.Add(1)
+		var once sync.Once
+		identified := func(keys []string) {
+			once.Do(func() {
+				idMu.Lock()
+				ids = append(ids, keys...)
+				idMu.Unlock()
+				esasKnown.Done()
+			})
+		}
+		if t.role == facts.RoleESA {
+			esasKnown.Add(1)
+		}
 		go func() {
 			defer wg.Done()
-			select {
-			case sem <- struct{}{}:
-				defer func() { <-sem }()
-			case <-ctx.Done():
+			if t.role == facts.RoleESA {
+				defer func() { identified(asyncos.IdentityKeys(apps[i])) }()
+			}
+			held := acquire(ctx)
+			defer func() {
+				if held {
+					<-sem
+				}
+			}()
+			if !held {
 				apps[i] = failed(t, "queue", fmt.Errorf("run timed out (--timeout %s) before this appliance's turn", opts.Timeout))
 				return
 			}
-			apps[i] = collectOne(ctx, opts, t, pvoHost, pvoPort, secrets, prog, tag, col)
+			checked := func(ctx context.Context) []string {
+				<-sem
+				held = false
+				waitGroup(ctx, &esasKnown)
+				held = acquire(ctx)
+				idMu.Lock()
+				defer idMu.Unlock()
+				return append([]string(nil), ids...)
+			}
+			apps[i] = collectOne(ctx, opts, t, pvoHost, pvoPort, secrets, prog, tag, col, checked, identified)
 		}()
 	}
 	wg.Wait()
@@ -370,6 +416,16 @@ func collectSite(ctx context.Context, opts *CheckOptions, ts []target, pvoHost s
 	return col
 }
 
+// waitGroup waits for wg or the end of ctx, whichever comes first.
+func waitGroup(ctx context.Context, wg *sync.WaitGroup) {
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
+}
+
 func failed(t target, step string, err error) *facts.Appliance {
 	return &facts.Appliance{Role: t.role, Address: t.spec,
 		Errors: []facts.CollectError{{Step: step, Message: err.Error()}}}
@@ -379,7 +435,8 @@ func failed(t target, step string, err error) *facts.Appliance {
 // leave. Errors become the appliance's Errors, each naming the step and
 // with a hint at the flag or file to look at.
 func collectOne(ctx context.Context, opts *CheckOptions, t target, pvoHost string, pvoPort int,
-	secrets *secretSource, prog *progress, tag string, col *collected) *facts.Appliance {
+	secrets *secretSource, prog *progress, tag string, col *collected,
+	checked func(context.Context) []string, identified func([]string)) *facts.Appliance {
 	label := string(t.role) + " " + t.spec
 	ch, done, step, err := openSession(ctx, opts, t, secrets, tag, func(s string) { prog.step(label, s) })
 	if err != nil {
@@ -394,6 +451,8 @@ func collectOne(ctx context.Context, opts *CheckOptions, t target, pvoHost strin
 		StepTimeout:  opts.StepTimeout,
 		ProbeTimeout: opts.ProbeTimeout,
 		Progress:     func(step string) { prog.step(label, step) },
+		Checked:      checked,
+		Identified:   identified,
 	})
 	// Leave the CLI as an administrator would; check left nothing pending
 	// for exit to warn about, and closing the session needs no answer.
