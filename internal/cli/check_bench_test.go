@@ -21,7 +21,7 @@ import (
 
 // benchSite serves a scenario on loopback with a fresh login key and
 // returns check options aimed at it.
-func benchSite(b *testing.B, sc *sim.Scenario, latency time.Duration) (*CheckOptions, *sim.Site, string) {
+func benchSite(b testing.TB, sc *sim.Scenario, latency time.Duration) (*CheckOptions, *sim.Site, string) {
 	b.Helper()
 	dir := b.TempDir()
 	pub, priv, err := ed25519.GenerateKey(rand.Reader)
@@ -77,7 +77,7 @@ func runCheckBench(b *testing.B, opts *CheckOptions) {
 	}
 }
 
-func loadScenario(b *testing.B, name string) *sim.Scenario {
+func loadScenario(b testing.TB, name string) *sim.Scenario {
 	sc, err := sim.LoadScenario(name)
 	if err != nil {
 		b.Fatal(err)
