@@ -321,6 +321,10 @@ func (c *collector) servicesAndTests(ctx context.Context, managed []facts.Manage
 	cancel()
 	c.log.WriteString(prompt + "applianceconfig\n" + out + "\n")
 	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			// A TEST of an ESA the SMA cannot reach may take two minutes.
+			err = fmt.Errorf("%w (applianceconfig TEST can take up to 2 minutes on an SMA: try --step-timeout 150s --timeout 300s)", err)
+		}
 		c.fail(ctx, "applianceconfig SERVICES", err)
 	}
 	c.run(ctx, "clearchanges")

@@ -1,0 +1,67 @@
+package asyncos
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/pvo-doctor/pvo-doctor/internal/channel"
+	"github.com/pvo-doctor/pvo-doctor/internal/facts"
+)
+
+// fakeSession answers Run from canned outputs and Dialog with dialogErr.
+type fakeSession struct {
+	outputs   map[string]string
+	dialogErr error
+	dialogs   []string
+	runs      []string
+}
+
+func (f *fakeSession) Prompt() string { return "sma.example.com> " }
+func (f *fakeSession) Run(ctx context.Context, command string) (string, error) {
+	f.runs = append(f.runs, command)
+	out, ok := f.outputs[command]
+	if !ok {
+		return "Unknown command or missing feature key: " + command + "\n",
+			&channel.CommandError{Command: command, Kind: channel.KindUnknown}
+	}
+	return out, nil
+}
+func (f *fakeSession) Dialog(ctx context.Context, command string, steps ...channel.Step) (string, error) {
+	f.dialogs = append(f.dialogs, command)
+	return "", f.dialogErr
+}
+func (f *fakeSession) SetMode(ctx context.Context, mode string) (string, error) { return "", nil }
+func (f *fakeSession) Interrupt(ctx context.Context) error                      { return nil }
+func (f *fakeSession) BackOut(ctx context.Context) error                        { return nil }
+
+// TestCollectSMATestTimeoutHint: a TEST that outlasts the step timeout (a
+// real SMA may take two minutes) is an error that says which flags help,
+// and the session still ends with clearchanges.
+func TestCollectSMATestTimeoutHint(t *testing.T) {
+	s := &fakeSession{
+		outputs: map[string]string{
+			"version":         "Current Version\n===============\nModel: M100V\nVersion: 14.2.0-224\n",
+			"applianceconfig": "Security Appliances:\n1. mx.example.com (10.172.12.17) - Email\n\nChoose the operation you want to perform:\n- ADD - Add a new appliance.\n[]> \n",
+			"clearchanges":    "There are no changes to clear.\n",
+		},
+		dialogErr: fmt.Errorf("waiting: %w", context.DeadlineExceeded),
+	}
+	app := Collect(context.Background(), s, Plan{Role: facts.RoleSMA, Address: "sma:22"})
+	var msg string
+	for _, e := range app.Errors {
+		if e.Step == "applianceconfig SERVICES" {
+			msg = e.Message
+		}
+	}
+	if !strings.Contains(msg, "--step-timeout 150s") {
+		t.Errorf("SERVICES/TEST timeout error = %q, want the flags that give TEST its two minutes", msg)
+	}
+	if !strings.Contains(strings.Join(s.runs, ","), "clearchanges") {
+		t.Errorf("commands run = %v, want clearchanges after SERVICES", s.runs)
+	}
+	if len(s.dialogs) == 0 || s.dialogs[0] != "applianceconfig" {
+		t.Errorf("dialogs = %v, want the applianceconfig SERVICES/TEST dialog", s.dialogs)
+	}
+}
