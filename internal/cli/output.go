@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/pvo-doctor/pvo-doctor/internal/report"
@@ -55,4 +56,28 @@ func (f reportFlags) emit(ios *IOStreams, rep *report.Report, perm os.FileMode) 
 	}
 	color := stdout == report.FormatText && colorEnabled(f.Color, f.NoColorEnv, ios.IsStdoutTTY())
 	return writeReport(ios.Out, rep, stdout, color)
+}
+
+// writeReport renders rep in format f to w.
+func writeReport(w io.Writer, rep *report.Report, f report.Format, color bool) error {
+	wr, err := report.NewWriter(f, report.Options{Color: color})
+	if err != nil {
+		return usageError("%w", err)
+	}
+	if err := wr.Write(w, rep); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	return nil
+}
+
+// colorEnabled decides --color: always and never win; auto colours only a
+// terminal, and only when NO_COLOR is not set.
+func colorEnabled(mode string, noColorEnv, isTTY bool) bool {
+	switch mode {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	return isTTY && !noColorEnv
 }
