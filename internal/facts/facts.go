@@ -23,6 +23,10 @@ const DefaultSpamPort = 6025
 type Evidence struct {
 	Command string   `json:"command"`
 	Lines   []string `json:"lines"`
+	// Incomplete says why the block did not end where the command's output
+	// ends (cut paste, lost session, timeout); "" means it did. A rule that
+	// reads an incomplete block cannot pass on it.
+	Incomplete string `json:"incomplete,omitempty"`
 }
 
 // CollectError records a step that could not be completed on one appliance:
@@ -50,10 +54,16 @@ type Site struct {
 	PVOPort int
 }
 
+// ApplianceID is an appliance's stable key: findings, fixes and reports
+// refer to an appliance by it, never by a display string. It is resolved
+// once, early, by whoever builds the Site.
+type ApplianceID string
+
 // Appliance holds the facts read from one appliance. A nil pointer, nil map
 // or nil slice means "not collected"; a non-nil empty value means
 // "collected, and there was nothing".
 type Appliance struct {
+	ID       ApplianceID `json:",omitempty"`
 	Role     Role
 	Address  string // host[:port] for a live check, the file name for analyze
 	Hostname string // from the prompt or `version`
