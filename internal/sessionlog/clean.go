@@ -1,74 +1,177 @@
 package sessionlog
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // pagerText is what AsyncOS prints when a PTY page is full. Loggers keep it,
 // sometimes glued to the next line of real output.
 const pagerText = "press any key for more"
 
+// tabWidth is the terminal's tab stop. Tables whose blanks a mail client or
+// an editor turned into tabs line up again at these stops.
+const tabWidth = 8
+
 // Clean removes terminal artefacts from captured CLI output: CR line endings,
 // carriage-return overwrites, ANSI escape sequences, backspaces (each one
 // deletes the character before it, which also undoes the "\b \b" erase
-// idiom), other control characters and the pager prompt. Lines that held
-// only the pager prompt disappear. Clean is idempotent.
+// idiom), other control characters and the pager prompt; tabs become blanks
+// up to the next tab stop. A lone carriage return that starts a new line
+// rather than redrawing the current one (a file with mixed CR and CRLF line
+// ends) is a line break. Lines that held only the pager prompt disappear.
+// Clean is idempotent and linear in the length of s.
 func Clean(s string) string {
 	if !needsCleaning(s) {
 		return s
 	}
-	raw := strings.Split(s, "\n")
-	out := make([]string, 0, len(raw))
-	for _, l := range raw {
-		if c, keep := cleanLine(l); keep {
-			out = append(out, c)
+	var b strings.Builder
+	b.Grow(len(s))
+	first := true
+	var scratch []byte
+	forEachRawLine(s, func(raw string, _ int) bool {
+		var l string
+		var keep bool
+		scratch, l, keep = cleanLine(scratch, raw)
+		if keep {
+			if !first {
+				b.WriteByte('\n')
+			}
+			b.WriteString(l)
+			first = false
 		}
-	}
-	return strings.Join(out, "\n")
+		return true
+	})
+	return b.String()
 }
 
 // needsCleaning is the fast path for text that is already clean.
 func needsCleaning(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f {
+		if (c < 0x20 && c != '\n') || c == 0x7f {
 			return true
 		}
 	}
 	return containsFold(s, pagerText)
 }
 
-// cleanLine cleans one line (without its "\n"). keep is false when the line
-// held nothing but pager residue.
-func cleanLine(l string) (string, bool) {
-	hadPager := false
-	if needsCleaning(l) {
-		l = emulate(l)
-		for {
-			i := indexFold(l, pagerText)
-			if i < 0 {
-				break
+// forEachRawLine calls f with each line of s, split at "\n" and at every
+// lone "\r" that begins a new line rather than redrawing the current one.
+// A "\r" right before "\n" is part of the line end and stays in the line for
+// cleanLine to drop. off is where raw starts in s. f returns false to stop.
+func forEachRawLine(s string, f func(raw string, off int) bool) {
+	onlyCR := strings.IndexByte(s, '\n') < 0
+	start := 0
+	for start <= len(s) {
+		end := strings.IndexByte(s[start:], '\n')
+		var l string
+		if end < 0 {
+			l = s[start:]
+		} else {
+			l = s[start : start+end]
+		}
+		if !splitAtCR(l, start, onlyCR, f) {
+			return
+		}
+		if end < 0 {
+			return
+		}
+		start += end + 1
+	}
+}
+
+// splitAtCR hands f the pieces of one "\n"-terminated line that lone
+// carriage returns separate.
+func splitAtCR(l string, base int, onlyCR bool, f func(string, int) bool) bool {
+	if strings.IndexByte(l, '\r') < 0 {
+		return f(l, base)
+	}
+	seg := 0  // start of the piece since the last break
+	prev := 0 // start of the text since the last CR (break or overwrite)
+	for i := 0; i < len(l); i++ {
+		if l[i] != '\r' {
+			continue
+		}
+		j := i
+		for j+1 < len(l) && l[j+1] == '\r' {
+			j++
+		}
+		if j+1 >= len(l) {
+			break // CRs before the line end
+		}
+		next := strings.IndexByte(l[j+1:], '\r')
+		after := l[j+1:]
+		if next >= 0 {
+			after = after[:next]
+		}
+		if isLineBreakCR(l[prev:i], after, onlyCR) {
+			if !f(l[seg:i], base+seg) {
+				return false
 			}
-			hadPager = true
-			start, end := i, i+len(pagerText)
-			for start > 0 && l[start-1] == '-' {
-				start--
-			}
-			for end < len(l) && l[end] == '-' {
-				end++
-			}
-			l = l[:start] + l[end:]
+			seg = j + 1
+		}
+		prev = j + 1
+		i = j
+	}
+	return f(l[seg:], base+seg)
+}
+
+// isLineBreakCR tells a carriage return that starts a new line from one
+// that lets the terminal redraw the current line: the pager erasing itself
+// with blanks, an escape sequence clearing the line, the prompt redrawn by
+// the line editor. before is the text since the previous CR, after the text
+// up to the next one. In a file that ends its lines with CR alone, one
+// prompt after another is two lines, not a redraw.
+func isLineBreakCR(before, after string, onlyCR bool) bool {
+	if strings.TrimSpace(before) == "" || strings.TrimSpace(after) == "" {
+		return false
+	}
+	switch after[0] {
+	case 0x1b, '\b', 0x7f:
+		return false
+	}
+	if containsFold(before, pagerText) {
+		return false
+	}
+	if p := strings.Index(after, "> "); !onlyCR && p > 0 && p < 256 && strings.HasPrefix(before, after[:p+2]) {
+		return false // the same prompt, redrawn
+	}
+	return true
+}
+
+// cleanLine cleans one raw line. keep is false when the line held nothing
+// but pager residue. buf is scratch space, returned for reuse; l does not
+// alias it.
+func cleanLine(buf []byte, raw string) (scratch []byte, l string, keep bool) {
+	if !needsCleaning(raw) {
+		return buf, raw, true
+	}
+	buf = emulate(buf[:0], raw)
+	buf, hadPager := dropPager(buf)
+	if hadPager && isBlankBytes(buf) {
+		return buf, "", false
+	}
+	return buf, string(buf), true
+}
+
+func isBlankBytes(b []byte) bool {
+	for _, c := range b {
+		if c != ' ' && c != '\t' {
+			return false
 		}
 	}
-	if hadPager && strings.TrimSpace(l) == "" {
-		return "", false
-	}
-	return l, true
+	return true
 }
 
 // emulate replays a line the way a terminal would have left it: ANSI
-// sequences and control characters vanish, a backspace deletes, and a lone
-// carriage return moves back to column 0 so later text overwrites earlier.
-func emulate(l string) string {
-	buf := make([]byte, 0, len(l))
+// sequences and control characters vanish, a backspace at the end of the
+// line deletes (line editors echo "\b \b", loggers of typed input keep the
+// bare "\b"), inside an overwritten line it moves the cursor back, a
+// carriage return moves to column 0 so later text overwrites earlier, and a
+// tab moves to the next tab stop. Every step costs O(1), so a line of
+// backspaces is linear.
+func emulate(buf []byte, l string) []byte {
 	col := 0
 	overwrote := false
 	put := func(c byte) {
@@ -90,25 +193,70 @@ func emulate(l string) string {
 				overwrote = true
 			}
 		case c == '\b' || c == 0x7f:
-			if col > 0 {
-				// Delete the character before the cursor, like a line editor.
-				copy(buf[col-1:], buf[col:])
-				buf = buf[:len(buf)-1]
+			switch {
+			case col == 0:
+			case col == len(buf):
+				// Delete the character before the cursor, like a line
+				// editor; a multi-byte character goes whole.
+				_, n := utf8.DecodeLastRune(buf)
+				buf = buf[:len(buf)-n]
+				col = len(buf)
+			default:
 				col--
 			}
-		case c < 0x20 && c != '\t':
+		case c == '\t':
+			// Byte columns: a multi-byte character before the tab
+			// shifts the stop a little, which column splitting tolerates.
+			for put(' '); col%tabWidth != 0; {
+				put(' ')
+			}
+		case c < 0x20:
 			// BEL, NUL and friends carry nothing.
 		default:
 			put(c)
 		}
 	}
-	out := string(buf)
 	if overwrote {
 		// Overwriting with blanks is how a pager prompt is erased; the
 		// blanks are not output.
-		out = strings.TrimRight(out, " ")
+		for len(buf) > 0 && buf[len(buf)-1] == ' ' {
+			buf = buf[:len(buf)-1]
+		}
 	}
-	return out
+	return buf
+}
+
+// dropPager removes every pager prompt from b, with the dashes around it,
+// also when one was printed inside another (a page break in the middle of
+// redrawing the prompt). Bytes are copied down once and each is removed at
+// most once, so this is linear.
+func dropPager(b []byte) ([]byte, bool) {
+	if !containsFoldBytes(b, pagerText) {
+		return b, false
+	}
+	n := len(pagerText)
+	out := b[:0]
+	found := false
+	skipDashes := false
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if skipDashes {
+			if c == '-' {
+				continue
+			}
+			skipDashes = false
+		}
+		out = append(out, c)
+		if len(out) >= n && equalFoldLower(out[len(out)-n:], pagerText) {
+			out = out[:len(out)-n]
+			for len(out) > 0 && out[len(out)-1] == '-' {
+				out = out[:len(out)-1]
+			}
+			found = true
+			skipDashes = true
+		}
+	}
+	return out, found
 }
 
 // skipEscape returns the index of the last byte of the escape sequence that
@@ -150,24 +298,49 @@ func skipEscape(l string, i int) int {
 func containsFold(s, lowerSub string) bool { return indexFold(s, lowerSub) >= 0 }
 
 // indexFold finds an ASCII lower-case needle in s, ignoring case, without
-// allocating a lower-cased copy of s.
+// allocating a lower-cased copy of s. The needle has no repeated first
+// byte, so the scan is linear in practice.
 func indexFold(s, lowerSub string) int {
 	n := len(lowerSub)
 	for i := 0; i+n <= len(s); i++ {
-		match := true
-		for j := 0; j < n; j++ {
-			c := s[i+j]
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			if c != lowerSub[j] {
-				match = false
-				break
-			}
-		}
-		if match {
+		if lower(s[i]) == lowerSub[0] && equalFoldLowerString(s[i:i+n], lowerSub) {
 			return i
 		}
 	}
 	return -1
+}
+
+func containsFoldBytes(b []byte, lowerSub string) bool {
+	n := len(lowerSub)
+	for i := 0; i+n <= len(b); i++ {
+		if lower(b[i]) == lowerSub[0] && equalFoldLower(b[i:i+n], lowerSub) {
+			return true
+		}
+	}
+	return false
+}
+
+func lower(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+func equalFoldLower(b []byte, lowerSub string) bool {
+	for j := range len(lowerSub) {
+		if lower(b[j]) != lowerSub[j] {
+			return false
+		}
+	}
+	return true
+}
+
+func equalFoldLowerString(s, lowerSub string) bool {
+	for j := range len(lowerSub) {
+		if lower(s[j]) != lowerSub[j] {
+			return false
+		}
+	}
+	return true
 }

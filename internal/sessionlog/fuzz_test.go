@@ -48,7 +48,7 @@ func FuzzSplit(f *testing.F) {
 			if c.Name == "" || c.Line < 1 || c.Line > lines {
 				t.Fatalf("bad command %+v in %d lines", c, lines)
 			}
-			for _, n := range c.TextLines {
+			for _, n := range inputLines(c) {
 				if n <= c.Line || n > lines {
 					t.Fatalf("text line %d outside (%d, %d]", n, c.Line, lines)
 				}

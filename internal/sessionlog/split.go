@@ -1,20 +1,13 @@
 package sessionlog
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"regexp"
 	"strings"
+	"time"
+	"unicode/utf8"
 )
-
-// ErrNoPrompt means the input holds no `<prompt> <command>` line, so it is
-// not an AsyncOS CLI session.
-var ErrNoPrompt = errors.New("not an AsyncOS CLI session (no prompt found)")
-
-// maxSession bounds what Split reads: sessions are kilobytes, and a runaway
-// file must not exhaust memory.
-const maxSession = 16 << 20
 
 // Mode is the cluster mode a prompt shows: `(Cluster c)> `, `(Group g)> `
 // or `(Machine m)> `. Both fields are empty for a standalone `host> ` prompt.
@@ -37,10 +30,26 @@ type Command struct {
 	// Text is the whole output, sub-prompt lines with their typed answers
 	// included, cleaned of terminal artefacts.
 	Text string `json:"text"`
-	// TextLines holds, for each line of Text, its 1-based line in the input,
-	// so a parser's complaint can point into the original file.
-	TextLines []int `json:"-"`
+	// Time is the logger's time stamp on the command's line; zero when the
+	// log has none.
+	Time time.Time `json:"time,omitzero"`
+	// Incomplete says why Text may not be all the command printed: no main
+	// prompt followed it, so the log ends inside it. "" when the next
+	// prompt was seen. (What a command's output must end with besides the
+	// prompt, such as its menu, is the parsers' knowledge.)
+	Incomplete string `json:"incomplete,omitempty"`
+	// Login is the login banner line ("Welcome to the Cisco … Appliance")
+	// printed since the previous command, when there was one: a new login,
+	// perhaps to another appliance.
+	Login string `json:"login,omitempty"`
+
+	spans []span // where Text's lines come from in the input
+	lines int    // number of lines in Text
 }
+
+// span says that Text's line text, and the ones after it up to the next
+// span, come from consecutive input lines starting at input.
+type span struct{ text, input int }
 
 // CommandLine is the command as typed, e.g. "grep port mail_logs".
 func (c Command) CommandLine() string {
@@ -53,140 +62,431 @@ func (c Command) CommandLine() string {
 // InputLine maps a 1-based line of Text to its line in the input; lines out
 // of range map to the command's own line.
 func (c Command) InputLine(textLine int) int {
-	if textLine >= 1 && textLine <= len(c.TextLines) {
-		return c.TextLines[textLine-1]
+	if textLine < 1 || textLine > c.lines || len(c.spans) == 0 {
+		return c.Line
 	}
-	return c.Line
+	lo, hi := 0, len(c.spans)-1
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if c.spans[mid].text <= textLine {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	s := c.spans[lo]
+	return s.input + textLine - s.text
 }
 
-// Split reads a whole session and returns its commands in order.
+// TextLines is the number of lines in Text.
+func (c Command) TextLines() int { return c.lines }
+
+// Split reads a whole session (at most MaxSessionBytes) and returns its
+// commands in order.
 func Split(r io.Reader) ([]Command, error) {
-	b, err := io.ReadAll(io.LimitReader(r, maxSession+1))
+	b, err := readAll(r, MaxSessionBytes)
 	if err != nil {
-		return nil, fmt.Errorf("read session: %w", err)
+		return nil, err
 	}
-	if len(b) > maxSession {
-		return nil, fmt.Errorf("session larger than %d MB", maxSession>>20)
-	}
-	return SplitString(string(b))
+	return SplitBytes(b)
 }
 
-// line is one logical line with the input line it starts on.
-type line struct {
-	text string
-	num  int
+// SplitBytes is Split for bytes already read: it decodes them first (see
+// Decode).
+func SplitBytes(b []byte) ([]Command, error) {
+	if len(b) > MaxSessionBytes {
+		return nil, tooLarge(MaxSessionBytes)
+	}
+	s, err := Decode(b)
+	if err != nil {
+		return nil, err
+	}
+	return splitText(s)
 }
 
 // SplitString is Split for text already in memory.
 func SplitString(s string) ([]Command, error) {
-	lines := logicalLines(s)
-	var cmds []Command
-	var cur *Command
-	var out []line
-	flush := func() {
-		if cur == nil {
-			return
-		}
-		// Blank lines around the output carry nothing.
-		for len(out) > 0 && strings.TrimSpace(out[0].text) == "" {
-			out = out[1:]
-		}
-		for len(out) > 0 && strings.TrimSpace(out[len(out)-1].text) == "" {
-			out = out[:len(out)-1]
-		}
-		texts := make([]string, len(out))
-		nums := make([]int, len(out))
-		for i, l := range out {
-			texts[i] = l.text
-			nums[i] = l.num
-		}
-		cur.Text = strings.Join(texts, "\n")
-		cur.TextLines = nums
-		cmds = append(cmds, *cur)
-		cur, out = nil, nil
+	if strings.HasPrefix(s, "\xff\xfe") || strings.HasPrefix(s, "\xfe\xff") {
+		return SplitBytes([]byte(s))
 	}
-	for _, l := range lines {
-		p, ok := parsePrompt(l.text)
-		if !ok {
-			if cur != nil {
-				out = append(out, l)
-			}
-			continue
-		}
-		flush()
-		if p.command == "" {
-			continue // a bare prompt ends the previous output
-		}
-		words := splitWords(p.command)
-		cur = &Command{
-			Prompt: p.prompt,
-			Mode:   p.mode,
-			Host:   p.host,
-			Line:   l.num,
-			Name:   strings.ToLower(words[0]),
-			Args:   words[1:],
-		}
+	if len(s) > MaxSessionBytes {
+		return nil, tooLarge(MaxSessionBytes)
 	}
-	flush()
-	if len(cmds) == 0 {
-		return nil, ErrNoPrompt
+	s = strings.TrimPrefix(s, "\xef\xbb\xbf")
+	if strings.TrimSpace(s) == "" {
+		return nil, ErrEmpty
 	}
-	return cmds, nil
+	if looksBinary([]byte(s[:min(len(s), 64<<10)])) {
+		return nil, ErrBinary
+	}
+	return splitText(s)
 }
 
-// logicalLines cleans every input line and, for text pasted from Markdown
-// (it has ``` fences), drops the fences and bold markers and rejoins lines
-// that a hard break ("  " at the end) wrapped.
-func logicalLines(s string) []line {
-	raw := strings.Split(s, "\n")
-	lines := make([]line, 0, len(raw))
-	markdown := false
-	for i, r := range raw {
-		c, keep := cleanLine(r)
+// splitText is the splitter proper. It makes one pass to learn the file's
+// shape (time stamps, Markdown fences, the width a copy was wrapped at)
+// and one pass that streams lines into commands. Output text is sliced
+// from s where the file already holds it verbatim, so memory stays a small
+// multiple of the input.
+func splitText(s string) ([]Command, error) {
+	sh, err := survey(s)
+	if err != nil {
+		return nil, err
+	}
+	b := builder{src: s}
+	a := assembler{shape: sh, emit: b.line}
+	num := 0
+	var scratch []byte
+	forEachRawLine(s, func(raw string, off int) bool {
+		num++
+		text, t, stamped := cutStamp(sh.stamp, raw)
+		if stamped {
+			off += len(raw) - len(text)
+		}
+		var cleaned string
+		var keep bool
+		scratch, cleaned, keep = cleanLine(scratch, text)
 		if !keep {
-			continue
+			return true
 		}
-		if isFence(c) {
-			markdown = true
+		if cleaned != text {
+			off = -1
 		}
-		lines = append(lines, line{text: c, num: i + 1})
+		a.add(logical{text: cleaned, num: num, off: off, time: t})
+		return b.err == nil
+	})
+	a.flush()
+	if b.err != nil {
+		return nil, b.err
 	}
-	if !markdown {
-		return lines
+	b.finish("the log ends before the next prompt, so the output may be cut")
+	if len(b.cmds) == 0 {
+		return nil, ErrNoPrompt
 	}
-	out := lines[:0]
-	// A wrapped line is rebuilt in parts: += on a long chain is quadratic.
-	var parts []string
-	finish := func() {
-		if len(parts) > 0 {
-			out[len(out)-1].text = strings.Join(parts, " ")
-			parts = parts[:0]
+	return b.cmds, nil
+}
+
+// shape is what the first pass learnt about the file.
+type shape struct {
+	stamp    int  // index into stampStyles, or -1
+	markdown bool // text pasted from Markdown: it has ``` fences
+	wrapAt   int  // a copy from a terminal wrapped lines at this width; 0 if not
+}
+
+// wrapMin and wrapMax bound the terminal widths a copy may have been
+// wrapped at; wrapLines is how many distinct lines must end exactly there.
+const (
+	wrapMin   = 60
+	wrapMax   = 300
+	wrapLines = 3
+)
+
+func survey(s string) (shape, error) {
+	sh := shape{stamp: -1}
+	var sample []string
+	var err error
+	forEachRawLine(s, func(raw string, _ int) bool {
+		if len(raw) > MaxLineBytes {
+			err = fmt.Errorf("%w: a line longer than %d MB is not CLI output", ErrTooLarge, MaxLineBytes>>20)
+			return false
+		}
+		if len(sample) < stampSample {
+			sample = append(sample, raw)
+		}
+		return true
+	})
+	if err != nil {
+		return sh, err
+	}
+	sh.stamp = detectStamp(sample)
+	// Widest lines: a copy wrapped at the terminal's width has several
+	// lines of exactly that width, cut mid-text, and none wider.
+	widest := 0
+	var atWidest []string
+	forEachRawLine(s, func(raw string, _ int) bool {
+		l, _, _ := cutStamp(sh.stamp, raw)
+		l = strings.TrimRight(l, "\r")
+		if isFence(l) {
+			sh.markdown = true
+		}
+		if needsCleaning(l) {
+			return true
+		}
+		w := utf8.RuneCountInString(l)
+		switch {
+		case w == 0:
+		case w > widest:
+			widest, atWidest = w, atWidest[:0]
+			fallthrough
+		case w == widest && len(atWidest) < wrapLines:
+			if l[len(l)-1] != ' ' && !contains(atWidest, l) {
+				atWidest = append(atWidest, l)
+			}
+		}
+		return true
+	})
+	if widest >= wrapMin && widest <= wrapMax && len(atWidest) >= wrapLines && !sh.markdown {
+		sh.wrapAt = widest
+	}
+	return sh, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, l := range list {
+		if l == s {
+			return true
 		}
 	}
-	joining := false
-	for _, l := range lines {
-		if isFence(l.text) {
-			joining = false
-			continue
+	return false
+}
+
+// logical is one line after cleaning, with the input line it starts on and
+// its offset in the input when it is verbatim there (else -1).
+type logical struct {
+	text string
+	num  int
+	off  int
+	time time.Time
+}
+
+// assembler rejoins lines a paste broke: Markdown hard breaks (two blanks
+// at the end, the rest in lower case) and terminal-width wraps. It holds
+// one line back until it knows the next one does not continue it.
+type assembler struct {
+	shape   shape
+	emit    func(logical)
+	pending logical
+	has     bool
+	joined  []byte // pending's text once something was joined to it
+	lastLen int    // width of the last piece joined, for wraps
+	joining bool   // the pending line ended with a Markdown hard break
+}
+
+func (a *assembler) add(l logical) {
+	if a.shape.markdown {
+		a.addMarkdown(l)
+		return
+	}
+	if a.has && a.shape.wrapAt > 0 && a.lastLen == a.shape.wrapAt && l.text != "" {
+		if _, isPrompt := parsePrompt(l.text); !isPrompt {
+			a.join(l.text, "")
+			a.lastLen = utf8.RuneCountInString(l.text)
+			return
 		}
-		if strings.TrimSpace(l.text) == "" && !joining {
-			// In Markdown, blank lines separate fenced blocks; they are
-			// not the appliance's.
-			continue
+	}
+	a.flush()
+	a.pending, a.has = l, true
+	a.lastLen = utf8.RuneCountInString(l.text)
+}
+
+func (a *assembler) addMarkdown(l logical) {
+	if isFence(l.text) {
+		a.joining = false
+		return
+	}
+	if strings.TrimSpace(l.text) == "" && !a.joining {
+		// In Markdown, blank lines separate fenced blocks; they are not
+		// the appliance's.
+		return
+	}
+	if strings.Contains(l.text, "**") {
+		l.text = strings.ReplaceAll(l.text, "**", "")
+		l.off = -1
+	}
+	wrapped := strings.HasSuffix(l.text, "  ")
+	if a.has && a.joining && isContinuation(l.text) {
+		a.join(strings.TrimSpace(l.text), " ")
+	} else {
+		a.flush()
+		a.pending, a.has = l, true
+	}
+	a.joining = wrapped
+}
+
+// join appends text to the pending line after sep; the pending line loses
+// its trailing blanks first. Appending to one buffer keeps a long chain
+// linear.
+func (a *assembler) join(text, sep string) {
+	if a.joined == nil {
+		a.joined = append(a.joined, a.pending.text...)
+	}
+	if sep != "" {
+		for len(a.joined) > 0 && a.joined[len(a.joined)-1] == ' ' {
+			a.joined = a.joined[:len(a.joined)-1]
 		}
-		t := strings.ReplaceAll(l.text, "**", "")
-		wrapped := strings.HasSuffix(t, "  ")
-		if joining && isContinuation(t) {
-			parts = append(parts, strings.TrimSpace(t))
+	}
+	a.joined = append(a.joined, sep...)
+	a.joined = append(a.joined, text...)
+	a.pending.off = -1
+}
+
+func (a *assembler) flush() {
+	if !a.has {
+		return
+	}
+	if a.joined != nil {
+		a.pending.text = string(a.joined)
+		a.joined = nil
+	}
+	if a.shape.markdown {
+		// A hard break's blanks are Markdown's, not the appliance's.
+		a.pending.text = strings.TrimRight(a.pending.text, " ")
+	}
+	a.emit(a.pending)
+	a.has = false
+}
+
+// builder turns logical lines into commands.
+type builder struct {
+	src  string
+	cmds []Command
+	cur  *Command
+	err  error
+
+	login string // a login banner seen since the last prompt
+
+	// The current output. While every line is verbatim and consecutive in
+	// src, it is src[vStart:vEnd] and costs nothing; the first line that is
+	// not moves it into buf.
+	verbatim   bool
+	vStart     int
+	vEnd       int
+	buf        []byte
+	keepEnd    int // end of the output up to its last non-blank line
+	keepLines  int
+	prevNum    int
+	firstLine  bool // the next output line is the first
+	echoDenied bool // the first output line has been checked for an echo
+}
+
+func (b *builder) line(l logical) {
+	if p, ok := parsePrompt(l.text); ok {
+		b.prompt(p, l)
+		return
+	}
+	if isLoginBanner(l.text) {
+		b.login = strings.TrimSpace(l.text)
+	}
+	if b.cur == nil {
+		return
+	}
+	blank := strings.TrimSpace(l.text) == ""
+	if b.cur.lines == 0 && blank {
+		return // blank lines before the output carry nothing
+	}
+	if b.cur.lines == 0 && !b.echoDenied {
+		b.echoDenied = true
+		if strings.TrimSpace(l.text) == b.cur.CommandLine() {
+			return // the logger kept the terminal's echo of the command
+		}
+	}
+	b.append(l)
+	if !blank {
+		b.keepLines = b.cur.lines
+		if b.verbatim {
+			b.keepEnd = b.vEnd
 		} else {
-			finish()
-			out = append(out, line{text: t, num: l.num})
-			parts = append(parts, strings.TrimRight(t, " "))
+			b.keepEnd = len(b.buf)
 		}
-		joining = wrapped
 	}
-	finish()
-	return out
+}
+
+func (b *builder) append(l logical) {
+	c := b.cur
+	contiguous := l.off >= 0 && (c.lines == 0 || (l.off == b.vEnd+1 && b.src[b.vEnd] == '\n'))
+	switch {
+	case b.verbatim && contiguous:
+		if c.lines == 0 {
+			b.vStart = l.off
+		}
+		b.vEnd = l.off + len(l.text)
+	case b.verbatim:
+		b.buf = append(b.buf[:0], b.src[b.vStart:b.vEnd]...)
+		b.keepEnd -= b.vStart
+		b.verbatim = false
+		fallthrough
+	default:
+		if c.lines > 0 {
+			b.buf = append(b.buf, '\n')
+		}
+		b.buf = append(b.buf, l.text...)
+	}
+	if len(c.spans) == 0 || l.num != b.prevNum+1 {
+		c.spans = append(c.spans, span{text: c.lines + 1, input: l.num})
+	}
+	b.prevNum = l.num
+	c.lines++
+}
+
+func (b *builder) prompt(p prompt, l logical) {
+	// A prompt printed twice ("mx> mx> status") is one prompt.
+	for range 3 {
+		inner, ok := parsePrompt(p.command)
+		if !ok || inner.prompt != p.prompt {
+			break
+		}
+		p.command = inner.command
+	}
+	if b.cur != nil && b.cur.lines == 0 && p.command != "" && b.cur.Prompt == p.prompt &&
+		b.cur.CommandLine() == strings.Join(splitWords(p.command), " ") && b.cur.Name == strings.ToLower(splitWords(p.command)[0]) {
+		// The same command line twice with nothing between: a logger that
+		// records both the local and the remote echo.
+		b.cur.Line = l.num
+		return
+	}
+	b.finish("")
+	if p.command == "" {
+		return // a bare prompt ends the previous output
+	}
+	if len(b.cmds) >= MaxCommands {
+		b.err = fmt.Errorf("%w: more than %d commands in one file", ErrTooLarge, MaxCommands)
+		return
+	}
+	words := splitWords(p.command)
+	b.cmds = append(b.cmds, Command{
+		Prompt: p.prompt,
+		Mode:   p.mode,
+		Host:   p.host,
+		Line:   l.num,
+		Name:   strings.ToLower(words[0]),
+		Args:   words[1:],
+		Time:   l.time,
+		Login:  b.login,
+	})
+	b.login = ""
+	b.cur = &b.cmds[len(b.cmds)-1]
+	b.verbatim, b.vStart, b.vEnd, b.keepEnd, b.keepLines = true, 0, 0, 0, 0
+	b.buf = b.buf[:0]
+	b.echoDenied = false
+}
+
+// finish closes the current command; incomplete says why it may be cut.
+func (b *builder) finish(incomplete string) {
+	c := b.cur
+	if c == nil {
+		return
+	}
+	if b.verbatim {
+		c.Text = b.src[b.vStart:b.keepEnd]
+	} else {
+		c.Text = string(b.buf[:b.keepEnd])
+	}
+	c.lines = b.keepLines
+	for len(c.spans) > 0 && c.spans[len(c.spans)-1].text > c.lines {
+		c.spans = c.spans[:len(c.spans)-1]
+	}
+	if len(c.spans) == 0 {
+		c.spans = nil
+	}
+	c.Incomplete = incomplete
+	b.cur = nil
+}
+
+// isLoginBanner recognises the lines AsyncOS prints at login, which mark a
+// new session in a file that holds several.
+func isLoginBanner(l string) bool {
+	t := strings.TrimSpace(l)
+	return strings.HasPrefix(t, "Welcome to the Cisco ") || strings.HasPrefix(t, "Last login: ") ||
+		(strings.HasPrefix(t, "AsyncOS ") && strings.Contains(t, " for Cisco "))
 }
 
 // isContinuation tells the rest of a hard-wrapped line from a new line:
@@ -204,7 +504,11 @@ func isContinuation(l string) bool {
 // isFence recognises a Markdown code fence, also when a list marker
 // swallowed it ("- ```").
 func isFence(l string) bool {
-	return strings.HasPrefix(strings.TrimLeft(l, " \t-*"), "```")
+	i := 0
+	for i < len(l) && (l[i] == ' ' || l[i] == '\t' || l[i] == '-' || l[i] == '*') {
+		i++
+	}
+	return strings.HasPrefix(l[i:], "```")
 }
 
 type prompt struct {
@@ -218,18 +522,28 @@ const hostRE = `[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?`
 
 var (
 	clusterPromptRE = regexp.MustCompile(`^\s*(?:(` + hostRE + `)\s*)?\(\s*(?i:(cluster|group|machine))\s+([^()]*?)\s*\)\s*>(?:\s(.*))?$`)
-	plainPromptRE   = regexp.MustCompile(`^\s*(` + hostRE + `)>(?:\s(.*))?$`)
 	commandWordRE   = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]*$`)
 )
+
+// maxPromptScan bounds where a main prompt's ">" may be: prompts are short,
+// and a regular expression over a megabyte of output per line is waste.
+const maxPromptScan = 512
 
 // parsePrompt recognises a main-prompt line and the command typed after it.
 // A prompt followed by something that is not a command word is output.
 func parsePrompt(l string) (prompt, bool) {
 	var p prompt
-	if !strings.Contains(l, ">") {
+	gt := strings.IndexByte(l, '>')
+	if gt < 0 || gt > maxPromptScan || len(l) > MaxLineBytes {
 		return p, false
 	}
-	if m := clusterPromptRE.FindStringSubmatch(l); m != nil {
+	if strings.IndexByte(l[:gt], '(') < 0 {
+		host, cmd, ok := plainPrompt(l, gt)
+		if !ok {
+			return p, false
+		}
+		p.host, p.command, p.prompt = host, strings.TrimSpace(cmd), host+">"
+	} else if m := clusterPromptRE.FindStringSubmatch(l); m != nil {
 		level := strings.ToLower(m[2])
 		p.mode = Mode{Level: level, Name: m[3]}
 		p.host = m[1]
@@ -239,15 +553,14 @@ func parsePrompt(l string) (prompt, bool) {
 		p.command = strings.TrimSpace(m[4])
 		end := strings.Index(l, ">")
 		p.prompt = strings.TrimSpace(l[:end+1])
-	} else if m := plainPromptRE.FindStringSubmatch(l); m != nil {
-		p.host = m[1]
-		p.command = strings.TrimSpace(m[2])
-		p.prompt = m[1] + ">"
 	} else {
 		return p, false
 	}
 	if p.command != "" {
-		first := strings.Fields(p.command)[0]
+		first := p.command
+		if i := strings.IndexAny(first, " \t"); i >= 0 {
+			first = first[:i]
+		}
 		if !commandWordRE.MatchString(first) {
 			return p, false
 		}
@@ -255,9 +568,50 @@ func parsePrompt(l string) (prompt, bool) {
 	return p, true
 }
 
+// plainPrompt matches `^\s*HOST>(\s(.*))?$` by hand (HOST as in hostRE):
+// it runs on every line of a file, where a regular expression costs more
+// than the rest of the splitter. gt is the index of the first '>'.
+func plainPrompt(l string, gt int) (host, command string, ok bool) {
+	i := 0
+	for i < gt && isSpace(l[i]) {
+		i++
+	}
+	host = l[i:gt]
+	if host == "" || !isAlnum(host[0]) || !isAlnum(host[len(host)-1]) {
+		return "", "", false
+	}
+	for j := 0; j < len(host); j++ {
+		if c := host[j]; !isAlnum(c) && c != '.' && c != '_' && c != '-' {
+			return "", "", false
+		}
+	}
+	rest := l[gt+1:]
+	if rest == "" {
+		return host, "", true
+	}
+	if !isSpace(rest[0]) {
+		return "", "", false
+	}
+	return host, rest[1:], true
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v' }
+
+func isAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
+
 // splitWords splits a command line at blanks, keeping quoted strings
-// (single or double quotes) together without their quotes.
+// (single or double quotes) together without their quotes. Without quotes
+// the words are slices of s.
 func splitWords(s string) []string {
+	if !strings.ContainsAny(s, `"'`) {
+		words := strings.Fields(s)
+		if len(words) == 0 {
+			return []string{""}
+		}
+		return words
+	}
 	var words []string
 	var b strings.Builder
 	inWord := false

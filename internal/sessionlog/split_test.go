@@ -44,7 +44,7 @@ func TestSplitPromptsAndCommands(t *testing.T) {
 	}
 	var got []brief
 	for _, c := range cmds {
-		got = append(got, brief{c.Prompt, c.Mode, c.Host, c.Line, c.Name, c.Args, c.Text, c.TextLines})
+		got = append(got, brief{c.Prompt, c.Mode, c.Host, c.Line, c.Name, c.Args, c.Text, inputLines(c)})
 	}
 	want := []brief{
 		{"mx.example.com>", Mode{}, "mx.example.com", 3, "status", []string{"detail"}, "System status:   Online", []int{4}},
@@ -99,13 +99,13 @@ func TestSplitMarkdownPaste(t *testing.T) {
 	if len(cmds) != 1 || cmds[0].Text != want {
 		t.Fatalf("got %+v\nwant text %q", cmds, want)
 	}
-	if cmds[0].TextLines[0] != 8 || cmds[0].TextLines[1] != 13 {
-		t.Errorf("text lines %v, want the wrapped line at 8 and the prompt at 13", cmds[0].TextLines)
+	if l := inputLines(cmds[0]); l[0] != 8 || l[1] != 13 {
+		t.Errorf("text lines %v, want the wrapped line at 8 and the prompt at 13", l)
 	}
 }
 
 func TestSplitNotASession(t *testing.T) {
-	for _, in := range []string{"", "hello\nworld", "a > b\n[1]> 2\n2. In (x)", "mx.example.com> \nmx.example.com> "} {
+	for _, in := range []string{"hello\nworld", "a > b\n[1]> 2\n2. In (x)", "mx.example.com> \nmx.example.com> "} {
 		if _, err := SplitString(in); !errors.Is(err, ErrNoPrompt) {
 			t.Errorf("SplitString(%q) error = %v, want ErrNoPrompt", in, err)
 		}
@@ -113,8 +113,8 @@ func TestSplitNotASession(t *testing.T) {
 }
 
 func TestSplitTooLarge(t *testing.T) {
-	r := strings.NewReader(strings.Repeat("x", maxSession+1))
-	if _, err := Split(r); err == nil || !strings.Contains(err.Error(), "larger than") {
+	r := strings.NewReader(strings.Repeat("x", MaxSessionBytes+1))
+	if _, err := Split(r); !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "16 MB") {
 		t.Errorf("error = %v, want a size error", err)
 	}
 }
@@ -143,9 +143,18 @@ func TestSplitSessionFiles(t *testing.T) {
 			continue
 		}
 		for _, c := range cmds {
-			if c.Name != strings.ToLower(c.Name) || c.Line < 1 || len(c.TextLines) != strings.Count(c.Text, "\n")+1 && c.Text != "" {
+			if c.Name != strings.ToLower(c.Name) || c.Line < 1 || c.TextLines() != strings.Count(c.Text, "\n")+1 && c.Text != "" {
 				t.Errorf("%s: bad command %+v", f, c)
 			}
 		}
 	}
+}
+
+// inputLines maps every line of c.Text to its input line.
+func inputLines(c Command) []int {
+	var l []int
+	for i := 1; i <= c.TextLines(); i++ {
+		l = append(l, c.InputLine(i))
+	}
+	return l
 }

@@ -1,0 +1,58 @@
+package sessionlog
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// adversarial inputs: each is the worst case of one loop in the cleaner or
+// the splitter. The sizes come in pairs so that the ns/op ratio shows
+// linear (8x) or worse growth.
+var adversarial = []struct {
+	name string
+	gen  func(n int) string
+}{
+	{"backspaces", func(n int) string { return strings.Repeat("x\b", n/2) }},
+	{"overwrite-then-backspaces", func(n int) string {
+		return strings.Repeat("A", n/2) + "\r" + strings.Repeat("x\b", n/4)
+	}},
+	{"pager-on-one-line", func(n int) string { return strings.Repeat("-Press Any Key For More-", n/24) + "x" }},
+	{"prompts", func(n int) string { return strings.Repeat("m> a\n", n/5) }},
+	{"distinct-prompts", func(n int) string { return strings.Repeat("m> a\nm> b\n", n/10) }},
+	{"huge-line", func(n int) string { return "m> status\n" + strings.Repeat("y", n) }},
+	{"short-lines", func(n int) string { return "m> status\n" + strings.Repeat("y\n", n/2) }},
+	{"markdown-wrapped", func(n int) string { return "```\nm> status\n" + strings.Repeat("word  \n", n/7) }},
+}
+
+func benchSizes() []int { return []int{128 << 10, 1 << 20} }
+
+func BenchmarkCleanAdversarial(b *testing.B) {
+	for _, a := range adversarial {
+		for _, n := range benchSizes() {
+			s := a.gen(n)
+			b.Run(a.name+"/"+strconv.Itoa(n>>10)+"K", func(b *testing.B) {
+				b.SetBytes(int64(len(s)))
+				b.ReportAllocs()
+				for b.Loop() {
+					Clean(s)
+				}
+			})
+		}
+	}
+}
+
+func BenchmarkSplitAdversarial(b *testing.B) {
+	for _, a := range adversarial {
+		for _, n := range benchSizes() {
+			s := a.gen(n)
+			b.Run(a.name+"/"+strconv.Itoa(n>>10)+"K", func(b *testing.B) {
+				b.SetBytes(int64(len(s)))
+				b.ReportAllocs()
+				for b.Loop() {
+					_, _ = SplitString(s)
+				}
+			})
+		}
+	}
+}

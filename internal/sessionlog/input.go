@@ -1,0 +1,368 @@
+package sessionlog
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"syscall"
+	"time"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// The caps below are stated in the README: a file beyond them is refused
+// with one line saying which cap, never read into memory whole.
+const (
+	// MaxSessionBytes bounds one session file. A CLI session a person typed
+	// is kilobytes; mail_logs are streamed separately (--mail-log).
+	MaxSessionBytes = 16 << 20
+	// MaxLineBytes bounds one line: no AsyncOS command prints a line this
+	// long, so such a line means a binary or a runaway file.
+	MaxLineBytes = 1 << 20
+	// MaxCommands bounds the commands of one file, so the commands' own
+	// bookkeeping stays a small multiple of the input however short its
+	// lines are.
+	MaxCommands = 100_000
+	// ReadTimeout bounds reading an input that is not a regular file (a
+	// FIFO, a terminal, standard input): no data within it is an error.
+	ReadTimeout = 30 * time.Second
+)
+
+// Input errors. Each is one line a user can act on; callers test them with
+// errors.Is and exit 2.
+var (
+	// ErrNoPrompt means the input holds no `<prompt> <command>` line, so it
+	// is not an AsyncOS CLI session.
+	ErrNoPrompt = errors.New("not an AsyncOS CLI session (no prompt found)")
+	ErrEmpty    = errors.New("empty file")
+	ErrBinary   = errors.New("a binary file, not a saved CLI session")
+	ErrTooLarge = errors.New("too large")
+	ErrTimeout  = errors.New("no data before the read deadline")
+)
+
+// Limits bounds one read of an input.
+type Limits struct {
+	MaxBytes int64         // 0 means MaxSessionBytes
+	Timeout  time.Duration // for non-regular inputs; 0 means ReadTimeout
+}
+
+func (l Limits) max() int64 {
+	if l.MaxBytes > 0 {
+		return l.MaxBytes
+	}
+	return MaxSessionBytes
+}
+
+func (l Limits) timeout() time.Duration {
+	if l.Timeout > 0 {
+		return l.Timeout
+	}
+	return ReadTimeout
+}
+
+// ReadFile reads a whole input the user named: a regular file, or a FIFO,
+// a device or "-" (standard input) under lim's deadline. Neither a FIFO
+// without a writer nor an endless device can hang it, and nothing beyond
+// lim's size is read.
+func ReadFile(path string, lim Limits) ([]byte, error) {
+	if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() && st.Size() > lim.max() {
+		return nil, tooLarge(lim.max())
+	}
+	f, err := OpenInput(path, lim)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return readAll(f, lim.max())
+}
+
+// OpenInput opens an input for streaming (mail_logs). For a regular file it
+// is the file; otherwise every read is bounded by lim's deadline, measured
+// from the last data received, and the reader stops with ErrTooLarge past
+// lim's size. Opening a FIFO that has no writer is bounded by the deadline
+// too.
+func OpenInput(path string, lim Limits) (io.ReadCloser, error) {
+	if path == "-" {
+		return newDeadlineReader(os.Stdin, lim, false), nil
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, bare(err)
+	}
+	switch {
+	case st.IsDir():
+		return nil, errors.New("is a directory")
+	case st.Mode().IsRegular():
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, bare(err)
+		}
+		return &limitedFile{r: f, c: f, left: lim.max(), size: st.Size()}, nil
+	}
+	f, err := openBounded(path, st, lim.timeout())
+	if err != nil {
+		return nil, err
+	}
+	return newDeadlineReader(f, lim, true), nil
+}
+
+// openBounded opens a non-regular file. Opening a FIFO blocks until a
+// writer appears; past the deadline the open is released by opening the
+// FIFO's write end once, which lets the blocked open return.
+func openBounded(path string, st fs.FileInfo, timeout time.Duration) (*os.File, error) {
+	type result struct {
+		f   *os.File
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		f, err := os.Open(path)
+		done <- result{f, err}
+	}()
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	select {
+	case r := <-done:
+		if r.err != nil {
+			return nil, bare(r.err)
+		}
+		return r.f, nil
+	case <-timer.C:
+	}
+	if st.Mode()&fs.ModeNamedPipe != 0 {
+		if w, err := os.OpenFile(path, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
+			w.Close()
+		}
+		if r := <-done; r.f != nil {
+			r.f.Close()
+		}
+	}
+	return nil, fmt.Errorf("%w (%s): nothing opened the other end", ErrTimeout, timeout)
+}
+
+func bare(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// limitedFile stops a regular file's reader at the size cap.
+type limitedFile struct {
+	r    io.Reader
+	c    io.Closer
+	left int64
+	size int64 // the file's size when known, to read it in one allocation
+}
+
+func (l *limitedFile) Read(p []byte) (int, error) {
+	if l.left <= 0 {
+		// One byte more tells "exactly at the cap" from "beyond it".
+		var one [1]byte
+		if n, _ := l.r.Read(one[:]); n > 0 {
+			return 0, ErrTooLarge
+		}
+		return 0, io.EOF
+	}
+	if int64(len(p)) > l.left {
+		p = p[:l.left]
+	}
+	n, err := l.r.Read(p)
+	l.left -= int64(n)
+	return n, err
+}
+
+func (l *limitedFile) Close() error { return l.c.Close() }
+
+// deadlineReader bounds every read of a FIFO, device or standard input.
+// Where the file supports deadlines (pipes, FIFOs) the poller enforces them;
+// elsewhere (a terminal, /dev/zero) a reading goroutine is abandoned at the
+// deadline, which only a short-lived CLI can afford, and the size cap ends
+// an endless device.
+type deadlineReader struct {
+	f       *os.File
+	timeout time.Duration
+	left    int64
+	polled  bool
+	closeF  bool
+	pending chan readResult
+}
+
+type readResult struct {
+	n   int
+	buf []byte
+	err error
+}
+
+func newDeadlineReader(f *os.File, lim Limits, closeF bool) *deadlineReader {
+	d := &deadlineReader{f: f, timeout: lim.timeout(), left: lim.max(), closeF: closeF}
+	d.polled = f.SetReadDeadline(time.Now().Add(d.timeout)) == nil
+	return d
+}
+
+func (d *deadlineReader) Read(p []byte) (int, error) {
+	if d.left <= 0 {
+		return 0, ErrTooLarge
+	}
+	if int64(len(p)) > d.left {
+		p = p[:d.left]
+	}
+	var n int
+	var err error
+	if d.polled {
+		_ = d.f.SetReadDeadline(time.Now().Add(d.timeout))
+		n, err = d.f.Read(p)
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			err = fmt.Errorf("%w (%s)", ErrTimeout, d.timeout)
+		}
+	} else {
+		n, err = d.readAbandoning(p)
+	}
+	d.left -= int64(n)
+	return n, err
+}
+
+// readAbandoning reads into a buffer of its own, so a read that outlives
+// the deadline never writes into p after Read returned.
+func (d *deadlineReader) readAbandoning(p []byte) (int, error) {
+	if d.pending == nil {
+		ch := make(chan readResult, 1)
+		buf := make([]byte, len(p))
+		go func() {
+			n, err := d.f.Read(buf)
+			ch <- readResult{n, buf, err}
+		}()
+		d.pending = ch
+	}
+	timer := time.NewTimer(d.timeout)
+	defer timer.Stop()
+	select {
+	case r := <-d.pending:
+		d.pending = nil
+		n := copy(p, r.buf[:r.n])
+		return n, r.err
+	case <-timer.C:
+		return 0, fmt.Errorf("%w (%s)", ErrTimeout, d.timeout)
+	}
+}
+
+func (d *deadlineReader) Close() error {
+	if d.closeF {
+		return d.f.Close()
+	}
+	return nil
+}
+
+// readAll reads r up to max bytes; more is ErrTooLarge.
+func readAll(r io.Reader, max int64) ([]byte, error) {
+	var buf bytes.Buffer
+	if lf, ok := r.(*limitedFile); ok && lf.size > 0 && lf.size <= max {
+		buf.Grow(int(lf.size) + bytes.MinRead)
+	}
+	_, err := buf.ReadFrom(&limitedFile{r: r, left: max})
+	if errors.Is(err, ErrTooLarge) {
+		return nil, tooLarge(max)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func tooLarge(max int64) error {
+	return fmt.Errorf("%w: more than %d MB, the cap for one session file", ErrTooLarge, max>>20)
+}
+
+// Decode turns a saved session's bytes into text: a UTF-8 byte order mark
+// goes, UTF-16 (a Windows export, with or without its mark) becomes UTF-8.
+// An empty file and a binary file are errors.
+func Decode(b []byte) (string, error) {
+	if len(bytes.TrimSpace(b)) == 0 {
+		return "", ErrEmpty
+	}
+	switch {
+	case bytes.HasPrefix(b, []byte{0xef, 0xbb, 0xbf}):
+		b = b[3:]
+	case bytes.HasPrefix(b, []byte{0xff, 0xfe}):
+		b = utf16ToUTF8(b[2:], false)
+	case bytes.HasPrefix(b, []byte{0xfe, 0xff}):
+		b = utf16ToUTF8(b[2:], true)
+	default:
+		if be, ok := looksUTF16(b); ok {
+			b = utf16ToUTF8(b, be)
+		}
+	}
+	if looksBinary(b) {
+		return "", ErrBinary
+	}
+	return string(b), nil
+}
+
+// looksUTF16 spots UTF-16 without a byte order mark: ASCII text in UTF-16
+// has a NUL in every other byte.
+func looksUTF16(b []byte) (bigEndian, ok bool) {
+	n := min(len(b), 4096) &^ 1
+	if n < 8 {
+		return false, false
+	}
+	var even, odd int
+	for i := 0; i < n; i += 2 {
+		if b[i] == 0 {
+			even++
+		}
+		if b[i+1] == 0 {
+			odd++
+		}
+	}
+	half := n / 2
+	switch {
+	case odd*10 >= half*9 && even*10 < half:
+		return false, true
+	case even*10 >= half*9 && odd*10 < half:
+		return true, true
+	}
+	return false, false
+}
+
+func utf16ToUTF8(b []byte, bigEndian bool) []byte {
+	u := make([]uint16, len(b)/2)
+	for i := range u {
+		if bigEndian {
+			u[i] = uint16(b[2*i])<<8 | uint16(b[2*i+1])
+		} else {
+			u[i] = uint16(b[2*i+1])<<8 | uint16(b[2*i])
+		}
+	}
+	out := make([]byte, 0, len(u))
+	for _, r := range utf16.Decode(u) {
+		out = utf8.AppendRune(out, r)
+	}
+	return out
+}
+
+// looksBinary samples the start: text has few control characters other than
+// the ones terminals and loggers produce, and is mostly valid UTF-8.
+func looksBinary(b []byte) bool {
+	s := b[:min(len(b), 64<<10)]
+	bad := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < 0x80 {
+			if c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\b' && c != 0x1b && c != 0x07 {
+				bad++
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(s[i:])
+		if r == utf8.RuneError && n == 1 && i+utf8.UTFMax <= len(s) {
+			bad++
+		}
+		i += n
+	}
+	return bad*10 > len(s)
+}
