@@ -34,6 +34,11 @@ func FromSession(name string, r io.Reader, role facts.Role) (*facts.Appliance, e
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
+	return fromCommands(name, cmds, role)
+}
+
+// fromCommands reads the facts of one appliance's commands.
+func fromCommands(name string, cmds []sessionlog.Command, role facts.Role) (*facts.Appliance, error) {
 	app := &facts.Appliance{Role: role, Address: name}
 	for _, c := range cmds {
 		if c.Mode.Level == "" && c.Host != "" {
@@ -53,6 +58,7 @@ func FromSession(name string, r io.Reader, role facts.Role) (*facts.Appliance, e
 	var mailText []string
 	var telnetIfs *facts.Interfaces // the interfaces telnet offered, outside a cluster
 	var telnetHost string
+	var mailCut string // why a grep of mail_logs may be cut
 	for i, c := range cmds {
 		key := c.Name
 		if perMachine[key] {
@@ -67,8 +73,13 @@ func FromSession(name string, r io.Reader, role facts.Role) (*facts.Appliance, e
 			}
 			continue
 		}
+		cut := completeness(c)
+		if cut != "" && (known(c.Name) || c.Name == "grep") {
+			app.Warnings = append(app.Warnings, facts.Warning{Command: c.CommandLine(), Line: c.Line, Text: "output incomplete: " + cut})
+		}
 		var warns []facts.Warning
 		var perr error
+		var got any // the fact this block produced, to mark when it is incomplete
 		switch c.Name {
 		case "version":
 			var v *facts.Version
@@ -79,11 +90,13 @@ func FromSession(name string, r io.Reader, role facts.Role) (*facts.Appliance, e
 						strings.ToUpper(string(got)), v.Model, strings.ToUpper(string(role)))
 				}
 				app.Version = v
+				got = v
 			}
 		case "whoami":
 			var a *facts.Account
 			a, warns, perr = ParseWhoami(c.Text)
 			if a != nil {
+				markIncomplete(a, cut)
 				app.Account = mergeAccount(app.Account, a)
 			}
 		case "who":
@@ -91,12 +104,16 @@ func FromSession(name string, r io.Reader, role facts.Role) (*facts.Appliance, e
 			continue // needs the user from whoami, which may come later
 		case "status":
 			app.Status, warns, perr = ParseStatus(c.Text)
+			got = app.Status
 		case "resume":
 			app.Resume, warns, perr = ParseResume(c.Text)
+			got = app.Resume
 		case "tcpservices":
 			app.TCPServices, warns, perr = ParseTCPServices(c.Text)
+			got = app.TCPServices
 		case "deliveryconfig":
 			app.Delivery, warns, perr = ParseDeliveryConfig(c.Text)
+			got = app.Delivery
 		case "telnet":
 			if telnetIfs == nil && c.Mode.Level == "" {
 				if ifs := TelnetInterfaces(c.Text); ifs != nil {
@@ -107,18 +124,23 @@ func FromSession(name string, r io.Reader, role facts.Role) (*facts.Appliance, e
 			p, warns, perr = ParseTelnet(c.Text)
 			if p != nil {
 				fillProbeFromArgs(p, c.Args)
+				markIncomplete(p, cut)
 				app.Probes = append(app.Probes, *p)
 			}
 		case "tlsverify":
 			app.TLSVerify, warns, perr = ParseTLSVerify(c.Text)
+			got = app.TLSVerify
 		case "sslconfig":
 			app.SSL, warns, perr = ParseSSLConfig(c.Text)
+			got = app.SSL
 		case "clusterconfig":
 			app.Cluster, warns, perr = ParseClusterConfig(c.Text)
+			got = app.Cluster
 		case "featurekey":
 			var fk *facts.FeatureKeys
 			fk, warns, perr = ParseFeatureKey(c.Text)
 			if fk != nil {
+				got = fk
 				fk.Machine = machineOf(cmds, i, app.Hostname)
 				perr = byMachine(&app.FeatureKeys, fk.Machine, fk, "featurekey", "keys")
 			}
@@ -126,6 +148,7 @@ func FromSession(name string, r io.Reader, role facts.Role) (*facts.Appliance, e
 			var ifs *facts.Interfaces
 			ifs, warns, perr = ParseInterfaceConfig(c.Text)
 			if ifs != nil {
+				got = ifs
 				ifs.Machine = machineOf(cmds, i, app.Hostname)
 				perr = byMachine(&app.Interfaces, ifs.Machine, ifs, "interfaceconfig", "interfaces")
 			}
@@ -133,14 +156,18 @@ func FromSession(name string, r io.Reader, role facts.Role) (*facts.Appliance, e
 			var m *facts.ManagedAppliances
 			m, warns, perr = ParseApplianceConfig(c.Text)
 			if m != nil {
+				markIncomplete(m, cut)
 				app.Managed = mergeManaged(app.Managed, m)
 			}
 		case "diskquotaconfig":
 			app.DiskQuota, warns, perr = ParseDiskQuotaConfig(c.Text)
+			got = app.DiskQuota
 		case "quarantineconfig":
 			var sl *facts.SettingLevel
 			app.Quarantines, sl, warns, perr = ParseQuarantineConfig(c.Text)
+			markIncomplete(app.Quarantines, cut)
 			if sl != nil {
+				markIncomplete(sl, cut)
 				if app.SettingLevels == nil {
 					app.SettingLevels = map[facts.Setting]*facts.SettingLevel{}
 				}
@@ -154,27 +181,37 @@ func FromSession(name string, r io.Reader, role facts.Role) (*facts.Appliance, e
 				cr, warns, perr = ParseClearChanges(c.Text)
 			}
 			if cr != nil {
+				markIncomplete(cr, cut)
 				app.Commits = append(app.Commits, *cr)
 			}
 		case "grep":
 			if grepsMailLogs(c) {
 				mailText = append(mailText, c.Text)
+				if mailCut == "" {
+					mailCut = cut
+				}
 			}
 			continue
 		default:
 			s, ok := SettingForCommand(c.Name)
 			if !ok {
+				if !ignored[c.Name] {
+					app.Warnings = append(app.Warnings, facts.Warning{Command: c.CommandLine(), Line: c.Line,
+						Text: "a command pvo-doctor does not read; its output decides nothing"})
+				}
 				continue
 			}
 			var sl *facts.SettingLevel
 			sl, warns, perr = ParseSettingLevel(c.Text, s)
 			if sl != nil {
+				markIncomplete(sl, cut)
 				if app.SettingLevels == nil {
 					app.SettingLevels = map[facts.Setting]*facts.SettingLevel{}
 				}
 				app.SettingLevels[s] = sl
 			}
 		}
+		markIncomplete(got, cut)
 		record(app, c, warns, perr)
 	}
 	if whoText != nil {
@@ -184,6 +221,7 @@ func FromSession(name string, r io.Reader, role facts.Role) (*facts.Appliance, e
 		}
 		a, warns, perr := ParseWho(whoText.Text, user)
 		if a != nil {
+			markIncomplete(a, completeness(*whoText))
 			app.Account = mergeAccount(app.Account, a)
 		}
 		record(app, *whoText, warns, perr)
@@ -197,6 +235,7 @@ func FromSession(name string, r io.Reader, role facts.Role) (*facts.Appliance, e
 		if err != nil {
 			app.Errors = append(app.Errors, facts.CollectError{Step: "grep mail_logs", Message: err.Error()})
 		} else {
+			markIncomplete(ml, mailCut)
 			app.MailLog = ml
 		}
 	}
@@ -248,6 +287,13 @@ func record(app *facts.Appliance, c sessionlog.Command, warns []facts.Warning, e
 	})
 }
 
+// ignored are commands a session holds for their side effects (leaving,
+// switching modes), not their output: they are not worth a warning.
+var ignored = map[string]bool{
+	"exit": true, "quit": true, "logout": true, "clustermode": true, "showchanges": true,
+	"resumetransfers": true, "suspendtransfers": true, "help": true,
+}
+
 func known(name string) bool {
 	if singleCommands[name] || isLevelCommand(name) {
 		return true
@@ -282,7 +328,12 @@ func mergeAccount(into, from *facts.Account) *facts.Account {
 	if from.Groups != nil {
 		out.Groups = from.Groups
 	}
-	out.Evidence = facts.Evidence{Command: into.Command + ", " + from.Command, Lines: append(append([]string{}, into.Lines...), from.Lines...)}
+	incomplete := into.Incomplete
+	if incomplete == "" {
+		incomplete = from.Incomplete
+	}
+	out.Evidence = facts.Evidence{Command: into.Command + ", " + from.Command, Lines: append(append([]string{}, into.Lines...), from.Lines...),
+		Incomplete: incomplete}
 	return &out
 }
 

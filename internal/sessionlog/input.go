@@ -25,7 +25,7 @@ const (
 	// MaxCommands bounds the commands of one file, so the commands' own
 	// bookkeeping stays a small multiple of the input however short its
 	// lines are.
-	MaxCommands = 100_000
+	MaxCommands = 50_000
 	// ReadTimeout bounds reading an input that is not a regular file (a
 	// FIFO, a terminal, standard input): no data within it is an error.
 	ReadTimeout = 30 * time.Second
