@@ -220,6 +220,12 @@ func fromCommands(name string, cmds []sessionlog.Command, role facts.Role) (*fac
 			user = app.Account.User
 		}
 		a, warns, perr := ParseWho(whoText.Text, user)
+		if a != nil && user == "" && whoRows(whoText.Text) > 1 {
+			// Several users and no whoami: which row is this session's is
+			// not shown, so its role is not either.
+			a.Role = ""
+			warns = append(warns, facts.Warning{Line: 0, Text: "several users logged in and no whoami: the session's own role is not known"})
+		}
 		if a != nil {
 			markIncomplete(a, completeness(*whoText))
 			app.Account = mergeAccount(app.Account, a)
@@ -430,4 +436,19 @@ func dedupLines(texts []string) string {
 		}
 	}
 	return b.String()
+}
+
+// whoRows counts the rows under the `who` table's "====" rule.
+func whoRows(text string) int {
+	rows, under := 0, false
+	for _, l := range strings.Split(text, "\n") {
+		t := strings.TrimSpace(l)
+		switch {
+		case strings.HasPrefix(t, "==="):
+			under = true
+		case under && t != "":
+			rows++
+		}
+	}
+	return rows
 }
