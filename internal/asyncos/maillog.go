@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/pvo-doctor/pvo-doctor/internal/facts"
+	"github.com/pvo-doctor/pvo-doctor/internal/sessionlog"
 )
 
 const (
@@ -17,6 +18,10 @@ const (
 	maxConnections = 1000
 	// maxLine bounds one mail_logs line; longer lines are skipped whole.
 	maxLine = 64 << 10
+	// MaxMailLogBytes is how much of one mail log a scan reads: at the
+	// scan's speed a few seconds. A scan that stops there says so in the
+	// result's Evidence.Incomplete, which a rule cannot pass on.
+	MaxMailLogBytes = 1 << 30
 )
 
 var (
@@ -53,11 +58,16 @@ func newMailLogScan(port int) *mailLogScan {
 // file. Lines that a Markdown paste wrapped (two blanks at the end) are
 // rejoined.
 func ScanMailLog(r io.Reader, port int) (*facts.MailLog, error) {
+	return scanMailLog(r, port, MaxMailLogBytes)
+}
+
+func scanMailLog(r io.Reader, port int, limit int64) (*facts.MailLog, error) {
 	if port <= 0 || port > 65535 {
 		return nil, fmt.Errorf("scan mail log: port %d out of range", port)
 	}
 	s := newMailLogScan(port)
-	br := bufio.NewReaderSize(r, maxLine)
+	capped := &capReader{r: r, left: limit}
+	br := bufio.NewReaderSize(capped, maxLine)
 	var joined []byte // a record that may go on in the next line
 	pending := false
 	skipping := false // inside an over-long line
@@ -101,12 +111,41 @@ func ScanMailLog(r io.Reader, port int) (*facts.MailLog, error) {
 			if pending {
 				s.line(joined)
 			}
-			if err == io.EOF {
+			switch {
+			case err == io.EOF && capped.hit, errors.Is(err, sessionlog.ErrTooLarge):
+				ml := s.result()
+				ml.Incomplete = fmt.Sprintf("only the first %d MB of the mail log were read (the cap); later lines were not scanned", (limit-capped.left)>>20)
+				return ml, nil
+			case err == io.EOF:
 				return s.result(), nil
 			}
 			return nil, fmt.Errorf("scan mail log: %w", err)
 		}
 	}
+}
+
+// capReader ends the stream at the cap and remembers that it did, when
+// more was there to read.
+type capReader struct {
+	r    io.Reader
+	left int64
+	hit  bool
+}
+
+func (c *capReader) Read(p []byte) (int, error) {
+	if c.left <= 0 {
+		var one [1]byte
+		if n, _ := io.ReadFull(c.r, one[:]); n > 0 {
+			c.hit = true
+		}
+		return 0, io.EOF
+	}
+	if int64(len(p)) > c.left {
+		p = p[:c.left]
+	}
+	n, err := c.r.Read(p)
+	c.left -= int64(n)
+	return n, err
 }
 
 // line handles one mail_logs line. Most lines fail the first byte search

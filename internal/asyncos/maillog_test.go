@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+
+	"github.com/pvo-doctor/pvo-doctor/internal/sessionlog"
 )
 
 func TestScanMailLogJoinsTLSAndFiltersPort(t *testing.T) {
@@ -163,4 +165,51 @@ func writeMailLog(b *testing.B, path string, size int64, pvoEvery int) int64 {
 		b.Fatal(err)
 	}
 	return n
+}
+
+// endlessLog is a mail log that never ends, one PVO connection per line.
+type endlessLog struct{ n int }
+
+func (e *endlessLog) Read(p []byte) (int, error) {
+	line := fmt.Sprintf("Mon Apr 7 15:48:42 2014 Info: New SMTP DCID %d interface In address 10.0.0.94 port 7025\n", e.n)
+	e.n++
+	return copy(p, line), nil
+}
+
+// TestScanMailLogStopsAtCap is issue 14's defect 7 for --mail-log: an
+// endless input ends at the cap, and the result says it was cut.
+func TestScanMailLogStopsAtCap(t *testing.T) {
+	ml, err := scanMailLog(&endlessLog{}, 7025, 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ml.Incomplete == "" || !strings.Contains(ml.Incomplete, "1 MB") {
+		t.Errorf("Incomplete = %q, want the cap named", ml.Incomplete)
+	}
+	if len(ml.Connections) != maxConnections {
+		t.Errorf("%d connections, want the ring full", len(ml.Connections))
+	}
+	whole, err := scanMailLog(strings.NewReader("Mon Apr 7 15:48:42 2014 Info: x\n"), 7025, 1<<20)
+	if err != nil || whole.Incomplete != "" {
+		t.Errorf("a log under the cap: %v, %q", err, whole.Incomplete)
+	}
+	exact := strings.Repeat("y", 1<<10)
+	if ml, err := scanMailLog(strings.NewReader(exact), 7025, 1<<10); err != nil || ml.Incomplete != "" {
+		t.Errorf("a log exactly at the cap is whole: %v, %q", err, ml.Incomplete)
+	}
+}
+
+func TestScanMailLogDevZeroEnds(t *testing.T) {
+	f, err := sessionlog.OpenInput("/dev/zero", sessionlog.Limits{MaxBytes: 8 << 20})
+	if err != nil {
+		t.Skipf("no /dev/zero: %v", err)
+	}
+	defer f.Close()
+	ml, err := scanMailLog(f, 7025, 1<<40)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ml.Incomplete == "" {
+		t.Error("an endless device read to the input cap is not marked incomplete")
+	}
 }

@@ -86,7 +86,8 @@ func ReadFile(path string, lim Limits) ([]byte, error) {
 // too.
 func OpenInput(path string, lim Limits) (io.ReadCloser, error) {
 	if path == "-" {
-		return newDeadlineReader(os.Stdin, lim, false), nil
+		d := newDeadlineReader(os.Stdin, lim, false)
+		return &limitedFile{r: d, c: d, left: lim.max()}, nil
 	}
 	st, err := os.Stat(path)
 	if err != nil {
@@ -106,7 +107,8 @@ func OpenInput(path string, lim Limits) (io.ReadCloser, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newDeadlineReader(f, lim, true), nil
+	d := newDeadlineReader(f, lim, true)
+	return &limitedFile{r: d, c: d, left: lim.max()}, nil
 }
 
 // openBounded opens a non-regular file. Opening a FIFO blocks until a
@@ -163,10 +165,14 @@ func (l *limitedFile) Read(p []byte) (int, error) {
 	if l.left <= 0 {
 		// One byte more tells "exactly at the cap" from "beyond it".
 		var one [1]byte
-		if n, _ := l.r.Read(one[:]); n > 0 {
+		n, err := l.r.Read(one[:])
+		switch {
+		case n > 0:
 			return 0, ErrTooLarge
+		case err == nil || errors.Is(err, io.EOF):
+			return 0, io.EOF
 		}
-		return 0, io.EOF
+		return 0, err
 	}
 	if int64(len(p)) > l.left {
 		p = p[:l.left]
@@ -178,15 +184,14 @@ func (l *limitedFile) Read(p []byte) (int, error) {
 
 func (l *limitedFile) Close() error { return l.c.Close() }
 
-// deadlineReader bounds every read of a FIFO, device or standard input.
-// Where the file supports deadlines (pipes, FIFOs) the poller enforces them;
-// elsewhere (a terminal, /dev/zero) a reading goroutine is abandoned at the
-// deadline, which only a short-lived CLI can afford, and the size cap ends
-// an endless device.
+// deadlineReader bounds every read of a FIFO, device or standard input in
+// time; a limitedFile around it bounds the size, which ends an endless
+// device. Where the file supports deadlines (pipes, FIFOs) the poller
+// enforces them; elsewhere (a terminal, /dev/zero) a reading goroutine is
+// abandoned at the deadline, which only a short-lived CLI can afford.
 type deadlineReader struct {
 	f       *os.File
 	timeout time.Duration
-	left    int64
 	polled  bool
 	closeF  bool
 	pending chan readResult
@@ -199,18 +204,12 @@ type readResult struct {
 }
 
 func newDeadlineReader(f *os.File, lim Limits, closeF bool) *deadlineReader {
-	d := &deadlineReader{f: f, timeout: lim.timeout(), left: lim.max(), closeF: closeF}
+	d := &deadlineReader{f: f, timeout: lim.timeout(), closeF: closeF}
 	d.polled = f.SetReadDeadline(time.Now().Add(d.timeout)) == nil
 	return d
 }
 
 func (d *deadlineReader) Read(p []byte) (int, error) {
-	if d.left <= 0 {
-		return 0, ErrTooLarge
-	}
-	if int64(len(p)) > d.left {
-		p = p[:d.left]
-	}
 	var n int
 	var err error
 	if d.polled {
@@ -222,7 +221,6 @@ func (d *deadlineReader) Read(p []byte) (int, error) {
 	} else {
 		n, err = d.readAbandoning(p)
 	}
-	d.left -= int64(n)
 	return n, err
 }
 
