@@ -32,7 +32,12 @@ func sessionRole(name string) facts.Role {
 // isMailLog tells a bare mail_logs file from a CLI session.
 func isMailLog(name string) bool { return strings.Contains(name, "maillog") }
 
+// isTicket tells a file that may hold several appliances' sessions, read
+// with FromFile and no role given.
+func isTicket(name string) bool { return strings.HasPrefix(name, "ticket-") }
+
 type goldenResult struct {
+	Sessions  []FileSession    `json:",omitempty"`
 	Appliance *facts.Appliance `json:",omitempty"`
 	MailLog   *facts.MailLog   `json:",omitempty"`
 	Error     string           `json:",omitempty"`
@@ -56,9 +61,12 @@ func analyse(t testing.TB, path string) goldenResult {
 	defer f.Close()
 	name := filepath.Base(path)
 	var res goldenResult
-	if isMailLog(name) {
+	switch {
+	case isMailLog(name):
 		res.MailLog, err = ScanMailLog(f, facts.DefaultPVOPort)
-	} else {
+	case isTicket(name):
+		res.Sessions, err = FromFile(name, f, "")
+	default:
 		res.Appliance, err = FromSession(name, f, sessionRole(name))
 	}
 	if err != nil {
@@ -73,6 +81,9 @@ func TestGoldenFacts(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			res := analyse(t, path)
 			detachCipherVerdicts(t, res.Appliance)
+			for _, s := range res.Sessions {
+				detachCipherVerdicts(t, s.Appliance)
+			}
 			got, err := json.MarshalIndent(res, "", "  ")
 			if err != nil {
 				t.Fatal(err)

@@ -52,7 +52,10 @@ func TestTruncationNeverPasses(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			text := string(b)
+			text, err := sessionlog.Decode(b)
+			if err != nil {
+				t.Fatal(err)
+			}
 			var partner *facts.Appliance
 			if p := partners[path]; p != "" {
 				partner = mustLoad(t, p)
@@ -61,7 +64,7 @@ func TestTruncationNeverPasses(t *testing.T) {
 			if !ok {
 				t.Skipf("%s is not a session this role reads (it has its own golden error)", name)
 			}
-			lines := strings.SplitAfter(text, "\n")
+			lines := sessionlog.Lines(text)
 			check := func(what, mutated string) {
 				got, ok := verdicts(name, mutated, partner)
 				if !ok {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/pvo-doctor/pvo-doctor/internal/facts"
 	"github.com/pvo-doctor/pvo-doctor/internal/sessionlog"
@@ -35,6 +36,112 @@ func FromSession(name string, r io.Reader, role facts.Role) (*facts.Appliance, e
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return fromCommands(name, cmds, role)
+}
+
+// FileSession is one appliance's session found in a saved file, with what
+// the driver needs to merge sessions across files: who it is (hostname,
+// serial, cluster and machine prompts) and when (file order, time stamps).
+type FileSession struct {
+	Appliance *facts.Appliance
+	// RoleFrom says what showed Appliance.Role: "version" (its product
+	// line), "banner" (the login banner), "commands" (one only an ESA or
+	// only an SMA answers), "given" (the caller's role, nothing in the
+	// session said otherwise), or "" when nothing did (Role is then "").
+	RoleFrom  string
+	Hostname  string // from the login prompts, or the cluster by serial
+	Serial    string // `version`'s Serial #
+	Cluster   string // `(Cluster c)> ` prompts
+	Machines  []string
+	FirstLine int // input lines of the first and last command
+	LastLine  int
+	Start     time.Time `json:",omitzero"` // the first logger time stamp; zero without
+}
+
+// FromFile reads a saved file that may hold several sessions (several
+// appliances, several logins) and returns each with its facts, in file
+// order. role is what the user said the file is (--esa or --sma), or ""
+// to let each session's own output decide; a session's `version` that
+// shows the other kind of appliance than role is an error, weaker signs
+// yield to role.
+func FromFile(name string, r io.Reader, role facts.Role) ([]FileSession, error) {
+	cmds, err := sessionlog.Split(r)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	groups := sessionlog.Group(cmds)
+	out := make([]FileSession, 0, len(groups))
+	for _, g := range groups {
+		got, from := guessRole(g)
+		switch {
+		case role != "" && from == "version" && got != role:
+			return nil, fmt.Errorf("%s: the session at line %d shows an %s in version, not an %s", name, g.FirstLine,
+				strings.ToUpper(string(got)), strings.ToUpper(string(role)))
+		case role != "" && from != "version":
+			got, from = role, "given"
+		}
+		addr := name
+		if len(groups) > 1 {
+			addr = fmt.Sprintf("%s#%d", name, g.FirstLine)
+		}
+		app, err := fromCommands(addr, g.Commands, got)
+		if err != nil {
+			return nil, err
+		}
+		if app.Hostname == "" {
+			app.Hostname = g.Hostname
+		}
+		fs := FileSession{Appliance: app, RoleFrom: from, Hostname: app.Hostname, Cluster: g.Cluster,
+			Machines: g.Machines, FirstLine: g.FirstLine, LastLine: g.LastLine, Start: g.Start}
+		if app.Version != nil {
+			fs.Serial = app.Version.Serial
+		}
+		out = append(out, fs)
+	}
+	return out, nil
+}
+
+// Commands only one kind of appliance answers.
+var (
+	smaOnly = map[string]bool{"applianceconfig": true}
+	esaOnly = map[string]bool{"deliveryconfig": true, "policyconfig": true, "filters": true, "dlpconfig": true,
+		"dmarcconfig": true, "quarantineconfig": true, "listenerconfig": true}
+)
+
+// guessRole says what kind of appliance a session shows, strongest sign
+// first: version's product line, the login banner, the commands it
+// answered (a refused command is no sign).
+func guessRole(g sessionlog.Session) (facts.Role, string) {
+	for i := len(g.Commands) - 1; i >= 0; i-- {
+		c := g.Commands[i]
+		if c.Name != "version" {
+			continue
+		}
+		if v, _, err := ParseVersion(c.Text); err == nil {
+			if r, ok := VersionRole(v); ok {
+				return r, "version"
+			}
+		}
+	}
+	if b := strings.ToLower(g.Login); b != "" {
+		switch {
+		case strings.Contains(b, "security management"):
+			return facts.RoleSMA, "banner"
+		case strings.Contains(b, "email security"):
+			return facts.RoleESA, "banner"
+		}
+	}
+	for _, c := range g.Commands {
+		if _, _, refused := refusal(outputLines(c.Text)); refused || isBlank(c.Text) {
+			continue
+		}
+		switch {
+		case smaOnly[c.Name]:
+			return facts.RoleSMA, "commands"
+		case esaOnly[c.Name]:
+			return facts.RoleESA, "commands"
+		}
+	}
+	return "", ""
 }
 
 // fromCommands reads the facts of one appliance's commands.
@@ -85,7 +192,7 @@ func fromCommands(name string, cmds []sessionlog.Command, role facts.Role) (*fac
 			var v *facts.Version
 			v, warns, perr = ParseVersion(c.Text)
 			if v != nil {
-				if got, ok := VersionRole(v); ok && got != role {
+				if got, ok := VersionRole(v); ok && role != "" && got != role {
 					return nil, fmt.Errorf("%s: version shows an %s (model %s), not an %s", name,
 						strings.ToUpper(string(got)), v.Model, strings.ToUpper(string(role)))
 				}

@@ -16,8 +16,8 @@ const tabWidth = 8
 // Clean removes terminal artefacts from captured CLI output: CR line endings,
 // carriage-return overwrites, ANSI escape sequences, backspaces (each one
 // deletes the character before it, which also undoes the "\b \b" erase
-// idiom), other control characters and the pager prompt; tabs become blanks
-// up to the next tab stop. A lone carriage return that starts a new line
+// idiom), other control characters and the pager prompt; a tab becomes
+// blanks up to the next tab stop, at least two. A lone carriage return that starts a new line
 // rather than redrawing the current one (a file with mixed CR and CRLF line
 // ends) is a line break. Lines that held only the pager prompt disappear.
 // Clean is idempotent and linear in the length of s.
@@ -205,8 +205,11 @@ func emulate(buf []byte, l string) []byte {
 				col--
 			}
 		case c == '\t':
-			// Byte columns: a multi-byte character before the tab
-			// shifts the stop a little, which column splitting tolerates.
+			// At least two blanks, so a table whose columns a tab
+			// separated still splits at "  "; byte columns, so a
+			// multi-byte character before the tab shifts the stop a
+			// little, which column splitting tolerates.
+			put(' ')
 			for put(' '); col%tabWidth != 0; {
 				put(' ')
 			}

@@ -22,7 +22,7 @@ func TestClean(t *testing.T) {
 		{"lone CR ends a line", "one\rtwo\r\nthree", "one\ntwo\nthree"},
 		{"CR-only file", "mx> status\rSystem status: Online\r  indented\r", "mx> status\nSystem status: Online\n  indented"},
 		{"erase line after CR", "12345\r\x1b[Kab", "ab345"},
-		{"tab expanded to the stop", "Module\tQuantity\n1\t2", "Module  Quantity\n1       2"},
+		{"tab expanded to the stop", "Module\tQuantity\n1\t2\n1234567\tx", "Module  Quantity\n1       2\n1234567         x"},
 		{"backspace after overwrite moves the cursor", "abcd\r   \rxy\b\bZ\n", "Zy d\n"},
 		{"backspace deletes a whole multi-byte character", "ab\u00e9\bc", "abc"},
 		{"bell and NUL", "a\x07b\x00c", "abc"},

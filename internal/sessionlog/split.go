@@ -363,7 +363,8 @@ func (b *builder) line(l logical) {
 		b.prompt(p, l)
 		return
 	}
-	if isLoginBanner(l.text) {
+	if isLoginBanner(l.text) && (b.login == "" || strings.HasPrefix(strings.TrimSpace(l.text), "Welcome")) {
+		// The welcome line names the product; keep it over the others.
 		b.login = strings.TrimSpace(l.text)
 	}
 	if b.cur == nil {
@@ -418,14 +419,6 @@ func (b *builder) append(l logical) {
 }
 
 func (b *builder) prompt(p prompt, l logical) {
-	// A prompt printed twice ("mx> mx> status") is one prompt.
-	for range 3 {
-		inner, ok := parsePrompt(p.command)
-		if !ok || inner.prompt != p.prompt {
-			break
-		}
-		p.command = inner.command
-	}
 	if b.cur != nil && b.cur.lines == 0 && p.command != "" && b.cur.Prompt == p.prompt &&
 		b.cur.CommandLine() == strings.Join(splitWords(p.command), " ") && b.cur.Name == strings.ToLower(splitWords(p.command)[0]) {
 		// The same command line twice with nothing between: a logger that
@@ -556,6 +549,10 @@ func parsePrompt(l string) (prompt, bool) {
 	} else {
 		return p, false
 	}
+	// A prompt printed twice ("mx> mx> status") is one prompt.
+	for strings.HasPrefix(p.command, p.prompt) {
+		p.command = strings.TrimSpace(p.command[len(p.prompt):])
+	}
 	if p.command != "" {
 		first := p.command
 		if i := strings.IndexAny(first, " \t"); i >= 0 {
@@ -646,4 +643,24 @@ func splitWords(s string) []string {
 		words = []string{""}
 	}
 	return words
+}
+
+// Lines splits decoded text into its lines as the splitter numbers them
+// (a lone carriage return that starts a new line counts), each with its
+// line end, so that Lines(s)[n-1] is input line n and joining them gives s.
+func Lines(s string) []string {
+	var offs []int
+	forEachRawLine(s, func(_ string, off int) bool {
+		offs = append(offs, off)
+		return true
+	})
+	out := make([]string, 0, len(offs))
+	for i, off := range offs {
+		end := len(s)
+		if i+1 < len(offs) {
+			end = offs[i+1]
+		}
+		out = append(out, s[off:end])
+	}
+	return out
 }

@@ -158,3 +158,21 @@ func inputLines(c Command) []int {
 	}
 	return l
 }
+
+func TestLinesMatchTheSplittersNumbers(t *testing.T) {
+	in := "a\r\nb\rc\n-Press Any Key For More-\r      \rd\nmx> status\nSystem status: Online"
+	ls := Lines(in)
+	if strings.Join(ls, "") != in {
+		t.Fatalf("Lines does not rebuild its input: %q", ls)
+	}
+	cmds, err := SplitString(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ls[cmds[0].Line-1]; got != "mx> status\n" {
+		t.Errorf("line %d is %q, want the prompt", cmds[0].Line, got)
+	}
+	if got := ls[cmds[0].InputLine(1)-1]; got != "System status: Online" {
+		t.Errorf("output line is %q", got)
+	}
+}
