@@ -21,7 +21,10 @@ const tabWidth = 8
 // rather than redrawing the current one (a file with mixed CR and CRLF line
 // ends) is a line break. Lines that held only the pager prompt disappear.
 // Clean is idempotent and linear in the length of s.
-func Clean(s string) string {
+func Clean(s string) string { return cleanMetered(s, nil) }
+
+func cleanMetered(s string, m *meter) string {
+	m.add(len(s))
 	if !needsCleaning(s) {
 		return s
 	}
@@ -29,10 +32,10 @@ func Clean(s string) string {
 	b.Grow(len(s))
 	first := true
 	var scratch []byte
-	forEachRawLine(s, func(raw string, _ int) bool {
+	forEachRawLine(s, m, func(raw string, _ int) bool {
 		var l string
 		var keep bool
-		scratch, l, keep = cleanLine(scratch, raw)
+		scratch, l, keep = cleanLine(scratch, raw, m)
 		if keep {
 			if !first {
 				b.WriteByte('\n')
@@ -60,7 +63,8 @@ func needsCleaning(s string) bool {
 // lone "\r" that begins a new line rather than redrawing the current one.
 // A "\r" right before "\n" is part of the line end and stays in the line for
 // cleanLine to drop. off is where raw starts in s. f returns false to stop.
-func forEachRawLine(s string, f func(raw string, off int) bool) {
+func forEachRawLine(s string, m *meter, f func(raw string, off int) bool) {
+	m.add(2 * len(s)) // the search for "\n" and for "\r" in each line
 	onlyCR := strings.IndexByte(s, '\n') < 0
 	start := 0
 	for start <= len(s) {
@@ -71,7 +75,7 @@ func forEachRawLine(s string, f func(raw string, off int) bool) {
 		} else {
 			l = s[start : start+end]
 		}
-		if !splitAtCR(l, start, onlyCR, f) {
+		if !splitAtCR(l, start, onlyCR, m, f) {
 			return
 		}
 		if end < 0 {
@@ -83,7 +87,7 @@ func forEachRawLine(s string, f func(raw string, off int) bool) {
 
 // splitAtCR hands f the pieces of one "\n"-terminated line that lone
 // carriage returns separate.
-func splitAtCR(l string, base int, onlyCR bool, f func(string, int) bool) bool {
+func splitAtCR(l string, base int, onlyCR bool, m *meter, f func(string, int) bool) bool {
 	if strings.IndexByte(l, '\r') < 0 {
 		return f(l, base)
 	}
@@ -105,6 +109,7 @@ func splitAtCR(l string, base int, onlyCR bool, f func(string, int) bool) bool {
 		if next >= 0 {
 			after = after[:next]
 		}
+		m.add(len(after) + i - prev)
 		if isLineBreakCR(l[prev:i], after, onlyCR) {
 			if !f(l[seg:i], base+seg) {
 				return false
@@ -143,11 +148,13 @@ func isLineBreakCR(before, after string, onlyCR bool) bool {
 // cleanLine cleans one raw line. keep is false when the line held nothing
 // but pager residue. buf is scratch space, returned for reuse; l does not
 // alias it.
-func cleanLine(buf []byte, raw string) (scratch []byte, l string, keep bool) {
+func cleanLine(buf []byte, raw string, m *meter) (scratch []byte, l string, keep bool) {
+	m.add(len(raw))
 	if !needsCleaning(raw) {
 		return buf, raw, true
 	}
 	buf = emulate(buf[:0], raw)
+	m.add(len(raw) + 2*len(buf))
 	buf, hadPager := dropPager(buf)
 	if hadPager && isBlankBytes(buf) {
 		return buf, "", false
@@ -346,4 +353,15 @@ func equalFoldLowerString(s, lowerSub string) bool {
 		}
 	}
 	return true
+}
+
+// meter counts the bytes the cleaner's and the splitter's loops look at,
+// so a fuzz target can fail on work that grows faster than the input (a
+// time blow-up) without measuring time. A nil meter counts nothing.
+type meter struct{ n int }
+
+func (m *meter) add(k int) {
+	if m != nil {
+		m.n += k
+	}
 }

@@ -127,24 +127,29 @@ func SplitString(s string) ([]Command, error) {
 // and one pass that streams lines into commands. Output text is sliced
 // from s where the file already holds it verbatim, so memory stays a small
 // multiple of the input.
-func splitText(s string) ([]Command, error) {
-	sh, err := survey(s)
+func splitText(s string) ([]Command, error) { return splitMetered(s, nil) }
+
+func splitMetered(s string, m *meter) ([]Command, error) {
+	sh, err := survey(s, m)
 	if err != nil {
 		return nil, err
 	}
-	b := builder{src: s}
-	a := assembler{shape: sh, emit: b.line}
+	b := builder{src: s, m: m}
+	a := assembler{shape: sh, emit: b.line, m: m}
 	num := 0
 	var scratch []byte
-	forEachRawLine(s, func(raw string, off int) bool {
+	forEachRawLine(s, m, func(raw string, off int) bool {
 		num++
+		if sh.stamp >= 0 {
+			m.add(len(raw))
+		}
 		text, t, stamped := cutStamp(sh.stamp, raw)
 		if stamped {
 			off += len(raw) - len(text)
 		}
 		var cleaned string
 		var keep bool
-		scratch, cleaned, keep = cleanLine(scratch, text)
+		scratch, cleaned, keep = cleanLine(scratch, text, m)
 		if !keep {
 			return true
 		}
@@ -180,11 +185,11 @@ const (
 	wrapLines = 3
 )
 
-func survey(s string) (shape, error) {
+func survey(s string, m *meter) (shape, error) {
 	sh := shape{stamp: -1}
 	var sample []string
 	var err error
-	forEachRawLine(s, func(raw string, _ int) bool {
+	forEachRawLine(s, m, func(raw string, _ int) bool {
 		if len(raw) > MaxLineBytes {
 			err = fmt.Errorf("%w: a line longer than %d MB is not CLI output", ErrTooLarge, MaxLineBytes>>20)
 			return false
@@ -202,7 +207,8 @@ func survey(s string) (shape, error) {
 	// lines of exactly that width, cut mid-text, and none wider.
 	widest := 0
 	var atWidest []string
-	forEachRawLine(s, func(raw string, _ int) bool {
+	forEachRawLine(s, m, func(raw string, _ int) bool {
+		m.add(3 * len(raw)) // the stamp, the fence and the cleaning checks, the width
 		l, _, _ := cutStamp(sh.stamp, raw)
 		l = strings.TrimRight(l, "\r")
 		if isFence(l) {
@@ -252,6 +258,7 @@ type logical struct {
 // at the end, the rest in lower case) and terminal-width wraps. It holds
 // one line back until it knows the next one does not continue it.
 type assembler struct {
+	m       *meter
 	shape   shape
 	emit    func(logical)
 	pending logical
@@ -262,6 +269,7 @@ type assembler struct {
 }
 
 func (a *assembler) add(l logical) {
+	a.m.add(len(l.text))
 	if a.shape.markdown {
 		a.addMarkdown(l)
 		return
@@ -316,6 +324,7 @@ func (a *assembler) join(text, sep string) {
 	}
 	a.joined = append(a.joined, sep...)
 	a.joined = append(a.joined, text...)
+	a.m.add(len(text))
 	a.pending.off = -1
 }
 
@@ -337,6 +346,7 @@ func (a *assembler) flush() {
 
 // builder turns logical lines into commands.
 type builder struct {
+	m    *meter
 	src  string
 	cmds []Command
 	cur  *Command
@@ -359,6 +369,7 @@ type builder struct {
 }
 
 func (b *builder) line(l logical) {
+	b.m.add(3 * len(l.text)) // the prompt, the banner and the blank checks
 	if p, ok := parsePrompt(l.text); ok {
 		b.prompt(p, l)
 		return
@@ -392,6 +403,7 @@ func (b *builder) line(l logical) {
 }
 
 func (b *builder) append(l logical) {
+	b.m.add(len(l.text))
 	c := b.cur
 	contiguous := l.off >= 0 && (c.lines == 0 || (l.off == b.vEnd+1 && b.src[b.vEnd] == '\n'))
 	switch {
@@ -401,6 +413,7 @@ func (b *builder) append(l logical) {
 		}
 		b.vEnd = l.off + len(l.text)
 	case b.verbatim:
+		b.m.add(b.vEnd - b.vStart)
 		b.buf = append(b.buf[:0], b.src[b.vStart:b.vEnd]...)
 		b.keepEnd -= b.vStart
 		b.verbatim = false
@@ -426,6 +439,7 @@ func (b *builder) prompt(p prompt, l logical) {
 		b.cur.Line = l.num
 		return
 	}
+	b.m.add(4 * len(p.command)) // words, twice for the echo check
 	b.finish("")
 	if p.command == "" {
 		return // a bare prompt ends the previous output
@@ -461,6 +475,7 @@ func (b *builder) finish(incomplete string) {
 	if b.verbatim {
 		c.Text = b.src[b.vStart:b.keepEnd]
 	} else {
+		b.m.add(b.keepEnd)
 		c.Text = string(b.buf[:b.keepEnd])
 	}
 	c.lines = b.keepLines
@@ -650,7 +665,7 @@ func splitWords(s string) []string {
 // line end, so that Lines(s)[n-1] is input line n and joining them gives s.
 func Lines(s string) []string {
 	var offs []int
-	forEachRawLine(s, func(_ string, off int) bool {
+	forEachRawLine(s, nil, func(_ string, off int) bool {
 		offs = append(offs, off)
 		return true
 	})
