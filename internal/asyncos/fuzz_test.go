@@ -177,3 +177,36 @@ func FuzzFromSession(f *testing.F) {
 		}
 	})
 }
+
+// FuzzFromFile holds the per-appliance split to its contract: sessions in
+// file order, each with its own lines and a role only from evidence, and
+// every error one line naming the file.
+func FuzzFromFile(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join(sessionsDir, "*"))
+	for _, p := range files {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		ss, err := FromFile("fuzz.log", bytes.NewReader(b), "")
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "fuzz.log: ") || strings.Contains(err.Error(), "\n") {
+				t.Fatalf("error is not one line naming the file: %q", err)
+			}
+			return
+		}
+		last := 0
+		for _, s := range ss {
+			if s.FirstLine <= last || s.LastLine < s.FirstLine || s.Appliance == nil {
+				t.Fatalf("sessions out of order or empty: %+v", s)
+			}
+			last = s.LastLine
+			if (s.Appliance.Role == "") != (s.RoleFrom == "") {
+				t.Fatalf("role %q from %q", s.Appliance.Role, s.RoleFrom)
+			}
+		}
+	})
+}

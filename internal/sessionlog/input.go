@@ -1,12 +1,12 @@
 package sessionlog
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
+	"strings"
 	"syscall"
 	"time"
 	"unicode/utf16"
@@ -257,18 +257,25 @@ func (d *deadlineReader) Close() error {
 
 // readAll reads r up to max bytes; more is ErrTooLarge.
 func readAll(r io.Reader, max int64) ([]byte, error) {
-	var buf bytes.Buffer
+	s, err := readAllString(r, max)
+	return []byte(s), err
+}
+
+// readAllString reads r up to max bytes into a string without a second
+// copy: a session file is held in memory once.
+func readAllString(r io.Reader, max int64) (string, error) {
+	var sb strings.Builder
 	if lf, ok := r.(*limitedFile); ok && lf.size > 0 && lf.size <= max {
-		buf.Grow(int(lf.size) + bytes.MinRead)
+		sb.Grow(int(lf.size))
 	}
-	_, err := buf.ReadFrom(&limitedFile{r: r, left: max})
+	_, err := io.Copy(&sb, &limitedFile{r: r, left: max})
 	if errors.Is(err, ErrTooLarge) {
-		return nil, tooLarge(max)
+		return "", tooLarge(max)
 	}
 	if err != nil {
-		return nil, err
+		return "", err
 	}
-	return buf.Bytes(), nil
+	return sb.String(), nil
 }
 
 func tooLarge(max int64) error {
@@ -278,31 +285,36 @@ func tooLarge(max int64) error {
 // Decode turns a saved session's bytes into text: a UTF-8 byte order mark
 // goes, UTF-16 (a Windows export, with or without its mark) becomes UTF-8.
 // An empty file and a binary file are errors.
-func Decode(b []byte) (string, error) {
-	if len(bytes.TrimSpace(b)) == 0 {
+func Decode(b []byte) (string, error) { return decodeString(string(b)) }
+
+func decodeString(s string) (string, error) {
+	if strings.TrimSpace(s) == "" {
 		return "", ErrEmpty
 	}
 	switch {
-	case bytes.HasPrefix(b, []byte{0xef, 0xbb, 0xbf}):
-		b = b[3:]
-	case bytes.HasPrefix(b, []byte{0xff, 0xfe}):
-		b = utf16ToUTF8(b[2:], false)
-	case bytes.HasPrefix(b, []byte{0xfe, 0xff}):
-		b = utf16ToUTF8(b[2:], true)
+	case strings.HasPrefix(s, "\xef\xbb\xbf"):
+		s = s[3:]
+	case strings.HasPrefix(s, "\xff\xfe"):
+		s = utf16ToUTF8(s[2:], false)
+	case strings.HasPrefix(s, "\xfe\xff"):
+		s = utf16ToUTF8(s[2:], true)
 	default:
-		if be, ok := looksUTF16(b); ok {
-			b = utf16ToUTF8(b, be)
+		if be, ok := looksUTF16(s); ok {
+			s = utf16ToUTF8(s, be)
 		}
 	}
-	if looksBinary(b) {
+	if strings.TrimSpace(s) == "" {
+		return "", ErrEmpty
+	}
+	if looksBinary(s) {
 		return "", ErrBinary
 	}
-	return string(b), nil
+	return s, nil
 }
 
 // looksUTF16 spots UTF-16 without a byte order mark: ASCII text in UTF-16
 // has a NUL in every other byte.
-func looksUTF16(b []byte) (bigEndian, ok bool) {
+func looksUTF16(b string) (bigEndian, ok bool) {
 	n := min(len(b), 4096) &^ 1
 	if n < 8 {
 		return false, false
@@ -326,7 +338,7 @@ func looksUTF16(b []byte) (bigEndian, ok bool) {
 	return false, false
 }
 
-func utf16ToUTF8(b []byte, bigEndian bool) []byte {
+func utf16ToUTF8(b string, bigEndian bool) string {
 	u := make([]uint16, len(b)/2)
 	for i := range u {
 		if bigEndian {
@@ -335,16 +347,17 @@ func utf16ToUTF8(b []byte, bigEndian bool) []byte {
 			u[i] = uint16(b[2*i+1])<<8 | uint16(b[2*i])
 		}
 	}
-	out := make([]byte, 0, len(u))
+	var sb strings.Builder
+	sb.Grow(len(u))
 	for _, r := range utf16.Decode(u) {
-		out = utf8.AppendRune(out, r)
+		sb.WriteRune(r)
 	}
-	return out
+	return sb.String()
 }
 
 // looksBinary samples the start: text has few control characters other than
 // the ones terminals and loggers produce, and is mostly valid UTF-8.
-func looksBinary(b []byte) bool {
+func looksBinary(b string) bool {
 	s := b[:min(len(b), 64<<10)]
 	bad := 0
 	for i := 0; i < len(s); {
@@ -356,7 +369,7 @@ func looksBinary(b []byte) bool {
 			i++
 			continue
 		}
-		r, n := utf8.DecodeRune(s[i:])
+		r, n := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && n == 1 && i+utf8.UTFMax <= len(s) {
 			bad++
 		}

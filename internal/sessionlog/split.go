@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -84,40 +85,25 @@ func (c Command) TextLines() int { return c.lines }
 // Split reads a whole session (at most MaxSessionBytes) and returns its
 // commands in order.
 func Split(r io.Reader) ([]Command, error) {
-	b, err := readAll(r, MaxSessionBytes)
+	s, err := readAllString(r, MaxSessionBytes)
 	if err != nil {
 		return nil, err
 	}
-	return SplitBytes(b)
+	return SplitString(s)
 }
 
-// SplitBytes is Split for bytes already read: it decodes them first (see
-// Decode).
-func SplitBytes(b []byte) ([]Command, error) {
-	if len(b) > MaxSessionBytes {
-		return nil, tooLarge(MaxSessionBytes)
-	}
-	s, err := Decode(b)
-	if err != nil {
-		return nil, err
-	}
-	return splitText(s)
-}
+// SplitBytes is Split for bytes already read.
+func SplitBytes(b []byte) ([]Command, error) { return SplitString(string(b)) }
 
-// SplitString is Split for text already in memory.
+// SplitString is Split for text already in memory. It decodes it first
+// (see Decode).
 func SplitString(s string) ([]Command, error) {
-	if strings.HasPrefix(s, "\xff\xfe") || strings.HasPrefix(s, "\xfe\xff") {
-		return SplitBytes([]byte(s))
-	}
 	if len(s) > MaxSessionBytes {
 		return nil, tooLarge(MaxSessionBytes)
 	}
-	s = strings.TrimPrefix(s, "\xef\xbb\xbf")
-	if strings.TrimSpace(s) == "" {
-		return nil, ErrEmpty
-	}
-	if looksBinary([]byte(s[:min(len(s), 64<<10)])) {
-		return nil, ErrBinary
+	s, err := decodeString(s)
+	if err != nil {
+		return nil, err
 	}
 	return splitText(s)
 }
@@ -432,8 +418,12 @@ func (b *builder) append(l logical) {
 }
 
 func (b *builder) prompt(p prompt, l logical) {
-	if b.cur != nil && b.cur.lines == 0 && p.command != "" && b.cur.Prompt == p.prompt &&
-		b.cur.CommandLine() == strings.Join(splitWords(p.command), " ") && b.cur.Name == strings.ToLower(splitWords(p.command)[0]) {
+	var words []string
+	if p.command != "" {
+		words = splitWords(p.command)
+	}
+	if b.cur != nil && b.cur.lines == 0 && words != nil && b.cur.Prompt == p.prompt &&
+		b.cur.Name == strings.ToLower(words[0]) && slices.Equal(b.cur.Args, words[1:]) {
 		// The same command line twice with nothing between: a logger that
 		// records both the local and the remote echo.
 		b.cur.Line = l.num
@@ -448,7 +438,6 @@ func (b *builder) prompt(p prompt, l logical) {
 		b.err = fmt.Errorf("%w: more than %d commands in one file", ErrTooLarge, MaxCommands)
 		return
 	}
-	words := splitWords(p.command)
 	b.cmds = append(b.cmds, Command{
 		Prompt: p.prompt,
 		Mode:   p.mode,
@@ -530,7 +519,6 @@ const hostRE = `[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?`
 
 var (
 	clusterPromptRE = regexp.MustCompile(`^\s*(?:(` + hostRE + `)\s*)?\(\s*(?i:(cluster|group|machine))\s+([^()]*?)\s*\)\s*>(?:\s(.*))?$`)
-	commandWordRE   = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]*$`)
 )
 
 // maxPromptScan bounds where a main prompt's ">" may be: prompts are short,
@@ -550,7 +538,7 @@ func parsePrompt(l string) (prompt, bool) {
 		if !ok {
 			return p, false
 		}
-		p.host, p.command, p.prompt = host, strings.TrimSpace(cmd), host+">"
+		p.host, p.command, p.prompt = host, strings.TrimSpace(cmd), strings.TrimLeft(l[:gt+1], " \t\r\f\v")
 	} else if m := clusterPromptRE.FindStringSubmatch(l); m != nil {
 		level := strings.ToLower(m[2])
 		p.mode = Mode{Level: level, Name: m[3]}
@@ -573,7 +561,7 @@ func parsePrompt(l string) (prompt, bool) {
 		if i := strings.IndexAny(first, " \t"); i >= 0 {
 			first = first[:i]
 		}
-		if !commandWordRE.MatchString(first) {
+		if !isCommandWord(first) {
 			return p, false
 		}
 	}
@@ -605,6 +593,19 @@ func plainPrompt(l string, gt int) (host, command string, ok bool) {
 		return "", "", false
 	}
 	return host, rest[1:], true
+}
+
+// isCommandWord matches `^[A-Za-z][A-Za-z0-9_-]*$`.
+func isCommandWord(w string) bool {
+	if w == "" || !isAlnum(w[0]) || w[0] <= '9' {
+		return false
+	}
+	for i := 1; i < len(w); i++ {
+		if c := w[i]; !isAlnum(c) && c != '_' && c != '-' {
+			return false
+		}
+	}
+	return true
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v' }
