@@ -121,6 +121,10 @@ func splitMetered(s string, m *meter) ([]Command, error) {
 		return nil, err
 	}
 	b := builder{src: s, m: m}
+	// Every prompt has a '>': room for that many commands (up to the cap)
+	// spares the growing slice's copies, which for many tiny commands
+	// would cost more than the input.
+	b.cmds = make([]Command, 0, min(strings.Count(s, ">"), MaxCommands))
 	a := assembler{shape: sh, emit: b.line, m: m}
 	num := 0
 	var scratch []byte
