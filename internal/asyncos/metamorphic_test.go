@@ -60,13 +60,13 @@ func TestTruncationNeverPasses(t *testing.T) {
 			if p := partners[path]; p != "" {
 				partner = mustLoad(t, p)
 			}
-			base, ok := verdicts(name, text, partner)
+			base, pvoHost, ok := verdicts(name, text, partner, "")
 			if !ok {
 				t.Skipf("%s is not a session this role reads (it has its own golden error)", name)
 			}
 			lines := sessionlog.Lines(text)
 			check := func(what, mutated string) {
-				got, ok := verdicts(name, mutated, partner)
+				got, _, ok := verdicts(name, mutated, partner, pvoHost)
 				if !ok {
 					return // no session left: nothing can pass
 				}
@@ -87,7 +87,7 @@ func TestTruncationNeverPasses(t *testing.T) {
 					if engineWaits[key.id] {
 						// Until the engine reads it, the cut must at least
 						// be recorded where the rule will look.
-						if app, _ := FromSession(name, strings.NewReader(mutated), sessionRole(name)); !hasIncomplete(app) {
+						if apps, _ := loadAll(name, mutated); !anyIncomplete(apps) {
 							t.Errorf("%s: %s %s was %s, is pass, and no fact is marked incomplete", what, key.id, key.appliance, was)
 						}
 						continue
@@ -155,22 +155,26 @@ type verdictKey struct{ id, appliance string }
 // verdicts runs every rule on the site the log (and its partner, whole)
 // makes. Appliances are keyed by their place in the site, since a cut may
 // change how a finding names one.
-func verdicts(name, text string, partner *facts.Appliance) (map[verdictKey]rules.Status, bool) {
-	app, err := FromSession(name, strings.NewReader(text), sessionRole(name))
+// pvoHost, when not "", is where the ESAs reach the SMA, held the same for
+// the whole log and its mutations: a cut that drops the SMA's session
+// must not change what counts as a probe to it.
+func verdicts(name, text string, partner *facts.Appliance, pvoHost string) (map[verdictKey]rules.Status, string, bool) {
+	apps, err := loadAll(name, text)
 	if err != nil {
-		return nil, false
+		return nil, "", false
 	}
 	site := &facts.Site{PVOPort: facts.DefaultPVOPort}
-	for _, a := range []*facts.Appliance{app, partner} {
+	for _, a := range append(apps, partner) {
 		switch {
 		case a == nil:
-		case a.Role == facts.RoleSMA:
+		case a.Role == facts.RoleSMA && site.SMA == nil:
 			site.SMA = a
 		default:
 			site.ESAs = append(site.ESAs, a)
 		}
 	}
-	if site.SMA != nil {
+	site.PVOHost = pvoHost
+	if site.PVOHost == "" && site.SMA != nil {
 		site.PVOHost = site.SMA.Hostname
 	}
 	slot := map[string]string{}
@@ -188,7 +192,23 @@ func verdicts(name, text string, partner *facts.Appliance) (map[verdictKey]rules
 		}
 		out[verdictKey{f.ID, where}] = f.Status
 	}
-	return out, true
+	return out, site.PVOHost, true
+}
+
+// loadAll reads a log as the golden test does: a ticket file by FromFile,
+// each of its sessions an appliance; any other file as one appliance of
+// the role its name says.
+func loadAll(name, text string) ([]*facts.Appliance, error) {
+	if !isTicket(name) {
+		app, err := FromSession(name, strings.NewReader(text), sessionRole(name))
+		return []*facts.Appliance{app}, err
+	}
+	ss, err := FromFile(name, strings.NewReader(text), "")
+	var apps []*facts.Appliance
+	for _, s := range ss {
+		apps = append(apps, s.Appliance)
+	}
+	return apps, err
 }
 
 // worstOf is the least favourable status the rule had anywhere, for a
@@ -248,6 +268,15 @@ func mustLoad(t *testing.T, path string) *facts.Appliance {
 func repeated(cmds []sessionlog.Command, i int) bool {
 	for j, c := range cmds {
 		if j != i && c.Name == cmds[i].Name && c.Prompt == cmds[i].Prompt {
+			return true
+		}
+	}
+	return false
+}
+
+func anyIncomplete(apps []*facts.Appliance) bool {
+	for _, a := range apps {
+		if hasIncomplete(a) {
 			return true
 		}
 	}
