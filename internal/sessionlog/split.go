@@ -92,9 +92,6 @@ func Split(r io.Reader) ([]Command, error) {
 	return SplitString(s)
 }
 
-// SplitBytes is Split for bytes already read.
-func SplitBytes(b []byte) ([]Command, error) { return SplitString(string(b)) }
-
 // SplitString is Split for text already in memory. It decodes it first
 // (see Decode).
 func SplitString(s string) ([]Command, error) {
