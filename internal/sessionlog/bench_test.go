@@ -1,6 +1,7 @@
 package sessionlog
 
 import (
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -53,6 +54,25 @@ func BenchmarkSplitAdversarial(b *testing.B) {
 					_, _ = SplitString(s)
 				}
 			})
+		}
+	}
+}
+
+// TestSplitMemoryIsBounded is issue 14's defect 4: a file of nothing but
+// prompts made the splitter allocate over a hundred times its size. All
+// that splitting an adversarial input allocates, garbage included, stays
+// within a small multiple of it plus the command cap's bookkeeping.
+func TestSplitMemoryIsBounded(t *testing.T) {
+	const n = 2 << 20
+	for _, a := range adversarial {
+		s := a.gen(n)
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		_, _ = SplitString(s)
+		runtime.ReadMemStats(&after)
+		if got, limit := after.TotalAlloc-before.TotalAlloc, uint64(4*len(s)+16<<20); got > limit {
+			t.Errorf("%s: %d MB allocated for %d MB of input, limit %d MB", a.name, got>>20, len(s)>>20, limit>>20)
 		}
 	}
 }

@@ -57,6 +57,22 @@ func TestSplitWrappedAtTerminalWidth(t *testing.T) {
 	}
 }
 
+func TestSplitTableRowsOfOneWidthAreNotWraps(t *testing.T) {
+	in := "sma> who\n" +
+		"Username   Role            Login Time   Idle Time   Remote Host   What\n" +
+		"========   =============   ==========   =========   ===========   ====\n" +
+		"admin      Administrator   06:02PM      0s          127.0.0.1     CLI\n" +
+		"ops1       Operator        06:02PM      0s          127.0.0.1     CLI\n" +
+		"sma> "
+	cmds, err := SplitString(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cmds[0].TextLines() != 4 {
+		t.Errorf("the table's rows were joined: %q", cmds[0].Text)
+	}
+}
+
 func TestSplitEchoedTwice(t *testing.T) {
 	for _, in := range []string{
 		"mx> status\nmx> status\nSystem status: Online\nmx> ",

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"regexp"
-	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -191,7 +190,7 @@ func survey(s string, m *meter) (shape, error) {
 	}
 	sh.stamp = detectStamp(sample)
 	// Widest lines: a copy wrapped at the terminal's width has several
-	// lines of exactly that width, cut mid-text, and none wider.
+	// lines of exactly that width, cut mid-prose, and none wider.
 	widest := 0
 	var atWidest []string
 	forEachRawLine(s, m, func(raw string, _ int) bool {
@@ -211,7 +210,10 @@ func survey(s string, m *meter) (shape, error) {
 			widest, atWidest = w, atWidest[:0]
 			fallthrough
 		case w == widest && len(atWidest) < wrapLines:
-			if l[len(l)-1] != ' ' && !contains(atWidest, l) {
+			// Prose cut mid-text, not a table row: rows of one table
+			// are often all the widest lines, and their columns are
+			// separated by runs of blanks.
+			if l[0] != ' ' && l[len(l)-1] != ' ' && !strings.Contains(l, "  ") && !contains(atWidest, l) {
 				atWidest = append(atWidest, l)
 			}
 		}
@@ -339,7 +341,8 @@ type builder struct {
 	cur  *Command
 	err  error
 
-	login string // a login banner seen since the last prompt
+	login   string // a login banner seen since the last prompt
+	cmdText string // the current command as typed, to spot its echo
 
 	// The current output. While every line is verbatim and consecutive in
 	// src, it is src[vStart:vEnd] and costs nothing; the first line that is
@@ -419,12 +422,7 @@ func (b *builder) append(l logical) {
 }
 
 func (b *builder) prompt(p prompt, l logical) {
-	var words []string
-	if p.command != "" {
-		words = splitWords(p.command)
-	}
-	if b.cur != nil && b.cur.lines == 0 && words != nil && b.cur.Prompt == p.prompt &&
-		b.cur.Name == strings.ToLower(words[0]) && slices.Equal(b.cur.Args, words[1:]) {
+	if b.cur != nil && b.cur.lines == 0 && p.command != "" && b.cur.Prompt == p.prompt && p.command == b.cmdText {
 		// The same command line twice with nothing between: a logger that
 		// records both the local and the remote echo.
 		b.cur.Line = l.num
@@ -435,6 +433,8 @@ func (b *builder) prompt(p prompt, l logical) {
 	if p.command == "" {
 		return // a bare prompt ends the previous output
 	}
+	words := splitWords(p.command)
+	b.cmdText = p.command
 	if len(b.cmds) >= MaxCommands {
 		b.err = fmt.Errorf("%w: more than %d commands in one file", ErrTooLarge, MaxCommands)
 		return
