@@ -89,41 +89,55 @@ var evidenceType = reflect.TypeFor[facts.Evidence]()
 // markIncomplete records why in every Evidence reachable from v (a pointer
 // to a fact), so whatever a rule reads from the block carries it. It is
 // reflection so that no parser needs to know: one place, every fact type.
+// A reason already there stays.
 func markIncomplete(v any, why string) {
 	if why == "" || v == nil {
 		return
 	}
-	markValue(reflect.ValueOf(v), why, 0)
+	eachEvidence(reflect.ValueOf(v), func(ev reflect.Value) bool {
+		if f := ev.FieldByName("Incomplete"); f.CanSet() && f.String() == "" {
+			f.SetString(why)
+		}
+		return true
+	})
 }
 
-func markValue(v reflect.Value, why string, depth int) {
+// eachEvidence calls f with every facts.Evidence reachable from v through
+// pointers, structs, slices and maps, until f returns false.
+func eachEvidence(v reflect.Value, f func(ev reflect.Value) bool) bool {
+	return walkEvidence(v, f, 0)
+}
+
+func walkEvidence(v reflect.Value, f func(reflect.Value) bool, depth int) bool {
 	if depth > 10 {
-		return
+		return true
 	}
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
 		if !v.IsNil() {
-			markValue(v.Elem(), why, depth+1)
+			return walkEvidence(v.Elem(), f, depth+1)
 		}
 	case reflect.Struct:
 		if v.Type() == evidenceType {
-			if f := v.FieldByName("Incomplete"); f.CanSet() && f.String() == "" {
-				f.SetString(why)
-			}
-			return
+			return f(v)
 		}
 		for i := range v.NumField() {
-			if v.Type().Field(i).IsExported() {
-				markValue(v.Field(i), why, depth+1)
+			if v.Type().Field(i).IsExported() && !walkEvidence(v.Field(i), f, depth+1) {
+				return false
 			}
 		}
 	case reflect.Slice, reflect.Array:
 		for i := range v.Len() {
-			markValue(v.Index(i), why, depth+1)
+			if !walkEvidence(v.Index(i), f, depth+1) {
+				return false
+			}
 		}
 	case reflect.Map:
 		for it := v.MapRange(); it.Next(); {
-			markValue(it.Value(), why, depth+1)
+			if !walkEvidence(it.Value(), f, depth+1) {
+				return false
+			}
 		}
 	}
+	return true
 }

@@ -130,13 +130,22 @@ func FuzzParseClearChanges(f *testing.F) {
 	fuzzParser(f, "clearchanges", func(s string) (any, []facts.Warning, error) { return nilIfNone(ParseClearChanges(s)) })
 }
 
-func FuzzScanMailLog(f *testing.F) {
+// sessionSeeds is every stored session file, for the fuzzers to mutate.
+func sessionSeeds(f *testing.F) [][]byte {
 	files, _ := filepath.Glob(filepath.Join(sessionsDir, "*"))
+	var out [][]byte
 	for _, p := range files {
 		b, err := os.ReadFile(p)
 		if err != nil {
 			f.Fatal(err)
 		}
+		out = append(out, b)
+	}
+	return out
+}
+
+func FuzzScanMailLog(f *testing.F) {
+	for _, b := range sessionSeeds(f) {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -156,12 +165,7 @@ func FuzzScanMailLog(f *testing.F) {
 }
 
 func FuzzFromSession(f *testing.F) {
-	files, _ := filepath.Glob(filepath.Join(sessionsDir, "*"))
-	for _, p := range files {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
-		}
+	for _, b := range sessionSeeds(f) {
 		f.Add(string(b))
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -182,12 +186,7 @@ func FuzzFromSession(f *testing.F) {
 // file order, each with its own lines and a role only from evidence, and
 // every error one line naming the file.
 func FuzzFromFile(f *testing.F) {
-	files, _ := filepath.Glob(filepath.Join(sessionsDir, "*"))
-	for _, p := range files {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
-		}
+	for _, b := range sessionSeeds(f) {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {

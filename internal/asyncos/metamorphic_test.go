@@ -285,40 +285,10 @@ func anyIncomplete(apps []*facts.Appliance) bool {
 
 // hasIncomplete tells whether any fact of app records a cut.
 func hasIncomplete(app *facts.Appliance) bool {
-	if app == nil {
-		return false
-	}
 	found := false
-	var walk func(v reflect.Value, depth int)
-	walk = func(v reflect.Value, depth int) {
-		if found || depth > 10 {
-			return
-		}
-		switch v.Kind() {
-		case reflect.Pointer, reflect.Interface:
-			if !v.IsNil() {
-				walk(v.Elem(), depth+1)
-			}
-		case reflect.Struct:
-			if v.Type() == evidenceType {
-				found = v.FieldByName("Incomplete").String() != ""
-				return
-			}
-			for i := range v.NumField() {
-				if v.Type().Field(i).IsExported() {
-					walk(v.Field(i), depth+1)
-				}
-			}
-		case reflect.Slice, reflect.Array:
-			for i := range v.Len() {
-				walk(v.Index(i), depth+1)
-			}
-		case reflect.Map:
-			for it := v.MapRange(); it.Next(); {
-				walk(it.Value(), depth+1)
-			}
-		}
-	}
-	walk(reflect.ValueOf(app), 0)
+	eachEvidence(reflect.ValueOf(app), func(ev reflect.Value) bool {
+		found = ev.FieldByName("Incomplete").String() != ""
+		return !found
+	})
 	return found
 }
