@@ -22,19 +22,19 @@ type Config struct {
 	Password func() (string, error)
 	// Passphrase is called for an encrypted identity file, only when the
 	// server would accept that key.
-	Passphrase  func(file string) (string, error)
-	UseAgent    bool   // default on when SSH_AUTH_SOCK set; the CLI sets it
+	Passphrase func(file string) (string, error)
+	UseAgent   bool // default on when SSH_AUTH_SOCK set; the CLI sets it
 	// IdentitiesOnly offers only the keys of Identities, also when the
 	// agent holds more (ssh_config IdentitiesOnly), so that a server that
 	// counts failed keys is not sent every key the agent has.
 	IdentitiesOnly bool
-	AgentSocket string // "" = $SSH_AUTH_SOCK
+	AgentSocket    string // "" = $SSH_AUTH_SOCK
 
-	KnownHostsFile    string // "" = ~/.ssh/known_hosts
+	KnownHostsFile string // "" = ~/.ssh/known_hosts
 	// ExtraKnownHostsFiles are consulted too (ssh_config lists several);
 	// new keys are still written to KnownHostsFile.
 	ExtraKnownHostsFiles []string
-	AcceptNewHostKeys bool   // append unknown hosts; changed keys are still rejected
+	AcceptNewHostKeys    bool // append unknown hosts; changed keys are still rejected
 	// InsecureIgnoreHostKey skips verification and writes a warning to Warn
 	// on every Dial.
 	InsecureIgnoreHostKey bool
