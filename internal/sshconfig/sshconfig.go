@@ -131,6 +131,9 @@ type Query struct {
 	Host string // an alias or an address, without user or port
 	User string // from the command line; "" = not given
 	Port int    // from the command line; 0 = not given
+	// Jump is ssh -J: jump hosts in ProxyJump syntax that replace the
+	// configuration's ProxyJump; "none" = direct; "" = the configuration's.
+	Jump string
 	// DefaultUser is the user when neither the command line nor the config
 	// names one; "" = the local user, as ssh(1).
 	DefaultUser string
@@ -286,6 +289,9 @@ func (c *Config) resolve(q Query, depth int, follow bool) (Host, error) {
 	}
 
 	pj, hasJump := v.first("proxyjump")
+	if q.Jump != "" {
+		pj, hasJump = value{val: q.Jump, at: "jump host " + q.Jump, order: -1}, true
+	}
 	if pc, ok := v.first("proxycommand"); ok && !strings.EqualFold(pc.val, "none") && (!hasJump || pc.before(pj)) {
 		// ssh(1) takes whichever of the two comes first; running a command
 		// is something this tool will not do on a config file's say-so.

@@ -128,7 +128,7 @@ Host target
 Host j1
   ProxyJump j0
 Host j2
-  ProxyJump never-followed
+  ProxyJump j2-own-jump
   Port 50
 Host single
   ProxyJump j1
@@ -150,6 +150,14 @@ Host loop-b
 	// ProxyJump is replaced by -J j1, as ssh(1) runs it.
 	if got := names(resolve(t, c, Query{Host: "target"}).Jumps); got != "me@j0:22,me@j1:22,u2@j2:99" {
 		t.Errorf("target jumps %s", got)
+	}
+	// A jump given on the command line replaces the config's, as ssh -J;
+	// that hop, now the first, keeps its own ProxyJump.
+	if got := names(resolve(t, c, Query{Host: "target", Jump: "x@j2"}).Jumps); got != "me@j2-own-jump:22,x@j2:50" {
+		t.Errorf("-J: %s", got)
+	}
+	if got := names(resolve(t, c, Query{Host: "single", Jump: "none"}).Jumps); got != "" {
+		t.Errorf("-J none: %s", got)
 	}
 	if got := names(resolve(t, c, Query{Host: "direct"}).Jumps); got != "" {
 		t.Errorf("ProxyJump none: %s", got)
