@@ -17,11 +17,13 @@ import (
 	"github.com/pvo-doctor/pvo-doctor/internal/sshconfig"
 )
 
-// simThroughJump is the healthy scenario's ESA behind a jump host, and an
-// ssh_config that names both by alias, with one key for both.
+// simThroughJump is the healthy scenario's ESA behind two jump hosts, and
+// an ssh_config that names them all by alias, with one key for all: esa1 is
+// reached through bastion, esa2 through bastion then bastion2.
 type simThroughJump struct {
 	esa        sim.Appliance
 	jump       *testServer
+	jump2      *testServer
 	configFile string
 	home       string
 }
@@ -42,8 +44,9 @@ func startSimThroughJump(t *testing.T) *simThroughJump {
 	}
 	t.Cleanup(func() { site.Close(); cancel() })
 	s := &simThroughJump{
-		jump: startServer(t, serverOpts{authorized: []ssh.PublicKey{pub}, forward: true, hostKeys: []ssh.Signer{testECDSA()}}),
-		home: t.TempDir(),
+		jump:  startServer(t, serverOpts{authorized: []ssh.PublicKey{pub}, forward: true, hostKeys: []ssh.Signer{testECDSA()}}),
+		jump2: startServer(t, serverOpts{authorized: []ssh.PublicKey{pub}, forward: true, hostKeys: []ssh.Signer{testEd25519b()}}),
+		home:  t.TempDir(),
 	}
 	for _, ap := range site.Appliances() {
 		if ap.Role == "esa" {
@@ -51,35 +54,47 @@ func startSimThroughJump(t *testing.T) *simThroughJump {
 		}
 	}
 	kh := filepath.Join(s.home, "known_hosts")
-	khText := string(site.KnownHosts()) + entry(s.jump.addr, testECDSA().PublicKey()) + "\n"
+	khText := string(site.KnownHosts()) + entry(s.jump.addr, testECDSA().PublicKey()) + "\n" +
+		entry(s.jump2.addr, testEd25519b().PublicKey()) + "\n"
 	if err := os.WriteFile(kh, []byte(khText), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	idFile := writeKey(t, key, "")
 	_, esaPort, _ := SplitHostPort(s.esa.Addr)
 	_, jumpPort, _ := SplitHostPort(s.jump.addr)
+	_, jump2Port, _ := SplitHostPort(s.jump2.addr)
 	// Everything either client needs is in the file: ssh(1) passes -F, and
 	// nothing else from its command line, to the ssh it runs for ProxyJump.
 	text := fmt.Sprintf(`Host esa1
   HostName 127.0.0.1
-  Port %d
-  User %s
+  Port %[1]d
+  User %[2]s
   ProxyJump bastion
+
+Host esa2
+  HostName 127.0.0.1
+  Port %[1]d
+  User %[2]s
+  ProxyJump bastion,hopper2@bastion2
 
 Host bastion
   HostName 127.0.0.1
-  Port %d
+  Port %[3]d
   User hopper
 
+Host bastion2
+  HostName 127.0.0.1
+  Port %[4]d
+
 Host *
-  IdentityFile %s
+  IdentityFile %[5]s
   IdentitiesOnly yes
-  UserKnownHostsFile %s
+  UserKnownHostsFile %[6]s
   GlobalKnownHostsFile /dev/null
   StrictHostKeyChecking yes
   BatchMode yes
   ConnectTimeout 10
-`, esaPort, s.esa.User, jumpPort, idFile, kh)
+`, esaPort, s.esa.User, jumpPort, jump2Port, idFile, kh)
 	s.configFile = filepath.Join(s.home, "config")
 	if err := os.WriteFile(s.configFile, []byte(text), 0o600); err != nil {
 		t.Fatal(err)
@@ -111,18 +126,26 @@ func (s *simThroughJump) dialAlias(t *testing.T, alias string) *Client {
 func TestSSHConfigAliasJumpIdentityToSim(t *testing.T) {
 	t.Parallel()
 	s := startSimThroughJump(t)
-	out, err := s.dialAlias(t, "esa1").Exec(testCtx(t), "version")
-	if err != nil {
-		t.Fatal(err)
+	for _, alias := range []string{"esa1", "esa2"} {
+		out, err := s.dialAlias(t, alias).Exec(testCtx(t), "version")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(out), "Version: ") {
+			t.Errorf("%s: version output %q", alias, out)
+		}
 	}
-	if !strings.Contains(string(out), "Version: ") {
-		t.Errorf("version output %q", out)
+	if got := s.jump.forwards(); !slices.Equal(got, []string{s.esa.Addr, s.jump2.addr}) {
+		t.Errorf("bastion forwarded to %q, want the ESA then bastion2", got)
 	}
-	if got := s.jump.forwards(); !slices.Equal(got, []string{s.esa.Addr}) {
-		t.Errorf("jump host forwarded to %q, want %s", got, s.esa.Addr)
+	if got := s.jump2.forwards(); !slices.Equal(got, []string{s.esa.Addr}) {
+		t.Errorf("bastion2 forwarded to %q, want the ESA", got)
 	}
-	if got := s.jump.logins(); !slices.Equal(got, []string{"hopper"}) {
-		t.Errorf("jump host logins %q", got)
+	if got := s.jump.logins(); !slices.Equal(got, []string{"hopper", "hopper"}) {
+		t.Errorf("bastion logins %q", got)
+	}
+	if got := s.jump2.logins(); !slices.Equal(got, []string{"hopper2"}) {
+		t.Errorf("bastion2 logins %q", got)
 	}
 }
 
@@ -136,26 +159,33 @@ func TestSameAsOpenSSHThroughJump(t *testing.T) {
 		t.Skip("no ssh(1) on this machine: OpenSSH's ProxyJump cannot be compared")
 	}
 	s := startSimThroughJump(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, sshBin, "-F", s.configFile, "esa1", "version")
-	cmd.Env = []string{"HOME=" + s.home, "PATH=" + os.Getenv("PATH")} // no agent, no real ~/.ssh
-	theirs, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("ssh -F %s esa1 version: %v\n%s", s.configFile, err, theirs)
+	for _, alias := range []string{"esa1", "esa2"} {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		cmd := exec.CommandContext(ctx, sshBin, "-F", s.configFile, alias, "version")
+		cmd.Env = []string{"HOME=" + s.home, "PATH=" + os.Getenv("PATH")} // no agent, no real ~/.ssh
+		theirs, err := cmd.CombinedOutput()
+		cancel()
+		if err != nil {
+			t.Fatalf("ssh -F %s %s version: %v\n%s", s.configFile, alias, err, theirs)
+		}
+		ours, err := s.dialAlias(t, alias).Exec(testCtx(t), "version")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(ours) != string(theirs) || !strings.Contains(string(ours), "Version: ") {
+			t.Errorf("%s: outputs differ:\nssh(1): %q\nours:   %q", alias, theirs, ours)
+		}
 	}
-	ours, err := s.dialAlias(t, "esa1").Exec(testCtx(t), "version")
-	if err != nil {
-		t.Fatal(err)
+	// Both clients took the same paths as the same users: esa1 through
+	// bastion, esa2 through bastion and bastion2.
+	if got, want := s.jump.forwards(), []string{s.esa.Addr, s.esa.Addr, s.jump2.addr, s.jump2.addr}; !slices.Equal(got, want) {
+		t.Errorf("bastion forwarded to %q, want %q", got, want)
 	}
-	if string(ours) != string(theirs) || !strings.Contains(string(ours), "Version: ") {
-		t.Errorf("outputs differ:\nssh(1): %q\nours:   %q", theirs, ours)
+	if got, want := s.jump2.forwards(), []string{s.esa.Addr, s.esa.Addr}; !slices.Equal(got, want) {
+		t.Errorf("bastion2 forwarded to %q, want %q", got, want)
 	}
-	if got := s.jump.forwards(); !slices.Equal(got, []string{s.esa.Addr, s.esa.Addr}) {
-		t.Errorf("jump host forwarded to %q, want %s twice", got, s.esa.Addr)
-	}
-	if got := s.jump.logins(); !slices.Equal(got, []string{"hopper", "hopper"}) {
-		t.Errorf("jump host logins %q", got)
+	if got := s.jump2.logins(); !slices.Equal(got, []string{"hopper2", "hopper2"}) {
+		t.Errorf("bastion2 logins %q", got)
 	}
 }
 
