@@ -433,6 +433,12 @@ func (p *parser) appliance(n *yaml.Node, role, what string, d defaults) (Applian
 		}
 		a.Port, a.User, a.PasswordEnv, a.Jump = own.port, own.user, own.passwordEnv, own.jump
 	}
+	a.fill(d)
+	return a, nil
+}
+
+// fill takes from d what a does not set itself.
+func (a *Appliance) fill(d defaults) {
 	if a.Port == 0 {
 		a.Port = d.port
 	}
@@ -445,5 +451,4 @@ func (p *parser) appliance(n *yaml.Node, role, what string, d defaults) (Applian
 	if a.Jump == "" {
 		a.Jump = d.jump
 	}
-	return a, nil
 }

@@ -103,16 +103,7 @@ func Merge(site *Site, f Flags) ([]Appliance, error) {
 		}
 	}
 	for i := range out {
-		a := &out[i]
-		if a.User == "" {
-			a.User = f.User
-		}
-		if a.PasswordEnv == "" {
-			a.PasswordEnv = f.PasswordEnv
-		}
-		if a.Jump == "" {
-			a.Jump = f.Jump
-		}
+		out[i].fill(defaults{user: f.User, passwordEnv: f.PasswordEnv, jump: f.Jump})
 	}
 	return out, nil
 }
