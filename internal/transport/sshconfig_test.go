@@ -71,6 +71,11 @@ func startSimThroughJump(t *testing.T) *simThroughJump {
   User %[2]s
   ProxyJump bastion
 
+Host esa0
+  HostName 127.0.0.1
+  Port %[1]d
+  User %[2]s
+
 Host esa2
   HostName 127.0.0.1
   Port %[1]d
@@ -104,12 +109,17 @@ Host *
 
 // dialAlias is what the driver does for `--esa esa1 -F FILE`.
 func (s *simThroughJump) dialAlias(t *testing.T, alias string) *Client {
+	return s.dialJump(t, alias, "")
+}
+
+// dialJump is dialAlias with a jump host given as ssh -J takes it.
+func (s *simThroughJump) dialJump(t *testing.T, alias, jump string) *Client {
 	t.Helper()
 	conf, err := sshconfig.Load(sshconfig.Options{File: s.configFile, Home: s.home})
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := conf.Resolve(sshconfig.Query{Host: alias, DefaultUser: "admin"})
+	h, err := conf.Resolve(sshconfig.Query{Host: alias, DefaultUser: "admin", Jump: jump})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,16 +169,22 @@ func TestSameAsOpenSSHThroughJump(t *testing.T) {
 		t.Skip("no ssh(1) on this machine: OpenSSH's ProxyJump cannot be compared")
 	}
 	s := startSimThroughJump(t)
-	for _, alias := range []string{"esa1", "esa2"} {
+	// esa0 has no ProxyJump: -J names the same two hops esa2's does.
+	for _, tc := range []struct{ alias, jump string }{{"esa1", ""}, {"esa2", ""}, {"esa0", "bastion,hopper2@bastion2"}} {
+		alias := tc.alias
+		args := []string{"-F", s.configFile}
+		if tc.jump != "" {
+			args = append(args, "-J", tc.jump)
+		}
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		cmd := exec.CommandContext(ctx, sshBin, "-F", s.configFile, alias, "version")
+		cmd := exec.CommandContext(ctx, sshBin, append(args, alias, "version")...)
 		cmd.Env = []string{"HOME=" + s.home, "PATH=" + os.Getenv("PATH")} // no agent, no real ~/.ssh
 		theirs, err := cmd.CombinedOutput()
 		cancel()
 		if err != nil {
 			t.Fatalf("ssh -F %s %s version: %v\n%s", s.configFile, alias, err, theirs)
 		}
-		ours, err := s.dialAlias(t, alias).Exec(testCtx(t), "version")
+		ours, err := s.dialJump(t, alias, tc.jump).Exec(testCtx(t), "version")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -177,14 +193,15 @@ func TestSameAsOpenSSHThroughJump(t *testing.T) {
 		}
 	}
 	// Both clients took the same paths as the same users: esa1 through
-	// bastion, esa2 through bastion and bastion2.
-	if got, want := s.jump.forwards(), []string{s.esa.Addr, s.esa.Addr, s.jump2.addr, s.jump2.addr}; !slices.Equal(got, want) {
+	// bastion, esa2 and esa0 through bastion and bastion2.
+	j2 := s.jump2.addr
+	if got, want := s.jump.forwards(), []string{s.esa.Addr, s.esa.Addr, j2, j2, j2, j2}; !slices.Equal(got, want) {
 		t.Errorf("bastion forwarded to %q, want %q", got, want)
 	}
-	if got, want := s.jump2.forwards(), []string{s.esa.Addr, s.esa.Addr}; !slices.Equal(got, want) {
+	if got, want := s.jump2.forwards(), []string{s.esa.Addr, s.esa.Addr, s.esa.Addr, s.esa.Addr}; !slices.Equal(got, want) {
 		t.Errorf("bastion2 forwarded to %q, want %q", got, want)
 	}
-	if got := s.jump2.logins(); !slices.Equal(got, []string{"hopper2", "hopper2"}) {
+	if got := s.jump2.logins(); !slices.Equal(got, []string{"hopper2", "hopper2", "hopper2", "hopper2"}) {
 		t.Errorf("bastion2 logins %q", got)
 	}
 }
