@@ -1,4 +1,4 @@
-package asyncos
+package diagnose
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/pvo-doctor/pvo-doctor/internal/channel"
 	"github.com/pvo-doctor/pvo-doctor/internal/facts"
+	"github.com/pvo-doctor/pvo-doctor/internal/session"
 )
 
 // fakeSession answers Run from canned outputs and Dialog with dialogErr.
@@ -28,7 +29,7 @@ func (f *fakeSession) Run(ctx context.Context, command string) (string, error) {
 	}
 	return out, nil
 }
-func (f *fakeSession) Dialog(ctx context.Context, command string, steps ...channel.Step) (string, error) {
+func (f *fakeSession) Dialog(ctx context.Context, command string, steps ...session.Step) (string, error) {
 	f.dialogs = append(f.dialogs, command)
 	return "", f.dialogErr
 }
@@ -48,7 +49,7 @@ func TestCollectSMATestTimeoutHint(t *testing.T) {
 		},
 		dialogErr: fmt.Errorf("waiting: %w", context.DeadlineExceeded),
 	}
-	app := Collect(context.Background(), s, Plan{Role: facts.RoleSMA, Address: "sma:22"})
+	app := collect(context.Background(), s, Plan{Role: facts.RoleSMA, Address: "sma:22"})
 	var msg string
 	for _, e := range app.Errors {
 		if e.Step == "applianceconfig SERVICES" {
