@@ -37,4 +37,3 @@ func TestMailLogTarget(t *testing.T) {
 		}
 	}
 }
-
