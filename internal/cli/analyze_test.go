@@ -184,6 +184,32 @@ func TestAnalyzeRunOptions(t *testing.T) {
 					t.Errorf("stdout is not plain text:\n%s", out)
 				}
 			}},
+		{name: "PVO host with port, as check reads it", opts: AnalyzeOptions{ESAFiles: []string{p("mx1")}, SMAPVOHost: "sma.example.com:7026", PVOPort: 7025},
+			status: rules.StatusPass, check: func(t *testing.T, site *facts.Site, _ string) {
+				if site.PVOHost != "sma.example.com" || site.PVOPort != 7026 {
+					t.Errorf("PVO endpoint = %s:%d, want sma.example.com:7026", site.PVOHost, site.PVOPort)
+				}
+			}},
+		{name: "bare IPv6 PVO host keeps 7025", opts: AnalyzeOptions{ESAFiles: []string{p("mx1")}, SMAPVOHost: "2001:db8::18", PVOPort: 7025},
+			status: rules.StatusPass, check: func(t *testing.T, site *facts.Site, _ string) {
+				if site.PVOHost != "2001:db8::18" || site.PVOPort != 7025 {
+					t.Errorf("PVO endpoint = %s:%d, want 2001:db8::18 port 7025", site.PVOHost, site.PVOPort)
+				}
+			}},
+		{name: "deprecated --pvo-port gives a bare host its port", opts: AnalyzeOptions{ESAFiles: []string{p("mx1")}, SMAPVOHost: "[2001:db8::18]", PVOPort: 7026},
+			status: rules.StatusPass, check: func(t *testing.T, site *facts.Site, _ string) {
+				if site.PVOHost != "2001:db8::18" || site.PVOPort != 7026 {
+					t.Errorf("PVO endpoint = %s:%d, want 2001:db8::18 port 7026", site.PVOHost, site.PVOPort)
+				}
+			}},
+		{name: "--pvo-port alone", opts: AnalyzeOptions{ESAFiles: []string{p("mx1")}, PVOPort: 7026},
+			status: rules.StatusPass, check: func(t *testing.T, site *facts.Site, _ string) {
+				if site.PVOPort != 7026 {
+					t.Errorf("PVO port = %d, want 7026", site.PVOPort)
+				}
+			}},
+		{name: "two different ports", opts: AnalyzeOptions{ESAFiles: []string{p("mx1")}, SMAPVOHost: "sma:7027", PVOPort: 7026},
+			wantCode: ExitUsage, wantErr: "--sma-pvo-host sma:7027 and --pvo-port 7026 name different ports"},
 		{name: "unknown is 3", opts: AnalyzeOptions{ESAFiles: []string{p("mx1")}, PVOPort: 7025}, status: rules.StatusUnknown, wantCode: ExitIncomplete},
 		{name: "always colours text", opts: AnalyzeOptions{ESAFiles: []string{p("mx1")}, PVOPort: 7025, reportFlags: reportFlags{Color: "always"}}, status: rules.StatusPass,
 			check: func(t *testing.T, _ *facts.Site, out string) {

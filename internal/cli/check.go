@@ -11,7 +11,6 @@ import (
 
 	"github.com/pvo-doctor/pvo-doctor/internal/diagnose"
 	"github.com/pvo-doctor/pvo-doctor/internal/facts"
-	"github.com/pvo-doctor/pvo-doctor/internal/fix"
 	"github.com/pvo-doctor/pvo-doctor/internal/report"
 	"github.com/pvo-doctor/pvo-doctor/internal/session"
 )
@@ -71,12 +70,14 @@ An appliance is [USER@]HOST[:PORT]; USER overrides --user for that appliance.
 Authentication: ssh-agent, then identity files, then the password in the
 environment variable named by --password-env (or asked on the terminal).
 
-With --fix it then applies the fixes it knows (` + fix.HelpList() + `): it prints
-the plan to stderr (every command, question, answer, cluster level and commit
-comment), asks "Apply these changes? [y/N]" on a terminal (--yes skips the
-question; without a terminal --yes is required), applies each appliance's
-fixes over one session with one commit (clearchanges on any surprise), checks
-again, and repeats while the re-check offers new fixes (3 rounds at most).
+With --fix it then applies the fixes it knows:
+  ` + fixHelp(",\n  ") + `.
+It prints the plan to stderr (every command, question, answer, cluster level
+and commit comment), asks "Apply these changes? [y/N]" on a terminal (--yes
+skips the question; without a terminal --yes is required), applies each
+appliance's fixes over one session with one commit (clearchanges on any
+surprise), checks again, and repeats while the re-check offers new fixes
+(3 rounds at most).
 --dry-run shows the plan and changes nothing.
 
 Exit codes: 0 every rule passed or does not apply, 1 a rule failed, 2 usage

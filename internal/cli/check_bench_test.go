@@ -165,7 +165,7 @@ func sixteenESAs(b *testing.B) *sim.Scenario { return manyESAs(b, 16) }
 func manyESAs(b testing.TB, n int) *sim.Scenario {
 	b.Helper()
 	var y strings.Builder
-	fmt.Fprintf(&y, "description: %d healthy ESAs\nsma:\n  hostname: sma.example.com\n  version: 14.2.0-224\n" +
+	fmt.Fprintf(&y, "description: %d healthy ESAs\nsma:\n  hostname: sma.example.com\n  version: 14.2.0-224\n"+
 		"  interfaces:\n    - {name: Management, address: 10.172.12.18/24, hostname: sma.example.com}\nesas:\n", n)
 	for i := 1; i <= n; i++ {
 		fmt.Fprintf(&y, "  - hostname: mx%d.example.com\n    version: 14.2.0-620\n    interfaces:\n"+

@@ -28,10 +28,25 @@ type fixFlags struct {
 
 func addFixFlags(cmd *cobra.Command, ff *fixFlags) {
 	f := cmd.Flags()
-	f.BoolVar(&ff.Fix, "fix", false, "apply the automatic fixes ("+fix.HelpList()+") after showing the plan, then check again")
+	f.BoolVar(&ff.Fix, "fix", false, "apply the automatic fixes ("+fixHelp(", ")+") after showing the plan, then check again")
 	f.BoolVar(&ff.DryRun, "dry-run", false, "with --fix: show the plan and change nothing")
 	f.BoolVar(&ff.Yes, "yes", false, "with --fix: apply without asking (needed when stdin is not a terminal)")
 	f.StringArrayVar(&ff.Rules, "fix-rule", nil, "fix only this rule `ID` (repeatable; implies --fix); the only way to apply PVO-105's resumetransfers")
+}
+
+// fixHelp names, for --help, each rule a plain --fix repairs and how,
+// from the fix actions' own definitions.
+func fixHelp(sep string) string {
+	var parts []string
+	for _, r := range rules.All() {
+		if r.Fix == nil || !r.Fix.Automatic {
+			continue
+		}
+		if d, ok := fix.Lookup(r.Fix.Action); ok && !d.Explicit {
+			parts = append(parts, r.ID+" "+d.Help)
+		}
+	}
+	return strings.Join(parts, sep)
 }
 
 func (ff *fixFlags) validate() error {

@@ -87,17 +87,6 @@ func Definitions() []Definition {
 	return []Definition{resume, deliveryAuto, outboundCiphers, resumeTransfers}
 }
 
-// HelpList names the actions a plain --fix applies, for --help.
-func HelpList() string {
-	var parts []string
-	for _, d := range Definitions() {
-		if !d.Explicit {
-			parts = append(parts, d.Help)
-		}
-	}
-	return strings.Join(parts, ", ")
-}
-
 var resume = Definition{
 	Action: ActionResume,
 	Role:   facts.RoleSMA,
