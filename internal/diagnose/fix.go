@@ -32,24 +32,13 @@ type FixOptions struct {
 	Log io.Writer
 }
 
-// FixStatus is how far one planned fix got.
-type FixStatus string
-
-const (
-	FixPlanned  FixStatus = "planned"
-	FixApplied  FixStatus = "applied"
-	FixVerified FixStatus = "verified"
-	FixFailed   FixStatus = "failed"
-	FixSkipped  FixStatus = "skipped"
-)
-
 // FixRecord is one repair --fix planned or ran, for the report.
 type FixRecord struct {
 	Rule          string
 	Appliance     string
 	ApplianceID   facts.ApplianceID
 	Action        fix.Action
-	Status        FixStatus
+	Status        fix.Status
 	Steps         []string
 	CommitComment string
 	Evidence      []fix.Evidence
@@ -137,7 +126,7 @@ func Fix(ctx context.Context, cfg Config, out Outcome, opts FixOptions) (Outcome
 			break
 		}
 		if opts.DryRun {
-			fr.add(plan, FixPlanned, "")
+			fr.add(plan, fix.Planned, "")
 			fmt.Fprintln(log, "\n--dry-run: nothing was changed.")
 			break
 		}
@@ -150,7 +139,7 @@ func Fix(ctx context.Context, cfg Config, out Outcome, opts FixOptions) (Outcome
 			}
 		}
 		if !ok {
-			fr.add(plan, FixSkipped, "not confirmed")
+			fr.add(plan, fix.Skipped, "not confirmed")
 			fmt.Fprintln(log, "Nothing was changed.")
 			break
 		}
@@ -168,7 +157,7 @@ func Fix(ctx context.Context, cfg Config, out Outcome, opts FixOptions) (Outcome
 }
 
 // add records every fix of plan with one status.
-func (fr *fixRun) add(plan fix.Plan, st FixStatus, why string) {
+func (fr *fixRun) add(plan fix.Plan, st fix.Status, why string) {
 	for _, s := range plan.Sessions {
 		for _, f := range s.Fixes {
 			fr.push(record(s, f, st, why), f)
@@ -181,7 +170,7 @@ func (fr *fixRun) push(rec FixRecord, f fix.Fix) {
 	fr.covers = append(fr.covers, f.Covers)
 }
 
-func record(s fix.Session, f fix.Fix, st FixStatus, why string) FixRecord {
+func record(s fix.Session, f fix.Fix, st fix.Status, why string) FixRecord {
 	steps := f.Lines(s)
 	comment := ""
 	if f.Comment != "" {
@@ -212,7 +201,7 @@ func (fr *fixRun) apply(ctx context.Context, s fix.Session, round int, log io.Wr
 	t, ok := fr.target(s.ID)
 	if !ok {
 		for _, f := range s.Fixes {
-			fr.push(record(s, f, FixFailed, "no appliance "+s.Address+" on the command line"), f)
+			fr.push(record(s, f, fix.Failed, "no appliance "+s.Address+" on the command line"), f)
 		}
 		return
 	}
@@ -222,7 +211,7 @@ func (fr *fixRun) apply(ctx context.Context, s fix.Session, round int, log io.Wr
 	sess, step, err := open(ctx, fr.cfg, t, fmt.Sprintf("fix%d", round), nil)
 	if err != nil {
 		for _, f := range s.Fixes {
-			fr.push(record(s, f, FixFailed, fmt.Sprintf("%s: %v; nothing was changed", step, err)), f)
+			fr.push(record(s, f, fix.Failed, fmt.Sprintf("%s: %v; nothing was changed", step, err)), f)
 		}
 		fmt.Fprintf(log, "  failed to %s: %v\n", step, err)
 		return
@@ -233,10 +222,10 @@ func (fr *fixRun) apply(ctx context.Context, s fix.Session, round int, log io.Wr
 	sess.Close()
 	for i, f := range s.Fixes {
 		r := out.Results[i]
-		rec := record(s, f, FixApplied, "")
+		rec := record(s, f, fix.Applied, "")
 		rec.Evidence = r.Evidence
 		if r.Status == fix.Failed {
-			rec.Status = FixFailed
+			rec.Status = fix.Failed
 			rec.Error = r.Err.Error()
 			switch {
 			case out.Cleared:
@@ -263,7 +252,7 @@ func (fr *fixRun) verify(first int, res rules.Result) {
 	}
 	for i := first; i < len(fr.records); i++ {
 		rec := &fr.records[i]
-		if rec.Status != FixApplied {
+		if rec.Status != fix.Applied {
 			continue
 		}
 		var still []string
@@ -273,7 +262,7 @@ func (fr *fixRun) verify(first int, res rules.Result) {
 			}
 		}
 		if len(still) == 0 {
-			rec.Status = FixVerified
+			rec.Status = fix.Verified
 			continue
 		}
 		rec.Error = "applied, but the re-check says " + strings.Join(still, "; ")

@@ -324,32 +324,29 @@ type ClusterMachine struct {
 // A session logged in in cluster mode shows the cluster's name in its
 // prompt, not the machine's: the serial number is what finds the machine.
 func (c *Cluster) MachineBySerial(serial string) string {
-	if c == nil || serial == "" {
-		return ""
-	}
-	for _, g := range c.Groups {
-		for _, m := range g.Machines {
-			if strings.EqualFold(m.Serial, serial) {
-				return m.Name
-			}
-		}
-	}
-	return ""
+	_, m := c.find(func(m ClusterMachine) bool { return serial != "" && strings.EqualFold(m.Serial, serial) })
+	return m
 }
 
 // GroupOf names the group machine belongs to; "" if none.
 func (c *Cluster) GroupOf(machine string) string {
-	if c == nil || machine == "" {
-		return ""
+	g, _ := c.find(func(m ClusterMachine) bool { return machine != "" && strings.EqualFold(m.Name, machine) })
+	return g
+}
+
+// find returns the group and name of the first member match accepts.
+func (c *Cluster) find(match func(ClusterMachine) bool) (group, machine string) {
+	if c == nil {
+		return "", ""
 	}
 	for _, g := range c.Groups {
 		for _, m := range g.Machines {
-			if strings.EqualFold(m.Name, machine) {
-				return g.Name
+			if match(m) {
+				return g.Name, m.Name
 			}
 		}
 	}
-	return ""
+	return "", ""
 }
 
 // Members lists every machine name in the cluster.

@@ -40,8 +40,11 @@ var ErrNoLevel = errors.New(`no "Settings defined at:" line`)
 type Status string
 
 const (
-	Applied Status = "applied" // the change was made (and committed, where that is needed)
-	Failed  Status = "failed"  // nothing of it was committed
+	Planned  Status = "planned"  // shown, not applied (--dry-run)
+	Skipped  Status = "skipped"  // not confirmed
+	Applied  Status = "applied"  // the change was made (and committed, where that is needed)
+	Verified Status = "verified" // applied, and the re-check passes its rule
+	Failed   Status = "failed"   // nothing of it was committed
 )
 
 // Result is what happened to one Fix of a session.
