@@ -205,7 +205,7 @@ func FromSession(name string, r io.Reader, role facts.Role) (*facts.Appliance, e
 	if app.Hostname == "" && app.Version != nil && app.Cluster != nil {
 		// A session typed only in cluster mode never shows the machine's
 		// name in its prompt; its serial number finds it in the cluster.
-		app.Hostname = memberBySerial(app.Cluster, app.Version.Serial)
+		app.Hostname = app.Cluster.MachineBySerial(app.Version.Serial)
 	}
 	return app, nil
 }

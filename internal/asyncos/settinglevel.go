@@ -110,11 +110,6 @@ func modeArg(m sessionlog.Mode) string {
 	return m.Level + " " + m.Name
 }
 
-// memberBySerial names the cluster member with this serial number.
-func memberBySerial(cl *facts.Cluster, serial string) string {
-	return cl.MachineBySerial(serial)
-}
-
 // ParseSettingLevel reads the [I] line "Settings defined at: Cluster c;
 // Machine m" that setting's command prints first in a cluster. Without it
 // nothing is known (a standalone appliance prints none), which is an error

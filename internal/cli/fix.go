@@ -87,6 +87,9 @@ func (ff fixFlags) confirm(ios *IOStreams, answers **bufio.Reader) (bool, error)
 	if !ios.IsStdinTTY() {
 		return false, usageError("--fix changes the appliances and stdin is not a terminal to confirm on: use --yes to apply without asking, or --dry-run")
 	}
+	if answers == nil {
+		answers = new(*bufio.Reader)
+	}
 	if *answers == nil {
 		*answers = bufio.NewReader(ios.In)
 	}
