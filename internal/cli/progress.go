@@ -42,7 +42,7 @@ func printSessionErrors(ios *IOStreams, site *facts.Site) {
 	}
 	for _, a := range apps {
 		for _, e := range a.Errors {
-			if diagnose.SessionSteps[e.Step] {
+			if diagnose.LostAppliance(e.Step) {
 				fmt.Fprintf(ios.ErrOut, "pvo-doctor: %s %s: %s: %s\n", a.Role, a.Address, e.Step, e.Message)
 			}
 		}

@@ -74,9 +74,15 @@ func DefaultPVO(ids []Identity) session.Address {
 	return session.Address{Port: facts.DefaultPVOPort}
 }
 
-// SessionSteps are the steps whose failure loses a whole appliance.
-var SessionSteps = map[string]bool{"queue": true, session.StepConnect: true, session.StepShell: true,
-	session.StepTranscript: true, session.StepLogin: true}
+// LostAppliance reports whether a failed step (a CollectError's Step) lost
+// the whole appliance: it never got its turn, or no session was opened.
+func LostAppliance(step string) bool {
+	switch step {
+	case "queue", session.StepConnect, session.StepShell, session.StepTranscript, session.StepLogin:
+		return true
+	}
+	return false
+}
 
 // Collect logs into every appliance at once (bounded by Concurrency) and
 // collects each one's facts. A failing appliance never stops the others.

@@ -41,7 +41,9 @@ type Options struct {
 	Secrets *Secrets
 }
 
-// Target is one appliance to log in to.
+// Target is one appliance to log in to. An ssh_config alias or an
+// inventory entry would resolve into a Target (and the Options around it)
+// before Open; Open itself only dials what it is given.
 type Target struct {
 	// Name is the transcript's base name (e.g. "esa-10.0.0.1_22").
 	Name string
