@@ -5,11 +5,12 @@ import (
 	"strings"
 
 	"github.com/pvo-doctor/pvo-doctor/internal/facts"
+	"github.com/pvo-doctor/pvo-doctor/internal/fix"
 )
 
 // SafeOutboundCiphers is Cisco's fix for case 4: everything the old default
 // allowed, minus anonymous suites and SSLv2.
-const SafeOutboundCiphers = "HIGH:MEDIUM:ALL:-aNULL:-SSLv2"
+const SafeOutboundCiphers = fix.SafeCiphers
 
 // anonymousCiphers is case 4: outbound ciphers that admit anonymous suites
 // let the ESA negotiate ADH with the SMA, which then sends no certificate,
@@ -35,21 +36,7 @@ func anonymousCiphers() Rule {
 			"with neither sslconfig nor tlsverify collected, a mail_logs `TLS failed … no certificate` on a port-7025 DCID",
 		Unknown: "neither sslconfig nor tlsverify was collected (and mail_logs show no certificate failure), or the " +
 			"cipher string cannot be decided (unknown alias, @SECLEVEL, empty)",
-		Fix: &Fix{
-			Summary: "Remove anonymous suites from the ESA's outbound ciphers: " + SafeOutboundCiphers + ", then commit.",
-			Steps: []string{
-				"sslconfig",
-				"OUTBOUND",
-				"keep the current method (press Enter at the method prompt, where there is one)",
-				"enter the cipher string " + SafeOutboundCiphers,
-				"answer any further question with its default (press Enter)",
-				"press Enter to leave sslconfig",
-				"commit",
-			},
-			Automatic: true,
-			Action:    FixOutboundCiphers,
-			Params:    map[string]string{"ciphers": SafeOutboundCiphers, "method": ""},
-		},
+		Fix: automaticFix(FixOutboundCiphers, fix.Params{Ciphers: SafeOutboundCiphers}),
 	}
 	r.Check = func(site *facts.Site) ([]Finding, []ManualCheck) {
 		return r.perESA(site, "run `sslconfig` and `tlsverify` to "+smaTarget(site)+" on each ESA", r.checkCiphers), nil
@@ -171,12 +158,11 @@ func (r Rule) fromMailLog(site *facts.Site, a *facts.Appliance, f Finding, todo 
 }
 
 func (r Rule) cipherFix(out *facts.SSLService) *Fix {
-	fx := r.fix()
-	if out != nil && out.Method != "" {
-		fx.Params["method"] = out.Method
-		fx.Steps[2] = "keep the current method " + out.Method + " (press Enter at the method prompt)"
+	p := fix.Params{Ciphers: SafeOutboundCiphers}
+	if out != nil {
+		p.Method = out.Method
 	}
-	return fx
+	return automaticFix(FixOutboundCiphers, p)
 }
 
 // certificateFix is for an anonymous or certificate-less handshake although
