@@ -1,0 +1,399 @@
+package rules
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/pvo-doctor/pvo-doctor/internal/facts"
+)
+
+// Scope says what one finding of a rule is about. The engine, not the
+// rule, lists the subjects, so no examined appliance is skipped.
+type Scope int
+
+const (
+	// ScopeSMA: one finding about the SMA (or saying none was examined).
+	ScopeSMA Scope = iota
+	// ScopeESA: one finding per examined ESA.
+	ScopeESA
+	// ScopeAppliance: one finding per examined appliance, SMA and ESAs.
+	ScopeAppliance
+	// ScopeCluster: one finding per cluster; a standalone ESA is
+	// not_applicable, one whose clusterconfig was not read unknown.
+	ScopeCluster
+	// ScopeMachine: one finding per machine whose feature keys a session
+	// read, and one per ESA or cluster member whose keys none did.
+	ScopeMachine
+)
+
+// subject is what one finding is about.
+type subject struct {
+	// app is the appliance the finding is about, or, for a cluster or a
+	// machine, the ESA whose session examined it. nil: no SMA.
+	app     *facts.Appliance
+	cluster *cluster
+	machine string
+	// done is a finding the engine made itself (no ESA, standalone, ...).
+	done *Finding
+}
+
+// Check judges site by the rule: the rule's judge decides each subject,
+// the engine composes the verdict with what was read.
+func (r Rule) Check(site *facts.Site) ([]Finding, []ManualCheck) {
+	if site == nil {
+		site = &facts.Site{}
+	}
+	var out []Finding
+	for _, s := range r.subjects(site) {
+		var f Finding
+		if s.done != nil {
+			f = *s.done
+		} else {
+			f = r.judge(site, s)
+		}
+		f = r.compose(site, s, f)
+		if f.ApplianceID == "" {
+			f.ApplianceID = applianceID(s.app)
+		}
+		out = append(out, f)
+	}
+	var manual []ManualCheck
+	if r.manual != nil {
+		manual = r.manual(site)
+	}
+	return out, manual
+}
+
+// applianceID is an appliance's stable key; until whoever builds the site
+// fills ID, the display name stands in for it.
+func applianceID(a *facts.Appliance) facts.ApplianceID {
+	if a == nil {
+		return ""
+	}
+	if a.ID != "" {
+		return a.ID
+	}
+	return facts.ApplianceID(a.Name())
+}
+
+func (r Rule) subjects(site *facts.Site) []subject {
+	switch r.Scope {
+	case ScopeSMA:
+		return []subject{{app: site.SMA}}
+	case ScopeAppliance:
+		var out []subject
+		if site.SMA != nil {
+			out = append(out, subject{app: site.SMA})
+		}
+		for _, a := range site.ESAs {
+			out = append(out, subject{app: a})
+		}
+		if len(out) == 0 {
+			f := r.finding("all appliances", StatusUnknown)
+			f.Summary = "No appliance was examined; " + r.todo(facts.RoleSMA, "the SMA") + " and " + r.todo(facts.RoleESA, "every ESA") + "."
+			f.Expected = "every appliance examined"
+			f.Actual = "no appliance"
+			out = append(out, subject{done: &f})
+		}
+		return out
+	}
+	if len(site.ESAs) == 0 {
+		f := r.noESA(r.todo(facts.RoleESA, "each ESA"))
+		return []subject{{done: &f}}
+	}
+	switch r.Scope {
+	case ScopeCluster:
+		return r.clusterSubjects(site)
+	case ScopeMachine:
+		return machineSubjects(site)
+	}
+	out := make([]subject, 0, len(site.ESAs))
+	for _, a := range site.ESAs {
+		out = append(out, subject{app: a})
+	}
+	return out
+}
+
+// todo says what to run for the rule's reads on role, at where.
+func (r Rule) todo(role facts.Role, where string) string {
+	var cmds []string
+	for _, rd := range r.Reads {
+		c := "`" + rd.Command + "`"
+		if rd.Role == role && rd.Need != Context && !containsFold(cmds, c) {
+			cmds = append(cmds, c)
+		}
+	}
+	if len(cmds) == 0 {
+		return "examine " + where
+	}
+	return "run " + strings.Join(cmds, " and ") + " on " + where
+}
+
+// clusterSubjects groups the ESAs by cluster; standalone ESAs are
+// not_applicable and ESAs whose clusterconfig was not read unknown, so every
+// ESA is accounted for.
+func (r Rule) clusterSubjects(site *facts.Site) []subject {
+	var out []subject
+	byName := map[string]*cluster{}
+	for _, a := range site.ESAs {
+		switch {
+		case a.Cluster == nil:
+			f := r.notCollected(a, "`clusterconfig`", missingErrors(a, "clusterconfig"), "run `clusterconfig` on "+a.Name())
+			out = append(out, subject{app: a, done: &f})
+		case a.Cluster.Standalone:
+			f := r.finding(a.Name(), StatusNotApplicable)
+			f.Summary = a.Name() + " is not in a cluster (clusterconfig offers to create or join one)."
+			f.Expected = "a cluster member"
+			f.Actual = "standalone"
+			f.Evidence = append(f.Evidence, quote(a.Name(), a.Cluster.Evidence, "cluster"))
+			out = append(out, subject{app: a, done: &f})
+		default:
+			key := strings.ToLower(a.Cluster.Name)
+			c := byName[key]
+			if c == nil {
+				c = &cluster{name: a.Cluster.Name}
+				byName[key] = c
+				out = append(out, subject{app: a, cluster: c})
+			}
+			c.esas = append(c.esas, a)
+			for _, m := range a.Cluster.Members() {
+				if !containsFold(c.members, m) {
+					c.members = append(c.members, m)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// machineSubjects are the machines whose keys each ESA's session read, each
+// once; an ESA whose session read none; and cluster members nobody read.
+func machineSubjects(site *facts.Site) []subject {
+	var out []subject
+	done := map[string]bool{}
+	for _, a := range site.ESAs {
+		if len(a.FeatureKeys) == 0 {
+			out = append(out, subject{app: a})
+			continue
+		}
+		var machines []string
+		for m, fk := range a.FeatureKeys {
+			if fk != nil && !done[strings.ToLower(m)] {
+				machines = append(machines, m)
+			}
+		}
+		sort.Strings(machines)
+		for _, m := range machines {
+			done[strings.ToLower(m)] = true
+			out = append(out, subject{app: machineApp(site, m, a), machine: m})
+		}
+	}
+	for _, a := range site.ESAs {
+		for _, m := range a.Cluster.Members() {
+			if !done[strings.ToLower(m)] && !examinedWithoutKeys(site, m) {
+				done[strings.ToLower(m)] = true
+				out = append(out, subject{app: machineApp(site, m, a), machine: m})
+			}
+		}
+	}
+	return out
+}
+
+// machineApp is the examined ESA that is machine, else reader, whose
+// session read (or should read) it.
+func machineApp(site *facts.Site, machine string, reader *facts.Appliance) *facts.Appliance {
+	for _, a := range site.ESAs {
+		if strings.EqualFold(selfName(a), machine) {
+			return a
+		}
+	}
+	return reader
+}
+
+// examinedWithoutKeys: the machine has its own finding already, as an ESA
+// whose session read no keys.
+func examinedWithoutKeys(site *facts.Site, machine string) bool {
+	for _, a := range site.ESAs {
+		if len(a.FeatureKeys) == 0 && strings.EqualFold(selfName(a), machine) {
+			return true
+		}
+	}
+	return false
+}
+
+// gapKind is how a read falls short.
+type gapKind int
+
+const (
+	gapAbsent gapKind = iota
+	gapFailed
+	gapCut
+)
+
+// gap is one read a finding lacks.
+type gap struct {
+	kind    gapKind
+	command string
+	where   string
+	app     *facts.Appliance // whose errors explain it; nil: no SMA
+	errs    []facts.CollectError
+	why     string // a cut block's reason
+}
+
+func (g gap) words() string {
+	switch {
+	case g.app == nil:
+		return "no SMA was examined for `" + g.command + "`"
+	case g.kind == gapCut:
+		return fmt.Sprintf("the `%s` output on %s was cut short (%s)", g.command, g.where, g.why)
+	case g.kind == gapFailed:
+		return fmt.Sprintf("`%s` on %s failed (%s: %s)", g.command, g.where, g.errs[0].Step, g.errs[0].Message)
+	case len(g.errs) > 0:
+		return fmt.Sprintf("`%s` could not be read on %s (%s: %s)", g.command, g.where, g.errs[0].Step, g.errs[0].Message)
+	}
+	return fmt.Sprintf("`%s` was not read on %s", g.command, g.where)
+}
+
+func (g gap) todo() string {
+	if g.app == nil {
+		return "`" + g.command + "` on the SMA"
+	}
+	return "`" + g.command + "` on " + g.where
+}
+
+// compose applies the engine's guarantees to the rule's verdict: a pass
+// without every needed read, or on a failed or cut read, is unknown; a
+// failure stands, naming what could not be read; not_applicable rests on
+// no cut block.
+func (r Rule) compose(site *facts.Site, s subject, f Finding) Finding {
+	if f.Status == StatusUnknown {
+		return f
+	}
+	gaps := r.gaps(site, s)
+	if f.Status == StatusNotApplicable {
+		var cut []gap
+		for _, g := range gaps {
+			if g.kind == gapCut {
+				cut = append(cut, g)
+			}
+		}
+		gaps = cut
+	}
+	if len(gaps) == 0 {
+		return f
+	}
+	words := make([]string, 0, len(gaps))
+	var todo []string
+	for _, g := range gaps {
+		words = append(words, g.words())
+		if t := g.todo(); !containsFold(todo, t) {
+			todo = append(todo, t)
+		}
+		if g.app != nil {
+			f.Evidence = append(f.Evidence, errorEvidence(g.app, g.errs)...)
+		}
+	}
+	run := "run " + strings.Join(todo, " and ")
+	if f.Status == StatusFail {
+		f.Summary += " Not yet known: " + strings.Join(words, "; ") + "; " + run + "."
+		return f
+	}
+	f.Status = StatusUnknown
+	f.Summary = capitalize(strings.Join(words, "; ")) + ", so this cannot be decided; " + run + "."
+	f.Actual = "not decided: " + strings.Join(words, "; ")
+	f.Fix = nil
+	return f
+}
+
+func capitalize(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// gaps lists the rule's reads subject s lacks.
+func (r Rule) gaps(site *facts.Site, s subject) []gap {
+	var out []gap
+	for _, rd := range r.Reads {
+		if rd.Need == Context {
+			continue
+		}
+		if rd.When != nil && (s.app == nil || s.app.Role != facts.RoleESA || !rd.When(s.app)) {
+			continue
+		}
+		src := sources[rd.Command]
+		switch {
+		case r.Scope == ScopeAppliance:
+			if s.app != nil && s.app.Role == rd.Role {
+				out = appendGap(out, rd, src, []*facts.Appliance{s.app}, "", s.app.Name())
+			}
+		case rd.Role == facts.RoleSMA:
+			if site.SMA == nil {
+				if rd.Need == Needed {
+					out = append(out, gap{command: rd.Command})
+				}
+				continue
+			}
+			out = appendGap(out, rd, src, []*facts.Appliance{site.SMA}, "", site.SMA.Name())
+		case s.cluster != nil && src.member:
+			for _, m := range s.cluster.members {
+				out = appendGap(out, rd, src, s.cluster.esas, m, m)
+			}
+		case s.cluster != nil:
+			out = appendGap(out, rd, src, s.cluster.esas, "", s.cluster.first())
+		case s.machine != "":
+			out = appendGap(out, rd, src, site.ESAs, s.machine, s.machine)
+		case s.app != nil && s.app.Role == facts.RoleESA:
+			out = appendGap(out, rd, src, []*facts.Appliance{s.app}, selfName(s.app), s.app.Name())
+		}
+	}
+	return out
+}
+
+// appendGap judges one read over the sessions that may hold it: absent
+// when none does, cut when a block read is, failed when a session that
+// read it also reported an error for it. A per-machine error cannot be
+// told apart from another member's, so it counts only when the machine's
+// block is missing.
+func appendGap(out []gap, rd Read, src source, apps []*facts.Appliance, machine, where string) []gap {
+	var errs []facts.CollectError
+	var errApp *facts.Appliance
+	read := false
+	for _, a := range apps {
+		evs, ok := blocks(a, rd.Command, machine)
+		stepErrs := stepErrors(a, src.steps...)
+		if !ok {
+			if len(stepErrs) > 0 && errApp == nil {
+				errs, errApp = stepErrs, a
+			}
+			continue
+		}
+		read = true
+		for _, e := range evs {
+			if e.Incomplete != "" {
+				return append(out, gap{kind: gapCut, command: rd.Command, where: where, app: a, why: e.Incomplete})
+			}
+		}
+		if len(stepErrs) > 0 && !src.member {
+			return append(out, gap{kind: gapFailed, command: rd.Command, where: where, app: a, errs: stepErrs})
+		}
+	}
+	switch {
+	case read:
+		return out
+	case rd.Need == IfRead && errApp != nil:
+		return append(out, gap{kind: gapFailed, command: rd.Command, where: where, app: errApp, errs: errs})
+	case rd.Need == IfRead:
+		return out
+	}
+	// Needed and absent: a failed login explains every missing read.
+	if errApp == nil && len(apps) == 1 {
+		errs, errApp = apps[0].Errors, apps[0]
+	}
+	if errApp == nil {
+		errApp = apps[0]
+	}
+	return append(out, gap{kind: gapAbsent, command: rd.Command, where: where, app: errApp, errs: errs})
+}
