@@ -96,4 +96,3 @@ func TestGoldenFacts(t *testing.T) {
 		})
 	}
 }
-

@@ -3,7 +3,6 @@ package ciphers
 import (
 	"strings"
 	"testing"
-
 )
 
 func TestAnalyze(t *testing.T) {

@@ -37,7 +37,7 @@ func sample() *Report {
 		Findings: []rules.Finding{
 			{
 				ID: "PVO-001", Case: 1, Title: "SMA is online", Status: rules.StatusPass,
-				Severity: rules.SeverityCritical, Appliance: "sma.example.com",
+				Severity: rules.SeverityCritical, ApplianceID: "sma-1", Appliance: "sma.example.com",
 				Summary: "The SMA is online.", Expected: "Online", Actual: "Online",
 				Evidence: []rules.Evidence{{Appliance: "sma.example.com", Command: "status", Lines: []string{"System status:        Online"}}},
 			},
@@ -48,7 +48,7 @@ func sample() *Report {
 			},
 			{
 				ID: "PVO-003", Case: 3, Title: "Default delivery interface reaches the SMA", Status: rules.StatusFail,
-				Severity: rules.SeverityHigh, Appliance: "mx.example.com",
+				Severity: rules.SeverityHigh, ApplianceID: "esa-1", Appliance: "mx.example.com",
 				Summary:  "The default delivery interface In cannot reach 10.172.12.17:7025.",
 				Expected: "Auto, or a telnet from it that connects", Actual: "In; telnet timed out",
 				Evidence: []rules.Evidence{
@@ -169,8 +169,10 @@ func equalStatus(a, b []rules.Status) bool {
 func TestSetStatusBefore(t *testing.T) {
 	r := sample()
 	r.SetStatusBefore(rules.Result{Findings: []rules.Finding{
-		{ID: "PVO-003", Appliance: "mx.example.com", Status: rules.StatusFail},
-		{ID: "PVO-003", Appliance: "other", Status: rules.StatusPass},
+		{ID: "PVO-003", ApplianceID: "esa-1", Appliance: "mx.example.com", Status: rules.StatusFail},
+		{ID: "PVO-003", ApplianceID: "esa-1", Appliance: "other", Status: rules.StatusPass},
+		// Another appliance shown under the same name is not the same one.
+		{ID: "PVO-001", ApplianceID: "sma-2", Appliance: "sma.example.com", Status: rules.StatusFail},
 	}})
 	for _, f := range r.Findings {
 		want := rules.Status("")
