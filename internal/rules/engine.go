@@ -354,9 +354,9 @@ func (r Rule) gaps(site *facts.Site, s subject) []gap {
 
 // appendGap judges one read over the sessions that may hold it: absent
 // when none does, cut when a block read is, failed when a session that
-// read it also reported an error for it. A per-machine error cannot be
-// told apart from another member's, so it counts only when the machine's
-// block is missing.
+// read it also reported an error for it. An error cannot be told to be
+// another member's, so a session's featurekey error spoils every member's
+// keys it read.
 func appendGap(out []gap, rd Read, src source, apps []*facts.Appliance, machine, where string) []gap {
 	var errs []facts.CollectError
 	var errApp *facts.Appliance
@@ -376,7 +376,7 @@ func appendGap(out []gap, rd Read, src source, apps []*facts.Appliance, machine,
 				return append(out, gap{kind: gapCut, command: rd.Command, where: where, app: a, why: e.Incomplete})
 			}
 		}
-		if len(stepErrs) > 0 && !src.member {
+		if len(stepErrs) > 0 {
 			return append(out, gap{kind: gapFailed, command: rd.Command, where: where, app: a, errs: stepErrs})
 		}
 	}
