@@ -323,11 +323,10 @@ func (r Rule) gaps(site *facts.Site, s subject) []gap {
 		if rd.When != nil && (s.app == nil || s.app.Role != facts.RoleESA || !rd.When(s.app)) {
 			continue
 		}
-		src := sources[rd.Command]
 		switch {
 		case r.Scope == ScopeAppliance:
 			if s.app != nil && s.app.Role == rd.Role {
-				out = appendGap(out, rd, src, []*facts.Appliance{s.app}, "", s.app.Name())
+				out = appendGap(out, rd, []*facts.Appliance{s.app}, "", s.app.Name())
 			}
 		case rd.Role == facts.RoleSMA:
 			if site.SMA == nil {
@@ -336,17 +335,17 @@ func (r Rule) gaps(site *facts.Site, s subject) []gap {
 				}
 				continue
 			}
-			out = appendGap(out, rd, src, []*facts.Appliance{site.SMA}, "", site.SMA.Name())
-		case s.cluster != nil && src.member:
+			out = appendGap(out, rd, []*facts.Appliance{site.SMA}, "", site.SMA.Name())
+		case s.cluster != nil && memberRead(rd.Command):
 			for _, m := range s.cluster.members {
-				out = appendGap(out, rd, src, s.cluster.esas, m, m)
+				out = appendGap(out, rd, s.cluster.esas, m, m)
 			}
 		case s.cluster != nil:
-			out = appendGap(out, rd, src, s.cluster.esas, "", s.cluster.first())
+			out = appendGap(out, rd, s.cluster.esas, "", s.cluster.first())
 		case s.machine != "":
-			out = appendGap(out, rd, src, site.ESAs, s.machine, s.machine)
+			out = appendGap(out, rd, site.ESAs, s.machine, s.machine)
 		case s.app != nil && s.app.Role == facts.RoleESA:
-			out = appendGap(out, rd, src, []*facts.Appliance{s.app}, selfName(s.app), s.app.Name())
+			out = appendGap(out, rd, []*facts.Appliance{s.app}, selfName(s.app), s.app.Name())
 		}
 	}
 	return out
@@ -357,13 +356,13 @@ func (r Rule) gaps(site *facts.Site, s subject) []gap {
 // read it also reported an error for it. An error cannot be told to be
 // another member's, so a session's featurekey error spoils every member's
 // keys it read.
-func appendGap(out []gap, rd Read, src source, apps []*facts.Appliance, machine, where string) []gap {
+func appendGap(out []gap, rd Read, apps []*facts.Appliance, machine, where string) []gap {
 	var errs []facts.CollectError
 	var errApp *facts.Appliance
 	read := false
 	for _, a := range apps {
 		evs, ok := blocks(a, rd.Command, machine)
-		stepErrs := stepErrors(a, src.steps...)
+		stepErrs := stepErrors(a, steps(rd.Command)...)
 		if !ok {
 			if len(stepErrs) > 0 && errApp == nil {
 				errs, errApp = stepErrs, a

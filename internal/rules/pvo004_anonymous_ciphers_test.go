@@ -96,7 +96,19 @@ func TestAnonymousCiphers(t *testing.T) {
 			SSL: &facts.SSLConfig{Services: []facts.SSLService{{Name: "GUI HTTPS"}}, Evidence: ev("sslconfig", "GUI HTTPS method: tlsv1")}}, nil, nil), []want{{
 			app: "mx.example.com", status: StatusUnknown, summary: []string{"no Outbound SMTP ciphers"}}}},
 		{"no ESA", &facts.Site{}, []want{{app: "ESA", status: StatusUnknown, summary: []string{"run `sslconfig`"}}}},
+		// Issue 14: a paste cut after "RC4-SHA:RC4-MD5" (the real value
+		// ends ":ALL") reads as a string without aNULL.
+		{"sslconfig cut short", with(cut(sslESA("sslv3tlsv1", "RC4-SHA:RC4-MD5")), nil, nil), []want{{
+			app: "mx.example.com", status: StatusUnknown,
+			summary: []string{"`sslconfig` output on mx.example.com was cut short (no prompt after it)", "run `sslconfig` on mx.example.com"}}}},
+		{"sslconfig cut short, tlsverify proves anonymous", with(cut(fixed()), seedTLS, nil), []want{{
+			app: "mx.example.com", status: StatusFail, summary: []string{"ADH-CAMELLIA256-SHA", "Not yet known: the `sslconfig` output"}, fix: "manual"}}},
 	})
+}
+
+func cut(a *facts.Appliance) *facts.Appliance {
+	a.SSL.Incomplete = "no prompt after it"
+	return a
 }
 
 func TestAnonymousCiphersFixKeepsTheMethod(t *testing.T) {

@@ -133,10 +133,8 @@ func memberKeys(c *cluster, member string) *facts.FeatureKeys {
 // memberFact finds a member's per-machine fact in any examined ESA's map.
 func memberFact[T any](c *cluster, member string, of func(*facts.Appliance) map[string]*T) *T {
 	for _, a := range c.esas {
-		for host, v := range of(a) {
-			if v != nil && strings.EqualFold(host, member) {
-				return v
-			}
+		if v := lookupFold(of(a), member); v != nil {
+			return v
 		}
 	}
 	return nil

@@ -39,7 +39,7 @@ func clusterPVO() Rule {
 		{Role: facts.RoleSMA, Command: "applianceconfig"},
 		{Role: facts.RoleESA, Command: "interfaceconfig"},
 		{Role: facts.RoleESA, Command: "deliveryconfig"},
-		{Role: facts.RoleESA, Command: "quarantineconfig levels"},
+		{Role: facts.RoleESA, Command: pvoLevels},
 	}
 	r.judge = func(site *facts.Site, s subject) Finding { return r.checkClusterPVO(site, s.cluster) }
 	return r

@@ -26,7 +26,7 @@ const (
 type Read struct {
 	Role facts.Role
 	// Command names the read as the session runs it; it is a key of
-	// sources ("version", "featurekey", "quarantineconfig levels").
+	// blocks ("version", "featurekey", "quarantineconfig levels").
 	Command string
 	Need    Need
 	// When, if set, limits Need to the ESAs it holds for (the telnet from
@@ -34,49 +34,43 @@ type Read struct {
 	When func(a *facts.Appliance) bool
 }
 
-// source is how a read's errors are recognised: the CollectError steps that
-// spoil it (a step counts when it is one of them or starts with one and a
-// space, "telnet from In"), and whether it is kept per cluster machine, so
-// one session can hold every member's.
-type source struct {
-	steps  []string
-	member bool
+// readSteps lists the reads whose errors show under other step names than
+// the command itself. A step counts when it is one of them or starts with
+// one and a space ("telnet from In", "status detail").
+var readSteps = map[string][]string{
+	"whoami":        {"who", "whoami"},
+	"status detail": {"status"},
+	"mail_logs":     {"grep mail_logs", "mail_logs"},
+	pvoLevels:       {"quarantineconfig"},
 }
 
-// sources maps every Read.Command to its steps; blocks, beside it, to its
-// facts. Wiring a parser's new fact to the engine touches these two.
-var sources = map[string]source{
-	"version":                 {steps: []string{"version"}},
-	"whoami":                  {steps: []string{"who", "whoami"}},
-	"status":                  {steps: []string{"status"}},
-	"status detail":           {steps: []string{"status"}},
-	"tcpservices":             {steps: []string{"tcpservices"}},
-	"deliveryconfig":          {steps: []string{"deliveryconfig"}},
-	"telnet":                  {steps: []string{"telnet"}},
-	"tlsverify":               {steps: []string{"tlsverify"}},
-	"sslconfig":               {steps: []string{"sslconfig"}},
-	"clusterconfig":           {steps: []string{"clusterconfig"}},
-	"mail_logs":               {steps: []string{"grep mail_logs", "mail_logs"}},
-	"applianceconfig":         {steps: []string{"applianceconfig"}},
-	"diskquotaconfig":         {steps: []string{"diskquotaconfig"}},
-	"quarantineconfig":        {steps: []string{"quarantineconfig"}},
-	"featurekey":              {steps: []string{"featurekey"}, member: true},
-	"interfaceconfig":         {steps: []string{"interfaceconfig"}, member: true},
-	"policyconfig":            {steps: []string{"policyconfig"}},
-	"filters":                 {steps: []string{"filters"}},
-	"dlpconfig":               {steps: []string{"dlpconfig"}},
-	"dmarcconfig":             {steps: []string{"dmarcconfig"}},
-	"quarantineconfig levels": {steps: []string{"quarantineconfig"}},
+func steps(cmd string) []string {
+	if s, ok := readSteps[cmd]; ok {
+		return s
+	}
+	return []string{cmd}
 }
 
-// levelReads are the commands whose "defined at" levels PVO-006 judges, by
-// setting; "quarantineconfig levels" is the PVO settings' own (PVO-103).
-var levelReads = map[string]facts.Setting{
-	"policyconfig":            facts.SettingContentFilters,
-	"filters":                 facts.SettingMessageFilters,
-	"dlpconfig":               facts.SettingDLP,
-	"dmarcconfig":             facts.SettingDMARC,
-	"quarantineconfig levels": facts.SettingPVO,
+// memberRead: the read is kept per cluster machine, so one session can hold
+// every member's (clustermode machine).
+func memberRead(cmd string) bool { return cmd == "featurekey" || cmd == "interfaceconfig" }
+
+// pvoLevels is quarantineconfig's "Settings defined at:" line in cluster
+// mode, the PVO settings' level: a fact of its own beside the table.
+const pvoLevels = "quarantineconfig levels"
+
+// levelSetting is the setting whose levels read cmd shows: one of the four
+// PVO-006 judges (settingInfo), or the PVO settings' own.
+func levelSetting(cmd string) (facts.Setting, bool) {
+	if cmd == pvoLevels {
+		return facts.SettingPVO, true
+	}
+	for s, info := range settingInfo {
+		if info.command == cmd {
+			return s, true
+		}
+	}
+	return "", false
 }
 
 // blocks returns the evidence read cmd produced on a (for a member read,
@@ -89,7 +83,7 @@ func blocks(a *facts.Appliance, cmd, machine string) (ev []*facts.Evidence, ok b
 		}
 		return []*facts.Evidence{e()}, true
 	}
-	if s, isLevel := levelReads[cmd]; isLevel {
+	if s, isLevel := levelSetting(cmd); isLevel {
 		sl := a.SettingLevels[s]
 		return single(sl != nil, func() *facts.Evidence { return &sl.Evidence })
 	}
