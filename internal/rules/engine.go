@@ -239,6 +239,7 @@ type gap struct {
 	app     *facts.Appliance // whose errors explain it; nil: no SMA
 	errs    []facts.CollectError
 	why     string // a cut block's reason
+	read    bool   // the block exists: the gap is its failure or its cut
 }
 
 func (g gap) words() string {
@@ -267,18 +268,14 @@ func (g gap) todo() string {
 // failure stands, naming what could not be read; not_applicable rests on
 // no cut block.
 func (r Rule) compose(site *facts.Site, s subject, f Finding) Finding {
-	if f.Status == StatusUnknown {
-		return f
-	}
 	gaps := r.gaps(site, s)
-	if f.Status == StatusNotApplicable {
-		var cut []gap
-		for _, g := range gaps {
-			if g.kind == gapCut {
-				cut = append(cut, g)
-			}
-		}
-		gaps = cut
+	switch f.Status {
+	case StatusNotApplicable:
+		gaps = filterGaps(gaps, func(g gap) bool { return g.kind == gapCut })
+	case StatusUnknown:
+		// The rule said why; a block it read that failed or was cut is
+		// named too, as it may be the real reason.
+		gaps = filterGaps(gaps, func(g gap) bool { return g.read })
 	}
 	if len(gaps) == 0 {
 		return f
@@ -291,11 +288,19 @@ func (r Rule) compose(site *facts.Site, s subject, f Finding) Finding {
 			todo = append(todo, t)
 		}
 		if g.app != nil {
-			f.Evidence = append(f.Evidence, errorEvidence(g.app, g.errs)...)
+			for _, e := range errorEvidence(g.app, g.errs) {
+				if !quoted(f.Evidence, e) {
+					f.Evidence = append(f.Evidence, e)
+				}
+			}
 		}
 	}
 	run := "run " + strings.Join(todo, " and ")
-	if f.Status == StatusFail {
+	switch f.Status {
+	case StatusUnknown:
+		f.Summary += " Also: " + strings.Join(words, "; ") + "."
+		return f
+	case StatusFail:
 		f.Summary += " Not yet known: " + strings.Join(words, "; ") + "; " + run + "."
 		return f
 	}
@@ -304,6 +309,26 @@ func (r Rule) compose(site *facts.Site, s subject, f Finding) Finding {
 	f.Actual = "not decided: " + strings.Join(words, "; ")
 	f.Fix = nil
 	return f
+}
+
+func filterGaps(gaps []gap, keep func(gap) bool) []gap {
+	var out []gap
+	for _, g := range gaps {
+		if keep(g) {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// quoted: the finding already quotes e (notCollected quotes the errors).
+func quoted(evs []Evidence, e Evidence) bool {
+	for _, x := range evs {
+		if x.Appliance == e.Appliance && x.Command == e.Command && strings.Join(x.Lines, "\n") == strings.Join(e.Lines, "\n") {
+			return true
+		}
+	}
+	return false
 }
 
 func capitalize(s string) string {
@@ -372,11 +397,11 @@ func appendGap(out []gap, rd Read, apps []*facts.Appliance, machine, where strin
 		read = true
 		for _, e := range evs {
 			if e.Incomplete != "" {
-				return append(out, gap{kind: gapCut, command: rd.Command, where: where, app: a, why: e.Incomplete})
+				return append(out, gap{kind: gapCut, command: rd.Command, where: where, app: a, why: e.Incomplete, read: true})
 			}
 		}
 		if len(stepErrs) > 0 {
-			return append(out, gap{kind: gapFailed, command: rd.Command, where: where, app: a, errs: stepErrs})
+			return append(out, gap{kind: gapFailed, command: rd.Command, where: where, app: a, errs: stepErrs, read: true})
 		}
 	}
 	switch {
