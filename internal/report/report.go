@@ -32,6 +32,9 @@ type Report struct {
 	ManualChecks  []ManualCheck `json:"manual_checks"`
 	Summary       Summary       `json:"summary"`
 	Fixes         []FixRecord   `json:"fixes"`
+
+	// site names the deployment for titles (Meta.Site).
+	site string
 }
 
 type Tool struct {
@@ -40,11 +43,13 @@ type Tool struct {
 }
 
 // Appliance is one appliance as the report's reader needs to identify it.
+// ID is the key findings' appliance_id refers to.
 type Appliance struct {
-	Role     facts.Role `json:"role"`
-	Address  string     `json:"address"`
-	Hostname string     `json:"hostname"`
-	Version  string     `json:"version"`
+	ID       facts.ApplianceID `json:"id"`
+	Role     facts.Role        `json:"role"`
+	Address  string            `json:"address"`
+	Hostname string            `json:"hostname"`
+	Version  string            `json:"version"`
 	// Cluster is the cluster name, "standalone", or "" when clusterconfig
 	// was not read.
 	Cluster string               `json:"cluster"`
@@ -145,8 +150,11 @@ type Meta struct {
 	ToolName    string
 	ToolVersion string
 	Mode        Mode
-	StartedAt   time.Time
-	Duration    time.Duration
+	// Site names the deployment (an inventory's site); "" lets the
+	// writers name it by its SMA, or its first ESA.
+	Site      string
+	StartedAt time.Time
+	Duration  time.Duration
 }
 
 // New builds the report for site from the rules' result. Findings are
@@ -167,6 +175,7 @@ func New(site *facts.Site, res rules.Result, meta Meta) *Report {
 		Findings:      []Finding{},
 		ManualChecks:  []ManualCheck{},
 		Fixes:         []FixRecord{},
+		site:          meta.Site,
 	}
 	if site != nil {
 		for _, a := range site.ESAs {
@@ -212,6 +221,7 @@ func (r *Report) SetStatusBefore(before rules.Result) {
 
 func applianceOf(a *facts.Appliance) Appliance {
 	out := Appliance{
+		ID:       rules.ApplianceID(a),
 		Role:     a.Role,
 		Address:  a.Address,
 		Hostname: a.Hostname,

@@ -23,12 +23,12 @@ const goldenDir = "../../testdata/golden/report"
 // must render.
 func sample() *Report {
 	esa := &facts.Appliance{
-		Role: facts.RoleESA, Address: "esa-session.log", Hostname: "mx.example.com",
+		ID: "esa-1", Role: facts.RoleESA, Address: "esa-session.log", Hostname: "mx.example.com",
 		Version: &facts.Version{Raw: "14.2.0-620"},
 		Cluster: &facts.Cluster{Standalone: true},
 	}
 	sma := &facts.Appliance{
-		Role: facts.RoleSMA, Address: "sma-session.log", Hostname: "sma.example.com",
+		ID: "sma-1", Role: facts.RoleSMA, Address: "sma-session.log", Hostname: "sma.example.com",
 		Version: &facts.Version{Raw: "14.3.0-120"},
 		Errors:  []facts.CollectError{{Step: "tcpservices", Message: "output not recognised at line 3"}},
 	}
@@ -43,7 +43,7 @@ func sample() *Report {
 			},
 			{
 				ID: "PVO-004", Case: 4, Title: "Outbound TLS to the SMA authenticates the SMA", Status: rules.StatusUnknown,
-				Severity: rules.SeverityHigh, Appliance: "mx.example.com",
+				Severity: rules.SeverityHigh, ApplianceID: "esa-1", Appliance: "mx.example.com",
 				Summary: "Neither sslconfig nor tlsverify was collected.", Expected: "outbound ciphers exclude aNULL", Actual: "not collected",
 			},
 			{
@@ -63,7 +63,7 @@ func sample() *Report {
 			},
 			{
 				ID: "PVO-005", Case: 5, Title: "Cluster members have the same feature keys", Status: rules.StatusNotApplicable,
-				Severity: rules.SeverityMedium, Appliance: "mx.example.com", Summary: "Standalone ESA.",
+				Severity: rules.SeverityMedium, ApplianceID: "esa-1", Appliance: "mx.example.com", Summary: "Standalone ESA.",
 			},
 		},
 		ManualChecks: []rules.ManualCheck{{

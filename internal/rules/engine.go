@@ -54,7 +54,7 @@ func (r Rule) Check(site *facts.Site) ([]Finding, []ManualCheck) {
 		}
 		f = r.compose(site, s, f)
 		if f.ApplianceID == "" {
-			f.ApplianceID = applianceID(s.app)
+			f.ApplianceID = ApplianceID(s.app)
 		}
 		out = append(out, f)
 	}
@@ -65,9 +65,9 @@ func (r Rule) Check(site *facts.Site) ([]Finding, []ManualCheck) {
 	return out, manual
 }
 
-// applianceID is an appliance's stable key; until whoever builds the site
-// fills ID, the display name stands in for it.
-func applianceID(a *facts.Appliance) facts.ApplianceID {
+// ApplianceID is an appliance's stable key, as findings carry it: its ID,
+// or, until whoever builds the site fills ID, its display name.
+func ApplianceID(a *facts.Appliance) facts.ApplianceID {
 	if a == nil {
 		return ""
 	}

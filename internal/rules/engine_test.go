@@ -233,7 +233,7 @@ func (t target) app(site *facts.Site) *facts.Appliance {
 
 // affected are the findings whose verdict rests on the target's read.
 func affected(r Rule, rd Read, t target, site *facts.Site, fs []Finding) []Finding {
-	id := applianceID(t.app(site))
+	id := ApplianceID(t.app(site))
 	var out []Finding
 	for _, f := range fs {
 		switch {
@@ -272,7 +272,7 @@ func accounted(t *testing.T, r Rule, site *facts.Site, fs []Finding) {
 	}
 	for _, a := range want {
 		inCluster := r.Scope == ScopeCluster && a.Cluster != nil && names["cluster "+a.Cluster.Name]
-		if !ids[applianceID(a)] && !inCluster {
+		if !ids[ApplianceID(a)] && !inCluster {
 			t.Errorf("%s: no finding for %s: %+v", r.ID, a.Name(), fs)
 		}
 	}
