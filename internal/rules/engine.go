@@ -91,7 +91,7 @@ func (r Rule) subjects(site *facts.Site) []subject {
 		}
 		if len(out) == 0 {
 			f := r.finding("all appliances", StatusUnknown)
-			f.Summary = "No appliance was examined; " + r.todo(facts.RoleSMA, "the SMA") + " and " + r.todo(facts.RoleESA, "every ESA") + "."
+			f.Summary = "No appliance was examined; run " + r.commands(facts.RoleSMA) + " on the SMA and " + r.commands(facts.RoleESA) + " on every ESA."
 			f.Expected = "every appliance examined"
 			f.Actual = "no appliance"
 			out = append(out, subject{done: &f})
@@ -99,7 +99,16 @@ func (r Rule) subjects(site *facts.Site) []subject {
 		return out
 	}
 	if len(site.ESAs) == 0 {
-		f := r.noESA(r.todo(facts.RoleESA, "each ESA"))
+		todo := "examine each ESA"
+		if c := r.commands(facts.RoleESA); c != "" {
+			todo = "run " + c + " on each ESA"
+		}
+		if c := r.commands(facts.RoleSMA); c != "" && strings.HasPrefix(todo, "run ") {
+			todo += " and " + c + " on the SMA"
+		} else if c != "" {
+			todo += " and run " + c + " on the SMA"
+		}
+		f := r.noESA(todo)
 		return []subject{{done: &f}}
 	}
 	switch r.Scope {
@@ -115,19 +124,20 @@ func (r Rule) subjects(site *facts.Site) []subject {
 	return out
 }
 
-// todo says what to run for the rule's reads on role, at where.
-func (r Rule) todo(role facts.Role, where string) string {
+// commands lists what to run for the rule's deciding reads on role, e.g.
+// "`a`, `b` and `c`"; "" when there are none.
+func (r Rule) commands(role facts.Role) string {
 	var cmds []string
 	for _, rd := range r.Reads {
-		c := "`" + rd.Command + "`"
+		c := shown(rd.Command)
 		if rd.Role == role && rd.Need != Context && !containsFold(cmds, c) {
 			cmds = append(cmds, c)
 		}
 	}
-	if len(cmds) == 0 {
-		return "examine " + where
+	if len(cmds) < 2 {
+		return strings.Join(cmds, "")
 	}
-	return "run " + strings.Join(cmds, " and ") + " on " + where
+	return strings.Join(cmds[:len(cmds)-1], ", ") + " and " + cmds[len(cmds)-1]
 }
 
 // clusterSubjects groups the ESAs by cluster; standalone ESAs are
@@ -243,24 +253,25 @@ type gap struct {
 }
 
 func (g gap) words() string {
+	cmd := shown(g.command)
 	switch {
 	case g.app == nil:
-		return "no SMA was examined for `" + g.command + "`"
+		return "no SMA was examined for " + cmd
 	case g.kind == gapCut:
-		return fmt.Sprintf("the `%s` output on %s was cut short (%s)", g.command, g.where, g.why)
+		return fmt.Sprintf("the %s output on %s was cut short (%s)", cmd, g.where, g.why)
 	case g.kind == gapFailed:
-		return fmt.Sprintf("`%s` on %s failed (%s: %s)", g.command, g.where, g.errs[0].Step, g.errs[0].Message)
+		return fmt.Sprintf("%s on %s failed (%s: %s)", cmd, g.where, g.errs[0].Step, g.errs[0].Message)
 	case len(g.errs) > 0:
-		return fmt.Sprintf("`%s` could not be read on %s (%s: %s)", g.command, g.where, g.errs[0].Step, g.errs[0].Message)
+		return fmt.Sprintf("%s could not be read on %s (%s: %s)", cmd, g.where, g.errs[0].Step, g.errs[0].Message)
 	}
-	return fmt.Sprintf("`%s` was not read on %s", g.command, g.where)
+	return fmt.Sprintf("%s was not read on %s", cmd, g.where)
 }
 
 func (g gap) todo() string {
 	if g.app == nil {
-		return "`" + g.command + "` on the SMA"
+		return shown(g.command) + " on the SMA"
 	}
-	return "`" + g.command + "` on " + g.where
+	return shown(g.command) + " on " + g.where
 }
 
 // compose applies the engine's guarantees to the rule's verdict: a pass
@@ -276,6 +287,10 @@ func (r Rule) compose(site *facts.Site, s subject, f Finding) Finding {
 		// The rule said why; a block it read that failed or was cut is
 		// named too, as it may be the real reason.
 		gaps = filterGaps(gaps, func(g gap) bool { return g.read })
+	}
+	if f.Status != StatusPass {
+		// A read the rule already asks for is not asked for twice.
+		gaps = filterGaps(gaps, func(g gap) bool { return g.read || !strings.Contains(f.Summary, g.todo()) })
 	}
 	if len(gaps) == 0 {
 		return f

@@ -59,6 +59,14 @@ func memberRead(cmd string) bool { return cmd == "featurekey" || cmd == "interfa
 // mode, the PVO settings' level: a fact of its own beside the table.
 const pvoLevels = "quarantineconfig levels"
 
+// shown is how summaries name read cmd: as the command a person types.
+func shown(cmd string) string {
+	if cmd == pvoLevels {
+		return "`quarantineconfig` in cluster mode"
+	}
+	return "`" + cmd + "`"
+}
+
 // levelSetting is the setting whose levels read cmd shows: one of the four
 // PVO-006 judges (settingInfo), or the PVO settings' own.
 func levelSetting(cmd string) (facts.Setting, bool) {
