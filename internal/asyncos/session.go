@@ -97,6 +97,7 @@ func FromSession(name string, r io.Reader, role facts.Role) (*facts.Appliance, e
 			app.TCPServices, warns, perr = ParseTCPServices(c.Text)
 		case "deliveryconfig":
 			app.Delivery, warns, perr = ParseDeliveryConfig(c.Text)
+			recordLevel(app, c.Name, c.Text, modeArg(c.Mode))
 		case "telnet":
 			if telnetIfs == nil && c.Mode.Level == "" {
 				if ifs := TelnetInterfaces(c.Text); ifs != nil {
@@ -113,6 +114,7 @@ func FromSession(name string, r io.Reader, role facts.Role) (*facts.Appliance, e
 			app.TLSVerify, warns, perr = ParseTLSVerify(c.Text)
 		case "sslconfig":
 			app.SSL, warns, perr = ParseSSLConfig(c.Text)
+			recordLevel(app, c.Name, c.Text, modeArg(c.Mode))
 		case "clusterconfig":
 			app.Cluster, warns, perr = ParseClusterConfig(c.Text)
 		case "featurekey":
@@ -203,7 +205,7 @@ func FromSession(name string, r io.Reader, role facts.Role) (*facts.Appliance, e
 	if app.Hostname == "" && app.Version != nil && app.Cluster != nil {
 		// A session typed only in cluster mode never shows the machine's
 		// name in its prompt; its serial number finds it in the cluster.
-		app.Hostname = memberBySerial(app.Cluster, app.Version.Serial)
+		app.Hostname = app.Cluster.MachineBySerial(app.Version.Serial)
 	}
 	return app, nil
 }

@@ -67,6 +67,9 @@ type Appliance struct {
 	Role     Role
 	Address  string // host[:port] for a live check, the file name for analyze
 	Hostname string // from the prompt or `version`
+	// Machine is the cluster member the session ran on, found once by the
+	// serial number `version` showed; "" when standalone or unknown.
+	Machine string `json:",omitempty"`
 
 	Errors   []CollectError
 	Warnings []Warning
@@ -261,6 +264,35 @@ type ClusterMachine struct {
 	Connection string
 }
 
+// MachineBySerial names the member with this serial number; "" if none.
+// A session logged in in cluster mode shows the cluster's name in its
+// prompt, not the machine's: the serial number is what finds the machine.
+func (c *Cluster) MachineBySerial(serial string) string {
+	_, m := c.find(func(m ClusterMachine) bool { return serial != "" && strings.EqualFold(m.Serial, serial) })
+	return m
+}
+
+// GroupOf names the group machine belongs to; "" if none.
+func (c *Cluster) GroupOf(machine string) string {
+	g, _ := c.find(func(m ClusterMachine) bool { return machine != "" && strings.EqualFold(m.Name, machine) })
+	return g
+}
+
+// find returns the group and name of the first member match accepts.
+func (c *Cluster) find(match func(ClusterMachine) bool) (group, machine string) {
+	if c == nil {
+		return "", ""
+	}
+	for _, g := range c.Groups {
+		for _, m := range g.Machines {
+			if match(m) {
+				return g.Name, m.Name
+			}
+		}
+	}
+	return "", ""
+}
+
 // Members lists every machine name in the cluster.
 func (c *Cluster) Members() []string {
 	if c == nil {
@@ -300,6 +332,10 @@ const (
 	// SettingPVO is the PVO quarantine settings (`quarantineconfig`); it is
 	// not one of ClusterSettings, which PVO-006 judges.
 	SettingPVO Setting = "pvo_quarantines"
+	// SettingDelivery (`deliveryconfig`) and SettingOutboundTLS
+	// (`sslconfig`) are what --fix changes; their level says where.
+	SettingDelivery    Setting = "delivery"
+	SettingOutboundTLS Setting = "ssl"
 )
 
 // ClusterSettings lists the settings PVO-006 looks at, in report order.
@@ -325,6 +361,9 @@ type LevelDefinition struct {
 type SettingLevel struct {
 	Setting     Setting
 	Definitions []LevelDefinition
+	// Mode is the clustermode the line was read in ("cluster", "machine
+	// m"); "" when the session's prompt did not say.
+	Mode string `json:",omitempty"`
 	Evidence
 }
 

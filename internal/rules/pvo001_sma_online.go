@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/pvo-doctor/pvo-doctor/internal/facts"
+	"github.com/pvo-doctor/pvo-doctor/internal/fix"
 )
 
 // smaOnline is case 1: an SMA that is not Online does not run its
@@ -21,12 +22,7 @@ func smaOnline() Rule {
 		Pass:     "the SMA's `status` says `System status: Online` (the ESA's own status is no evidence for it)",
 		Fail:     "the SMA's `status` shows any other value: Offline, Receiving suspended, ...",
 		Unknown:  "no SMA was examined, or its `status` was not collected or shows no System status line",
-		Fix: &Fix{
-			Summary:   "Run `resume` on the SMA to restart its listeners; no commit is needed.",
-			Steps:     []string{"resume", "status (expect System status: Online)"},
-			Automatic: true,
-			Action:    FixResume,
-		},
+		Fix:      automaticFix(FixResume, fix.Params{}),
 	}
 	r.Scope = ScopeSMA
 	r.Reads = []Read{{Role: facts.RoleSMA, Command: "status"}}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/pvo-doctor/pvo-doctor/internal/facts"
+	"github.com/pvo-doctor/pvo-doctor/internal/fix"
 )
 
 // deliveryInterface is case 3: PVO traffic leaves through the default
@@ -22,12 +23,7 @@ func deliveryInterface() Rule {
 		Pass:     "the default delivery interface is Auto, or `telnet` from it reached SMA:7025",
 		Fail:     "`telnet` from the default interface to SMA:7025 was refused, timed out or failed (the finding says whether Auto connects)",
 		Unknown:  "`deliveryconfig` was not collected, or no `telnet` from the named interface to SMA:7025 was run",
-		Fix: &Fix{
-			Summary:   "Set the ESA's default delivery interface to Auto, then commit.",
-			Steps:     deliverySteps("Auto"),
-			Automatic: true,
-			Action:    FixDeliveryAuto,
-		},
+		Fix:      automaticFix(FixDeliveryAuto, fix.Params{}),
 	}
 	r.Scope = ScopeESA
 	r.Reads = []Read{
@@ -196,16 +192,7 @@ func chooseInterfaceFix(iface string) *Fix {
 }
 
 // deliverySteps is the deliveryconfig dialog that makes iface the default.
-func deliverySteps(iface string) []string {
-	return []string{
-		"deliveryconfig",
-		"SETUP",
-		fmt.Sprintf("choose %s at \"Choose the default interface to deliver mail\"", iface),
-		"answer the other questions with their current values (press Enter)",
-		"press Enter to leave deliveryconfig",
-		"commit",
-	}
-}
+func deliverySteps(iface string) []string { return fix.DeliverySteps(iface) }
 
 func unreachableFix(target string) *Fix {
 	return &Fix{

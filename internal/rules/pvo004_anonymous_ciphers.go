@@ -6,6 +6,7 @@ import (
 
 	"github.com/pvo-doctor/pvo-doctor/internal/ciphers"
 	"github.com/pvo-doctor/pvo-doctor/internal/facts"
+	"github.com/pvo-doctor/pvo-doctor/internal/fix"
 )
 
 // anonymousCiphers is case 4: outbound ciphers that admit anonymous suites
@@ -32,21 +33,7 @@ func anonymousCiphers() Rule {
 			"with neither sslconfig nor tlsverify collected, a mail_logs `TLS failed … no certificate` on a port-7025 DCID",
 		Unknown: "neither sslconfig nor tlsverify was collected (and mail_logs show no certificate failure), or the " +
 			"cipher string cannot be decided (unknown alias, @SECLEVEL, empty)",
-		Fix: &Fix{
-			Summary: "Remove anonymous suites from the ESA's outbound ciphers: " + ciphers.SafeOutbound + ", then commit.",
-			Steps: []string{
-				"sslconfig",
-				"OUTBOUND",
-				"keep the current method (press Enter at the method prompt, where there is one)",
-				"enter the cipher string " + ciphers.SafeOutbound,
-				"answer any further question with its default (press Enter)",
-				"press Enter to leave sslconfig",
-				"commit",
-			},
-			Automatic: true,
-			Action:    FixOutboundCiphers,
-			Params:    map[string]string{"ciphers": ciphers.SafeOutbound, "method": ""},
-		},
+		Fix: automaticFix(FixOutboundCiphers, fix.Params{Ciphers: ciphers.SafeOutbound}),
 	}
 	r.Scope = ScopeESA
 	r.Reads = []Read{
@@ -175,12 +162,11 @@ func (r Rule) fromMailLog(site *facts.Site, a *facts.Appliance, f Finding, todo 
 }
 
 func (r Rule) cipherFix(out *facts.SSLService) *Fix {
-	fx := r.fix()
-	if out != nil && out.Method != "" {
-		fx.Params["method"] = out.Method
-		fx.Steps[2] = "keep the current method " + out.Method + " (press Enter at the method prompt)"
+	p := fix.Params{Ciphers: ciphers.SafeOutbound}
+	if out != nil {
+		p.Method = out.Method
 	}
-	return fx
+	return automaticFix(FixOutboundCiphers, p)
 }
 
 // certificateFix is for an anonymous or certificate-less handshake although

@@ -1,9 +1,12 @@
 package rules
 
 import (
+	"strings"
 	"testing"
 
+	"github.com/pvo-doctor/pvo-doctor/internal/ciphers"
 	"github.com/pvo-doctor/pvo-doctor/internal/facts"
+	"github.com/pvo-doctor/pvo-doctor/internal/fix"
 )
 
 func sslESA(method, ciphers string) *facts.Appliance {
@@ -143,5 +146,17 @@ func TestAnonymousCiphersQuotesNineFiveTokenLines(t *testing.T) {
 		if lines[i] != want[i] {
 			t.Errorf("line %d %q, want %q", i, lines[i], want[i])
 		}
+	}
+}
+
+// The rule proposes and the fix types one safe string; until package fix
+// takes ciphers.SafeOutbound itself, the two must agree.
+func TestOneSafeCipherString(t *testing.T) {
+	if fix.SafeCiphers != ciphers.SafeOutbound {
+		t.Errorf("fix.SafeCiphers %q, ciphers.SafeOutbound %q", fix.SafeCiphers, ciphers.SafeOutbound)
+	}
+	fx := anonymousCiphers().Fix
+	if fx.Params["ciphers"] != ciphers.SafeOutbound || !strings.Contains(fx.Summary, ciphers.SafeOutbound) {
+		t.Errorf("fix %+v does not set %s", fx, ciphers.SafeOutbound)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/pvo-doctor/pvo-doctor/internal/facts"
+	"github.com/pvo-doctor/pvo-doctor/internal/fix"
 )
 
 // transfersSuspended is PVO-105: `suspendtransfers` stops the SMA taking
@@ -21,13 +22,7 @@ func transfersSuspended() Rule {
 		Pass:     "the SMA's `status detail` says transfers are Active",
 		Fail:     "the SMA's `status detail` says transfers are Suspended",
 		Unknown:  "no SMA was examined, or its `status detail` was not read or has no transfers line",
-		Fix: &Fix{
-			Summary:   "Run `resumetransfers` on the SMA, unless it is a backup SMA meant to stay passive; no commit is needed.",
-			Steps:     []string{"resumetransfers", "status detail (expect Centralized transfers: Active)"},
-			Automatic: true,
-			Action:    FixResumeTransfers,
-			Explicit:  true,
-		},
+		Fix:      automaticFix(FixResumeTransfers, fix.Params{}),
 	}
 	r.Scope = ScopeSMA
 	r.Reads = []Read{{Role: facts.RoleSMA, Command: "status detail"}}

@@ -1,6 +1,9 @@
 package rules
 
-import "github.com/pvo-doctor/pvo-doctor/internal/facts"
+import (
+	"github.com/pvo-doctor/pvo-doctor/internal/facts"
+	"github.com/pvo-doctor/pvo-doctor/internal/fix"
+)
 
 // Status is a rule's verdict for one appliance (or the site).
 type Status string
@@ -48,17 +51,27 @@ type Evidence struct {
 	Lines     []string `json:"lines"`
 }
 
-// FixAction names a repair pvo-doctor knows how to apply over SSH. Only fixes
-// with a non-empty Action can be applied by --fix.
-type FixAction string
+// FixAction names a repair pvo-doctor knows how to apply over SSH; each is
+// defined once, in package fix. Only fixes with a non-empty Action can be
+// applied by --fix.
+type FixAction = fix.Action
 
 const (
 	FixNone            FixAction = ""
-	FixResume          FixAction = "resume"
-	FixResumeTransfers FixAction = "resumetransfers"
-	FixDeliveryAuto    FixAction = "deliveryconfig_auto"
-	FixOutboundCiphers FixAction = "sslconfig_outbound_ciphers"
+	FixResume                    = fix.ActionResume
+	FixResumeTransfers           = fix.ActionResumeTransfers
+	FixDeliveryAuto              = fix.ActionDeliveryAuto
+	FixOutboundCiphers           = fix.ActionOutboundCiphers
 )
+
+// automaticFix is the Fix of an action pvo-doctor applies, rendered from
+// the action's one definition: its summary, its steps in words, its
+// parameters.
+func automaticFix(a FixAction, p fix.Params) *Fix {
+	d, _ := fix.Lookup(a)
+	return &Fix{Summary: d.Summary(p), Steps: d.Steps(p), Automatic: true, Action: a,
+		Explicit: d.Explicit, Params: d.Map(p)}
+}
 
 // Fix is the suggested repair, as data: the exact CLI steps a person would
 // type, and whether pvo-doctor can apply it itself.
