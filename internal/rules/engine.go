@@ -397,6 +397,9 @@ func (r Rule) gaps(site *facts.Site, s subject) []gap {
 // another member's, so a session's featurekey error spoils every member's
 // keys it read.
 func appendGap(out []gap, rd Read, apps []*facts.Appliance, machine, where string) []gap {
+	if len(apps) == 0 {
+		return out // no session to read it: the judge has said so
+	}
 	var errs []facts.CollectError
 	var errApp *facts.Appliance
 	read := false
