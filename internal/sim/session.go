@@ -55,6 +55,7 @@ type session struct {
 	discard     bool // Ctrl-C at the pager: drop output until the next read
 	interrupted bool
 	skipLF      bool // a CR was just read; swallow a following LF
+	noPager     bool // setttymode 0 1 turned the pager off
 	err         error
 	mode        mode
 	// outBuf holds output until the session would block for input, so that
@@ -368,7 +369,7 @@ func (s *session) out(text string) {
 	}
 	var b strings.Builder
 	for text != "" {
-		if s.pty && !s.midLine && s.lines >= int(s.height.Load())-1 {
+		if s.pty && !s.noPager && !s.midLine && s.lines >= int(s.height.Load())-1 {
 			s.raw(b.String())
 			b.Reset()
 			if !s.pagerWait() {
