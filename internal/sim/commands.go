@@ -149,15 +149,18 @@ func splitArgs(line string) []string {
 // restricted enforces machine-only and cluster-only commands on a cluster
 // member, offering to switch modes as AsyncOS does.
 func (s *session) restricted(need string) error {
-	if need == "" || s.a.cluster == nil || s.mode.kind == need {
+	if need == "" || s.a.cluster == nil {
 		return nil
 	}
-	cl := s.a.cluster
 	if need == "machine" && s.dialect().RestrictedDisconnected {
 		if done, err := s.restrictedDisconnected(); done {
 			return err
 		}
 	}
+	if s.mode.kind == need {
+		return nil
+	}
+	cl := s.a.cluster
 	question := fmt.Sprintf("This command is restricted to %q mode.  Would you like to switch to %q mode?", need, need)
 	if need == "machine" && s.dialect().Restricted == "login-machine" {
 		question = fmt.Sprintf("This command is restricted to run in machine mode of the machine you are logged in to.  Do you want to switch to \"Machine %s\" mode?", s.a.spec.Hostname)

@@ -20,9 +20,11 @@ func TestPagerStopsAtTerminalHeight(t *testing.T) {
 	if !strings.Contains(more, "Counters:") && !strings.Contains(first, "Counters:") {
 		t.Errorf("counters missing:\n%s%s", first, more)
 	}
-	tm.send(" ")
-	tm.send(" ")
-	rest := tm.expect(esaPrompt)
+	rest := ""
+	for i := 0; i < 10 && !strings.Contains(rest, "mx.example.com> "); i++ {
+		tm.send(" ")
+		rest += tm.expect(pagerText + "|" + esaPrompt)
+	}
 	if !strings.Contains(rest, "Kilobytes Free") {
 		t.Errorf("end of status detail missing:\n%s", rest)
 	}
