@@ -1,0 +1,165 @@
+package channel_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pvo-doctor/pvo-doctor/internal/channel"
+	"github.com/pvo-doctor/pvo-doctor/internal/sim"
+)
+
+// startBuiltin serves one of the simulator's built-in scenarios.
+func startBuiltin(tb testing.TB, name string, opts sim.Options) *sim.Site {
+	tb.Helper()
+	sc, err := sim.LoadScenario(name)
+	if err != nil {
+		tb.Fatalf("scenario: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	site, err := sim.Start(ctx, sc, opts)
+	if err != nil {
+		cancel()
+		tb.Fatalf("start sim: %v", err)
+	}
+	tb.Cleanup(func() {
+		site.Close()
+		cancel()
+	})
+	return site
+}
+
+// abandoned checks that err quotes the question and says it was left with
+// Ctrl-C, and that the channel is back at the main prompt.
+func abandoned(t *testing.T, ch *channel.Channel, err error, question string) {
+	t.Helper()
+	var up *channel.UnexpectedPromptError
+	if !errors.As(err, &up) || !up.Abandoned || !strings.Contains(up.Prompt, question) ||
+		!strings.Contains(err.Error(), "left it with Ctrl-C") || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("got %v, want the abandoned question %q on one line", err, question)
+	}
+	if _, err := ch.Run(simCtx(t), "version"); err != nil {
+		t.Fatalf("not back at the prompt: %v", err)
+	}
+}
+
+// Issue 14 item 8: an unexpected [Y]> question in a read-only command is
+// left with Ctrl-C; Enter would have answered yes.
+func TestSimUnexpectedYesNoIsNeverAnswered(t *testing.T) {
+	site := startSite(t, sim.Options{Fault: sim.Fault{ExtraPrompt: "deliveryconfig.menu"}})
+	before := site.Snapshot("mx.example.com")
+	var tr bytes.Buffer
+	ch := dialSim(t, appliance(t, site, "mx.example.com"), channel.Options{Transcript: channel.NewTranscript(&tr)})
+	_, err := ch.Run(simCtx(t), "deliveryconfig")
+	abandoned(t, ch, err, "Do you want to continue anyway? [Y]> ")
+	if after := site.Snapshot("mx.example.com"); after != before {
+		t.Errorf("state changed:\n%s", after)
+	}
+	ch.Close()
+	if !regexpMatch(`continue anyway\? \[Y\]> \n\S+ > \^C\n`, tr.String()) {
+		t.Errorf("transcript: the question was answered, or no Ctrl-C:\n%s", tr.String())
+	}
+	// A step that expects the question may answer it.
+	ch = dialSim(t, appliance(t, site, "mx.example.com"), channel.Options{})
+	if _, err := ch.Dialog(simCtx(t), "deliveryconfig",
+		channel.Step{Fragment: "continue anyway", Answer: "N"}); err != nil {
+		t.Fatalf("expected question: %v", err)
+	}
+}
+
+// The cluster NOTICE's defaults create a pending configuration: neither
+// Run nor a dialog that does not expect it may press Enter there.
+func TestSimNoticeLeftWithCtrlC(t *testing.T) {
+	site := startBuiltin(t, "iaf-cluster-notice", sim.Options{})
+	before := site.Snapshot("esa1.example.com")
+	ch := dialSim(t, appliance(t, site, "esa1.example.com"), channel.Options{})
+	ctx := simCtx(t)
+	_, err := ch.Run(ctx, "dmarcconfig")
+	abandoned(t, ch, err, "Do you want to start a new, empty configuration at the current mode (Cluster PVOCluster)? [Y]> ")
+	_, err = ch.Dialog(ctx, "policyconfig",
+		channel.Step{Fragment: "Incoming Mail Policy or Outgoing", Choose: "Incoming Mail Policies"},
+		channel.Step{Fragment: "choose the operation", Default: true})
+	abandoned(t, ch, err, "What would you like to do?")
+	// The policy type list itself is no menu: Run leaves it with Ctrl-C.
+	_, err = ch.Run(ctx, "policyconfig")
+	abandoned(t, ch, err, "Match Headers Priority")
+	// Switching modes by label is the safe answer to the NOTICE.
+	out, err := ch.Dialog(ctx, "policyconfig",
+		channel.Step{Fragment: "Incoming Mail Policy or Outgoing", Choose: "Incoming Mail Policies"},
+		channel.Step{Fragment: "What would you like to do?", Answer: "1"},
+		channel.Step{Fragment: "choose the operation", Default: true})
+	if err != nil || !strings.Contains(out, `Switch modes to edit at mode "Machine esa2.example.com"`) || ch.Prompt() != "(Machine esa2.example.com)> " {
+		t.Fatalf("switch modes: %v, prompt %q\n%s", err, ch.Prompt(), out)
+	}
+	if after := site.Snapshot("esa1.example.com"); after != before {
+		t.Errorf("state changed:\n%s", after)
+	}
+	if out, err := ch.Run(ctx, "showchanges"); err != nil || strings.TrimSpace(out) != "{}" {
+		t.Errorf("showchanges = %q, %v", out, err)
+	}
+}
+
+func TestSimLoginReminderAnsweredNoAndPagingRefused(t *testing.T) {
+	site := startBuiltin(t, "iaf-paging-refused", sim.Options{})
+	var tr bytes.Buffer
+	ch := dialSim(t, appliance(t, site, "mx.example.com"), channel.Options{Transcript: channel.NewTranscript(&tr)})
+	if ch.Prompt() != "mx.example.com> " {
+		t.Fatalf("prompt %q", ch.Prompt())
+	}
+	on, err := ch.DisablePaging(simCtx(t))
+	if err != nil || on {
+		t.Fatalf("refused setttymode: %v, %v", on, err)
+	}
+	if _, err := ch.Run(simCtx(t), "status detail"); err != nil {
+		t.Fatal(err)
+	}
+	ch.Close()
+	if !regexpMatch(`change your password now\? \[Y\]> \n\S+ > N\n`, tr.String()) || !strings.Contains(tr.String(), "> <space>") {
+		t.Errorf("transcript lacks the N or the pager:\n%s", tr.String())
+	}
+}
+
+func TestSimForcedPasswordChangeEndsSession(t *testing.T) {
+	site := startBuiltin(t, "login-password-forced", sim.Options{})
+	before := site.Snapshot("sma.example.com")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, closeAll, err := openSim(ctx, appliance(t, site, "sma.example.com"), channel.Options{Host: "sma.example.com"})
+	var pc *channel.PasswordChangeError
+	if !errors.As(err, &pc) || !strings.Contains(err.Error(), `"Old Password:"`) || !strings.Contains(err.Error(), "never changes a password") {
+		t.Fatalf("got %v", err)
+	}
+	if closeAll != nil {
+		closeAll()
+	}
+	if after := site.Snapshot("sma.example.com"); after != before {
+		t.Errorf("state changed:\n%s", after)
+	}
+}
+
+func TestSimDisablePagingSavesPagerRoundTrips(t *testing.T) {
+	site := startBuiltin(t, "iaf-releases", sim.Options{})
+	for _, off := range []bool{false, true} {
+		var tr bytes.Buffer
+		ch := dialSim(t, appliance(t, site, "esa4.example.com"), channel.Options{Transcript: channel.NewTranscript(&tr)})
+		if off {
+			if on, err := ch.DisablePaging(simCtx(t)); err != nil || !on {
+				t.Fatalf("setttymode: %v, %v", on, err)
+			}
+		}
+		out, err := ch.Run(simCtx(t), "status detail")
+		if err != nil || !strings.Contains(out, "Gauges:") {
+			t.Fatalf("status detail: %v\n%s", err, out)
+		}
+		ch.Close()
+		if got := strings.Contains(tr.String(), "> <space>"); got == off {
+			t.Errorf("paging off=%v: pager answered=%v\n%s", off, got, tr.String())
+		}
+	}
+}
+
+func regexpMatch(pattern, s string) bool { return regexp.MustCompile(pattern).MatchString(s) }
