@@ -53,8 +53,8 @@ func TestParseShowChanges(t *testing.T) {
 
 func TestParseDQConfig(t *testing.T) {
 	for text, want := range map[string]string{
-		"Delayed Quarantine would be available only when centralized quarantine is enabled.\n": "false/nil",
-		"Delayed Quarantine feature is not enabled.\n\nDo you want to enable Delayed Quarantine? [Y]> N\n": "true/false",
+		"Delayed Quarantine would be available only when centralized quarantine is enabled.\n":                                                                      "false/nil",
+		"Delayed Quarantine feature is not enabled.\n\nDo you want to enable Delayed Quarantine? [Y]> N\n":                                                          "true/false",
 		"Space used: 0M\nNumer of messages: 0\nRetention time: 1h\n\nChoose the operation you want to perform:\n- LISTMIDS - List.\n- DISABLEDQ - Disable.\n[]> \n": "true/true",
 	} {
 		dq, _, err := ParseDQConfig(text)
@@ -173,7 +173,7 @@ func TestParseAppliancePortAndList(t *testing.T) {
 
 func TestCommitVariants(t *testing.T) {
 	for text, want := range map[string]facts.CommitOutcome{
-		"Please enter some comments describing your changes:\n[]> x\n\nDo you want to save the current configuration for rollback? [Y]> \n\nChanges committed: Thu Nov 26 18:00:00 2026 UTC\n": facts.CommitCommitted,
+		"Please enter some comments describing your changes:\n[]> x\n\nDo you want to save the current configuration for rollback? [Y]> \n\nChanges committed: Thu Nov 26 18:00:00 2026 UTC\n":     facts.CommitCommitted,
 		"Please enter some comments describing your changes:\n[]> x\n\nYour changes do not modify the configuration.  Are you ready to discard all of your changes? [Y]> \n\nChanges discarded.\n": facts.CommitDiscarded,
 	} {
 		c, warns, err := ParseCommit(text)
@@ -182,7 +182,7 @@ func TestCommitVariants(t *testing.T) {
 		}
 	}
 	for text, want := range map[string]facts.CommitOutcome{
-		"No changes have been made since the last commit.\n": facts.CommitNothing,
+		"No changes have been made since the last commit.\n":                                             facts.CommitNothing,
 		"Are you sure you want to clear all changes since the last commit? [Y]> Y\n\nChanges cleared.\n": facts.CommitCleared,
 	} {
 		c, warns, err := ParseClearChanges(text)

@@ -78,10 +78,10 @@ type Step struct {
 	// to case, the way Cisco's own CLI tests match ("outbound SMTP ssl
 	// cipher").
 	Fragment string
-	Answer  string
-	Choose  string // pick the numbered item with this label; its number is typed
-	Default bool   // send an empty line: accept the default in [brackets]
-	Secret  bool   // never shown: *** in the transcript, nothing in the text
+	Answer   string
+	Choose   string // pick the numbered item with this label; its number is typed
+	Default  bool   // send an empty line: accept the default in [brackets]
+	Secret   bool   // never shown: *** in the transcript, nothing in the text
 	// Optional steps are skipped when a later step's question, or the main
 	// prompt, comes first: one dialog then serves several releases.
 	Optional bool
