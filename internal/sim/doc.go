@@ -111,7 +111,6 @@
 //
 // # Fault injection prompt names
 
-//
 // Fault.DropAt and Fault.ExtraPrompt name the prompt at which the fault
 // fires: deliveryconfig.menu, deliveryconfig.interface,
 // deliveryconfig.possible, deliveryconfig.concurrency,
