@@ -110,7 +110,7 @@
 // need no choice.
 //
 // # Fault injection prompt names
-
+//
 // Fault.DropAt and Fault.ExtraPrompt name the prompt at which the fault
 // fires: deliveryconfig.menu, deliveryconfig.interface,
 // deliveryconfig.possible, deliveryconfig.concurrency,
