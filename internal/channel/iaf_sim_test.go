@@ -163,3 +163,42 @@ func TestSimDisablePagingSavesPagerRoundTrips(t *testing.T) {
 }
 
 func regexpMatch(pattern, s string) bool { return regexp.MustCompile(pattern).MatchString(s) }
+
+// BenchmarkSimStatusDetailPaging compares `status detail` on a 24-line
+// PTY with the pager on and after `setttymode 0 1`: pager-keys/op is the
+// round trips the pager costs.
+func BenchmarkSimStatusDetailPaging(b *testing.B) {
+	for _, off := range []bool{false, true} {
+		name := "pager-on"
+		if off {
+			name = "pager-off"
+		}
+		b.Run(name, func(b *testing.B) {
+			site := startBuiltin(b, "iaf-releases", sim.Options{})
+			var tr bytes.Buffer
+			ch := dialSim(b, appliance(b, site, "esa4.example.com"), channel.Options{Transcript: channel.NewTranscript(&tr)})
+			ctx := context.Background()
+			if off {
+				if on, err := ch.DisablePaging(ctx); err != nil || !on {
+					b.Fatalf("setttymode: %v, %v", on, err)
+				}
+			}
+			before := strings.Count(tr.String(), "> <space>")
+			var times []time.Duration
+			b.ResetTimer()
+			for b.Loop() {
+				start := time.Now()
+				if _, err := ch.Run(ctx, "status detail"); err != nil {
+					b.Fatal(err)
+				}
+				times = append(times, time.Since(start))
+			}
+			b.StopTimer()
+			ch.Close()
+			if len(times) > 0 {
+				b.ReportMetric(float64(strings.Count(tr.String(), "> <space>")-before)/float64(len(times)), "pager-keys/op")
+			}
+			reportMedian(b, times)
+		})
+	}
+}
