@@ -102,25 +102,30 @@ func TestIAFGoldenFacts(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got = append(got, '\n')
-			golden := filepath.Join(iafGoldenDir, strings.TrimSuffix(name, ".log")+".json")
-			if *update {
-				if err := os.MkdirAll(iafGoldenDir, 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("facts differ from %s (run go test -update and review the diff):\n%s", golden, got)
-			}
+			compareGolden(t, filepath.Join(iafGoldenDir, strings.TrimSuffix(name, ".log")+".json"), append(got, '\n'))
 		})
+	}
+}
+
+// compareGolden checks got against the golden file, or rewrites it with
+// -update.
+func compareGolden(t *testing.T, golden string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test -update)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("facts differ from %s (run go test -update and review the diff):\n%s", golden, got)
 	}
 }
 

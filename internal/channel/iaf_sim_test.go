@@ -20,17 +20,7 @@ func startBuiltin(tb testing.TB, name string, opts sim.Options) *sim.Site {
 	if err != nil {
 		tb.Fatalf("scenario: %v", err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	site, err := sim.Start(ctx, sc, opts)
-	if err != nil {
-		cancel()
-		tb.Fatalf("start sim: %v", err)
-	}
-	tb.Cleanup(func() {
-		site.Close()
-		cancel()
-	})
-	return site
+	return serveScenario(tb, sc, opts)
 }
 
 // abandoned checks that err quotes the question and says it was left with

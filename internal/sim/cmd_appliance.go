@@ -88,10 +88,17 @@ func (s *session) applianceServices() error {
 	if err != nil || !ok {
 		return err
 	}
+	return s.askServices(m)
+}
+
+// askServices asks every service question for m with the current state as
+// default, then stages the answers.
+func (s *session) askServices(m ManagedSpec) error {
 	answers := make([]bool, len(smaServices))
 	for i, svc := range smaServices {
 		s.out("\n")
 		cur := s.get(serviceKey(m.Name, svc.key)) == "Enabled"
+		var err error
 		if answers[i], err = s.askYN("applianceconfig.service", "Do you want the "+svc.label+" to be enabled?", cur); err != nil {
 			return err
 		}
@@ -160,16 +167,8 @@ func (s *session) applianceServicesByName() error {
 		if err != nil || !ok {
 			return err
 		}
-		answers := make([]bool, len(smaServices))
-		for i, svc := range smaServices {
-			s.out("\n")
-			cur := s.get(serviceKey(m.Name, svc.key)) == "Enabled"
-			if answers[i], err = s.askYN("applianceconfig.service", "Do you want the "+svc.label+" to be enabled?", cur); err != nil {
-				return err
-			}
-		}
-		for i, svc := range smaServices {
-			s.set(serviceKey(m.Name, svc.key), onOff(answers[i]))
+		if err := s.askServices(m); err != nil {
+			return err
 		}
 		s.out("\n")
 	}
