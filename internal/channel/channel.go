@@ -550,8 +550,8 @@ func (c *Channel) backOut(ctx context.Context) (string, error) {
 
 // leave brings the channel from the question it sits at (c.atQ) back to
 // the main prompt without ever agreeing to anything: N to an offer to
-// switch cluster mode, a blank line at a menu ("[]> ", where blank goes
-// up a level), Ctrl-C at every other question, since Enter there would
+// switch cluster mode, a blank line at an operations menu (where blank
+// goes up a level), Ctrl-C at every other question, since Enter there would
 // take its default (a [Y]> yes, item 2 of a NOTICE, the next dialog
 // step). abandon starts with Ctrl-C whatever the question. A question that
 // needed Ctrl-C is an *UnexpectedPromptError once the prompt is back.

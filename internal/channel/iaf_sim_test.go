@@ -192,3 +192,25 @@ func BenchmarkSimStatusDetailPaging(b *testing.B) {
 		})
 	}
 }
+
+// A NOTICE without a default shows empty brackets like a menu: it is still
+// no menu, and a blank line is never sent to it.
+func TestSimNoticeWithoutDefaultIsNoMenu(t *testing.T) {
+	site := startBuiltin(t, "iaf-cluster-notice-yn", sim.Options{})
+	before := site.Snapshot("esa1.example.com")
+	var tr bytes.Buffer
+	ch := dialSim(t, appliance(t, site, "esa1.example.com"), channel.Options{Transcript: channel.NewTranscript(&tr)})
+	ctx := simCtx(t)
+	if _, err := ch.SetMode(ctx, "group Main_Group"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := ch.Run(ctx, "sslconfig")
+	abandoned(t, ch, err, "(Group Main_Group)? []> ")
+	ch.Close()
+	if regexpMatch(`\(Group Main_Group\)\? \[\]> \n\S+ > \n`, tr.String()) {
+		t.Errorf("a blank line went to the NOTICE:\n%s", tr.String())
+	}
+	if after := site.Snapshot("esa1.example.com"); after != before {
+		t.Errorf("state changed:\n%s", after)
+	}
+}

@@ -51,8 +51,13 @@ const (
 	subPrompt
 )
 
-// isMenu reports whether question q ends in an empty-bracket prompt.
-func isMenu(q string) bool { return menuRE.MatchString(lastLine(q)) }
+// isMenu reports whether question q is an operations menu ("Choose the
+// operation…" ending in "[]> "), where a blank line goes back up. Any other
+// question, even with empty brackets (a NOTICE without a default, "Enter
+// the name or number…"), may take a blank line as an answer.
+func isMenu(q string) bool {
+	return menuRE.MatchString(lastLine(q)) && strings.Contains(strings.ToLower(q), "choose the operation")
+}
 
 // lastLine is the text after the last line break.
 func lastLine(s string) string {
