@@ -191,3 +191,18 @@ func TestCommitVariants(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseShowChanges: any input ends in a result or an error, in time
+// linear in its size; a result with no keys is never claimed for text that
+// does not close its dict.
+func FuzzParseShowChanges(f *testing.F) {
+	for _, s := range []string{"{}", "{'standalone': {'': {'a.b': 'c', 'd': None}}}", "{'x': {'y': {'z': {'all': {-1: ['a', (1, 2)]}}}}}", "{'a", "[[[["} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		pc, _, err := ParseShowChanges(s)
+		if err == nil && !pc.Pending && strings.Count(s, "{") != strings.Count(s, "}") && !strings.ContainsAny(s, `'"`) {
+			t.Errorf("%q: nothing pending from an unbalanced dict", s)
+		}
+	})
+}
