@@ -152,7 +152,7 @@ func (s *session) restricted(need string) error {
 	if need == "" || s.a.cluster == nil {
 		return nil
 	}
-	if need == "machine" && s.dialect().RestrictedDisconnected {
+	if need == "machine" && *s.dialect().RestrictedDisconnected {
 		if done, err := s.restrictedDisconnected(); done {
 			return err
 		}

@@ -13,7 +13,7 @@ import (
 // once, and each field can still be set on its own.
 type DialectSpec struct {
 	// IAF turns on every [C-IAF] form that is opt-in today: levels notice,
-	// policy_type, clear_confirm, delivery_no_tls always, ssl_method and
+	// policy_type, clear_confirm, delivery_no_tls always and
 	// appliance_by_name.
 	IAF bool `yaml:"iaf"`
 	// Levels: line ([I] "Settings defined at:" line, the default today),
@@ -42,7 +42,8 @@ type DialectSpec struct {
 	DeliveryNoTLS string `yaml:"delivery_no_tls"`
 	// SSLMethod: every sslconfig service asks its method list, then the
 	// cipher, on every release (ESA: no VERSIONS, no outbound renegotiation;
-	// SMA 12.0+: VERSIONS and no GUI) [C-IAF].
+	// SMA 12.0+: VERSIONS and no GUI) [C-IAF]. Default true; false plays
+	// the fact sheets' [I] 12.0+ variant.
 	SSLMethod *bool `yaml:"ssl_method"`
 	// Restricted is the wording of the offer to switch to machine mode:
 	// quoted (`restricted to "machine" mode`, default) or login-machine
@@ -50,8 +51,9 @@ type DialectSpec struct {
 	// to`), both [C-IAF].
 	Restricted string `yaml:"restricted"`
 	// RestrictedDisconnected: a machine-only command on or from a
-	// disconnected machine takes the disconnected branch [C-IAF].
-	RestrictedDisconnected bool `yaml:"restricted_disconnected"`
+	// disconnected machine takes the disconnected branch [C-IAF]; default
+	// true.
+	RestrictedDisconnected *bool `yaml:"restricted_disconnected"`
 	// Rollback: ESA commit asks "save the current configuration for
 	// rollback" (11.0+, [C-IAF]; default true; false plays rollbackconfig off).
 	Rollback *bool `yaml:"rollback"`
@@ -108,7 +110,8 @@ func (d *DialectSpec) check(v *validator) {
 	}
 	def(&d.PolicyType, d.IAF)
 	def(&d.ClearConfirm, d.IAF)
-	def(&d.SSLMethod, d.IAF)
+	def(&d.SSLMethod, true)
+	def(&d.RestrictedDisconnected, true)
 	def(&d.ApplianceByName, d.IAF)
 	def(&d.Rollback, true)
 	for _, c := range []struct {
