@@ -121,12 +121,17 @@ func (c *Channel) login(ctx context.Context) error {
 			atPrompt = iota
 			atReminder
 			atForced
+			atPassword
 		)
 		var p string
 		at := atPrompt
 		err := c.wait(ctx, "a main prompt", func(text string) bool {
 			if forcedRE.MatchString(lastLine(text)) {
 				at = atForced
+				return true
+			}
+			if reminded && passwordRE.MatchString(lastLine(text)) {
+				at = atPassword
 				return true
 			}
 			if k, _ := classify(text, ""); k == subPrompt && reminderRE.MatchString(question(text)) {
@@ -145,6 +150,10 @@ func (c *Channel) login(ctx context.Context) error {
 		switch at {
 		case atForced:
 			return &PasswordChangeError{Host: c.opts.Host, Prompt: strings.TrimSpace(lastLine(seg))}
+		case atPassword:
+			// IAF types the password again here, for reasons it does not
+			// say; a secret is never sent to a prompt nobody understands.
+			return &UnexpectedPromptError{Command: "login", Prompt: c.redact(strings.TrimSpace(lastLine(seg)))}
 		case atReminder:
 			if reminded {
 				return &UnexpectedPromptError{Command: "login", Prompt: c.redact(question(seg))}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -42,7 +43,7 @@ func abandoned(t *testing.T, ch *channel.Channel, err error, question string) {
 func TestSimUnexpectedYesNoIsNeverAnswered(t *testing.T) {
 	site := startSite(t, sim.Options{Fault: sim.Fault{ExtraPrompt: "deliveryconfig.menu"}})
 	before := site.Snapshot("mx.example.com")
-	var tr bytes.Buffer
+	var tr syncBuffer
 	ch := dialSim(t, appliance(t, site, "mx.example.com"), channel.Options{Transcript: channel.NewTranscript(&tr)})
 	_, err := ch.Run(simCtx(t), "deliveryconfig")
 	abandoned(t, ch, err, "Do you want to continue anyway? [Y]> ")
@@ -95,7 +96,7 @@ func TestSimNoticeLeftWithCtrlC(t *testing.T) {
 
 func TestSimLoginReminderAnsweredNoAndPagingRefused(t *testing.T) {
 	site := startBuiltin(t, "iaf-paging-refused", sim.Options{})
-	var tr bytes.Buffer
+	var tr syncBuffer
 	ch := dialSim(t, appliance(t, site, "mx.example.com"), channel.Options{Transcript: channel.NewTranscript(&tr)})
 	if ch.Prompt() != "mx.example.com> " {
 		t.Fatalf("prompt %q", ch.Prompt())
@@ -134,7 +135,7 @@ func TestSimForcedPasswordChangeEndsSession(t *testing.T) {
 func TestSimDisablePagingSavesPagerRoundTrips(t *testing.T) {
 	site := startBuiltin(t, "iaf-releases", sim.Options{})
 	for _, off := range []bool{false, true} {
-		var tr bytes.Buffer
+		var tr syncBuffer
 		ch := dialSim(t, appliance(t, site, "esa4.example.com"), channel.Options{Transcript: channel.NewTranscript(&tr)})
 		if off {
 			if on, err := ch.DisablePaging(simCtx(t)); err != nil || !on {
@@ -154,6 +155,25 @@ func TestSimDisablePagingSavesPagerRoundTrips(t *testing.T) {
 
 func regexpMatch(pattern, s string) bool { return regexp.MustCompile(pattern).MatchString(s) }
 
+// syncBuffer is a transcript sink the read loop may still write to while a
+// test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
 // BenchmarkSimStatusDetailPaging compares `status detail` on a 24-line
 // PTY with the pager on and after `setttymode 0 1`: pager-keys/op is the
 // round trips the pager costs.
@@ -165,7 +185,7 @@ func BenchmarkSimStatusDetailPaging(b *testing.B) {
 		}
 		b.Run(name, func(b *testing.B) {
 			site := startBuiltin(b, "iaf-releases", sim.Options{})
-			var tr bytes.Buffer
+			var tr syncBuffer
 			ch := dialSim(b, appliance(b, site, "esa4.example.com"), channel.Options{Transcript: channel.NewTranscript(&tr)})
 			ctx := context.Background()
 			if off {
@@ -198,7 +218,7 @@ func BenchmarkSimStatusDetailPaging(b *testing.B) {
 func TestSimNoticeWithoutDefaultIsNoMenu(t *testing.T) {
 	site := startBuiltin(t, "iaf-cluster-notice-yn", sim.Options{})
 	before := site.Snapshot("esa1.example.com")
-	var tr bytes.Buffer
+	var tr syncBuffer
 	ch := dialSim(t, appliance(t, site, "esa1.example.com"), channel.Options{Transcript: channel.NewTranscript(&tr)})
 	ctx := simCtx(t)
 	if _, err := ch.SetMode(ctx, "group Main_Group"); err != nil {
@@ -212,5 +232,30 @@ func TestSimNoticeWithoutDefaultIsNoMenu(t *testing.T) {
 	}
 	if after := site.Snapshot("esa1.example.com"); after != before {
 		t.Errorf("state changed:\n%s", after)
+	}
+}
+
+// After the reminder IAF types the password again; the channel never sends
+// a secret to a prompt it does not know, and says so.
+func TestSimPasswordAgainAfterReminderIsRefused(t *testing.T) {
+	sc, err := sim.LoadScenario("iaf-paging-refused")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc.ESAs[0].Users[0].PasswordExpiry = "reminder-password"
+	site := serveScenario(t, sc, sim.Options{})
+	var tr syncBuffer
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, closeAll, err := openSim(ctx, appliance(t, site, "mx.example.com"), channel.Options{Transcript: channel.NewTranscript(&tr)})
+	var up *channel.UnexpectedPromptError
+	if !errors.As(err, &up) || up.Prompt != "Password:" {
+		t.Fatalf("got %v", err)
+	}
+	if closeAll != nil {
+		closeAll()
+	}
+	if !regexpMatch(`(?m)^\S+ > N$`, tr.String()) || strings.Contains(tr.String(), "ironport") || strings.Contains(tr.String(), "***") {
+		t.Errorf("no N to the reminder, or the password was sent:\n%s", tr.String())
 	}
 }

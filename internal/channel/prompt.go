@@ -24,6 +24,8 @@ var (
 	// forcedRE is a forced password change at login (IAF: Old Password:,
 	// New Password:, Retype New Password:).
 	forcedRE = regexp.MustCompile(`(?i)^(?:old|new|retype new) password: ?$`)
+	// passwordRE is a password prompt in the session (IAF: "ssword:").
+	passwordRE = regexp.MustCompile(`(?i)ssword: ?$`)
 	// menuRE is a prompt with nothing in its brackets, where a blank line
 	// goes back up (Cisco's tests back out of menus that way).
 	menuRE = regexp.MustCompile(`(?:\[\]|\[)> $`)

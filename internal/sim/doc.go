@@ -44,7 +44,7 @@
 //	users:                      # the first is the one Appliance.User logs in as
 //	  - {name: admin, password: ironport, role: Administrator, full_name: Administrator,
 //	     authorized_keys: ["ssh-ed25519 AAAA..."],
-//	     password_expiry: reminder}   # or forced: login questions before the prompt
+//	     password_expiry: reminder}   # reminder-password, forced: login questions before the prompt
 //	interfaces:                 # required; port is what interfaceconfig shows after "on"
 //	  - {name: Management, address: 10.172.12.18/24, hostname: sma.example.com, port: Management}
 //	                            # (default port: Management for Management, else Data1, Data2, ...)

@@ -77,8 +77,10 @@ type UserSpec struct {
 	Role           string   `yaml:"role"`
 	FullName       string   `yaml:"full_name"`
 	AuthorizedKeys []string `yaml:"authorized_keys"`
-	// PasswordExpiry is "" , reminder (a change-now question before the
-	// first prompt) or forced (Old/New/Retype Password first) [C-IAF].
+	// PasswordExpiry is "", reminder (a change-now question before the
+	// first prompt), reminder-password (the same, then the password asked
+	// again, as IAF answers it [unknown]) or forced (Old/New/Retype
+	// Password first) [C-IAF].
 	PasswordExpiry string `yaml:"password_expiry"`
 }
 
@@ -361,8 +363,8 @@ func (a *ApplianceSpec) check(v *validator, role string, at []any, seen map[stri
 		if u.Password == "" && len(u.AuthorizedKeys) == 0 {
 			v.failf(sub("users", i), "user %s has neither password nor authorized_keys", u.Name)
 		}
-		if !oneOf(u.PasswordExpiry, []string{"", "reminder", "forced"}) {
-			v.failf(sub("users", i, "password_expiry"), "password_expiry %q is not reminder or forced", u.PasswordExpiry)
+		if !oneOf(u.PasswordExpiry, []string{"", "reminder", "reminder-password", "forced"}) {
+			v.failf(sub("users", i, "password_expiry"), "password_expiry %q is not reminder, reminder-password or forced", u.PasswordExpiry)
 		}
 		if u.Role == "" {
 			u.Role = "Administrator"

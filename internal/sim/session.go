@@ -316,11 +316,21 @@ func (s *session) passwordExpiry() bool {
 	if s.user == nil || s.user.PasswordExpiry == "" {
 		return true
 	}
-	if s.user.PasswordExpiry == "reminder" {
+	if strings.HasPrefix(s.user.PasswordExpiry, "reminder") {
 		s.out("Your password will expire in 3 days.\n")
 		change, err := s.askYN("login.reminder", "Do you want to change your password now?", true)
 		if err != nil {
 			return false
+		}
+		if !change && s.user.PasswordExpiry == "reminder-password" {
+			s.noEcho = true
+			s.prompt("Password: ")
+			line, err := s.readLine()
+			s.noEcho = false
+			if err != nil || line != s.user.Password {
+				s.out("\nLogin incorrect.\n")
+				return false
+			}
 		}
 		if !change {
 			s.out("\n")
