@@ -104,7 +104,10 @@ func (s *session) askServices(m ManagedSpec) error {
 		}
 	}
 	for i, svc := range smaServices {
-		s.set(serviceKey(m.Name, svc.key), onOff(answers[i]))
+		k := serviceKey(m.Name, svc.key)
+		if *s.dialect().ServicesStageDefaults || s.get(k) != onOff(answers[i]) {
+			s.set(k, onOff(answers[i]))
+		}
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -31,6 +32,13 @@ type DialectSpec struct {
 	// NoticeSwitch is what item 1 ("Switch modes") does, [unknown]:
 	// continue (the command goes on in the new mode; default) or prompt.
 	NoticeSwitch string `yaml:"notice_switch"`
+	// NoticeCtrlC is what Ctrl-C at a NOTICE question does, [unknown]:
+	// nothing (default) or creates (stages the empty configuration, so a
+	// client relying on Ctrl-C there is caught; N and item 1 stay safe).
+	NoticeCtrlC string `yaml:"notice_ctrl_c"`
+	// ServicesStageDefaults: SMA SERVICES answers that keep the current
+	// state still stage a change, [unknown] (default true).
+	ServicesStageDefaults *bool `yaml:"services_stage_defaults"`
 	// PolicyType: policyconfig asks Incoming/Outgoing/Match first [C-IAF].
 	PolicyType *bool `yaml:"policy_type"`
 	// ClearConfirm: clearchanges/clear ask to confirm, or print "No changes
@@ -114,6 +122,7 @@ func (d *DialectSpec) check(v *validator) {
 	def(&d.RestrictedDisconnected, true)
 	def(&d.ApplianceByName, d.IAF)
 	def(&d.Rollback, true)
+	def(&d.ServicesStageDefaults, true)
 	for _, c := range []struct {
 		key  string
 		val  *string
@@ -122,6 +131,7 @@ func (d *DialectSpec) check(v *validator) {
 		{"levels", &d.Levels, []string{"line", "notice", "notice-yn"}},
 		{"notice_default", &d.NoticeDefault, []string{"dangerous", "safe", "none"}},
 		{"notice_switch", &d.NoticeSwitch, []string{"continue", "prompt"}},
+		{"notice_ctrl_c", &d.NoticeCtrlC, []string{"nothing", "creates"}},
 		{"delivery_no_tls", &d.DeliveryNoTLS, []string{"off", "always", "below-max"}},
 		{"restricted", &d.Restricted, []string{"quoted", "login-machine"}},
 		{"setttymode", &d.Setttymode, []string{"accept", "unknown"}},
@@ -174,7 +184,7 @@ func (s *session) levelHeader(cmd string) (done bool, err error) {
 		def := map[string]string{"dangerous": "Y", "safe": "N", "none": ""}[d.NoticeDefault]
 		yes, err := s.askYNOrBlank("notice.new", fmt.Sprintf("Do you want to start a new, empty configuration at the current mode (%s)?", here), def)
 		if err != nil || !yes {
-			return true, err
+			return true, s.noticeInterrupted(err, t.marker)
 		}
 		s.set(t.marker, emptyConfig)
 		s.out("\n")
@@ -189,7 +199,7 @@ func (s *session) levelHeader(cmd string) (done bool, err error) {
 	i := -1
 	for i < 0 {
 		if i, err = s.choose("notice.menu", "What would you like to do?", items, def); err != nil {
-			return true, err
+			return true, s.noticeInterrupted(err, t.marker)
 		}
 	}
 	s.out("\n")
@@ -214,6 +224,15 @@ func (s *session) levelHeader(cmd string) (done bool, err error) {
 	s.a.store.copyPrefix(s.id, s.a.spec.Hostname, levelOf(holders[j]), s.editLevel(), t.prefix)
 	s.out("\n")
 	return false, nil
+}
+
+// noticeInterrupted plays notice_ctrl_c: creates stages the empty
+// configuration when the NOTICE question was left with Ctrl-C.
+func (s *session) noticeInterrupted(err error, marker string) error {
+	if errors.Is(err, errInterrupt) && s.dialect().NoticeCtrlC == "creates" {
+		s.set(marker, emptyConfig)
+	}
+	return err
 }
 
 // holders lists the other modes whose own level holds settings under

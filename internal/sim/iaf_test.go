@@ -260,3 +260,24 @@ func TestForcedPasswordChangeIsRecorded(t *testing.T) {
 		t.Errorf("snapshot after a password change:\n%s", after)
 	}
 }
+
+func TestNoticeCtrlCCreatesAndServicesWithoutDefaults(t *testing.T) {
+	site := startSiteWith(t, "iaf-cluster-notice", func(sc *Scenario) {
+		sc.AsyncOS.NoticeCtrlC = "creates"
+		off := false
+		sc.AsyncOS.ServicesStageDefaults = &off
+	}, Options{})
+	tm := openTerm(t, site, "esa1.example.com", 200)
+	tm.expect(clusterP)
+	tm.cmd("dmarcconfig", `\[Y\]> $`)
+	tm.send("\x03")
+	tm.expect(clusterP)
+	if snap := site.Snapshot("esa1.example.com"); !strings.Contains(snap, "pending:\n  [cluster] level.dmarc = empty\n") {
+		t.Errorf("Ctrl-C with notice_ctrl_c creates staged nothing:\n%s", snap)
+	}
+	// SERVICES answered with the current states stages nothing.
+	out := execInput(t, site, "sma.example.com", "applianceconfig ; showchanges", "SERVICES\n1\n\n\n\n\n\n\n")
+	if !strings.Contains(out, "Tracking to be enabled") || !strings.Contains(out, "\n{}\n") {
+		t.Errorf("SERVICES defaults staged a change:\n%s", out)
+	}
+}
