@@ -259,3 +259,35 @@ func TestSimPasswordAgainAfterReminderIsRefused(t *testing.T) {
 		t.Errorf("no N to the reminder, or the password was sent:\n%s", tr.String())
 	}
 }
+
+// Where Ctrl-C at the NOTICE stages a configuration, only answering it by
+// its text is safe: N to the Y/N form, "Switch modes" to the menu form.
+func TestSimNoticeAnsweredByTextWhereCtrlCCreates(t *testing.T) {
+	site := startBuiltin(t, "iaf-notice-ctrl-c-creates", sim.Options{})
+	before := site.Snapshot("esa1.example.com")
+	ch := dialSim(t, appliance(t, site, "esa1.example.com"), channel.Options{})
+	ctx := simCtx(t)
+	if _, err := ch.Dialog(ctx, "dmarcconfig",
+		channel.Step{Fragment: "start a new, empty configuration", Answer: "N"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ch.Dialog(ctx, "policyconfig",
+		channel.Step{Fragment: "Incoming Mail Policy or Outgoing", Choose: "Incoming Mail Policies"},
+		channel.Step{Fragment: "What would you like to do?", Choose: "Switch modes to edit at mode"},
+		channel.Step{Fragment: "choose the operation", Default: true}); err != nil {
+		t.Fatal(err)
+	}
+	if after := site.Snapshot("esa1.example.com"); after != before {
+		t.Errorf("state changed:\n%s", after)
+	}
+	// The Ctrl-C fallback is not enough here: showchanges proves it.
+	_, err := ch.Run(ctx, "clustermode cluster")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = ch.Run(ctx, "dmarcconfig")
+	abandoned(t, ch, err, "start a new, empty configuration")
+	if out, err := ch.Run(ctx, "showchanges"); err != nil || !strings.Contains(out, "'level.dmarc': 'empty'") {
+		t.Errorf("showchanges = %q, %v", out, err)
+	}
+}

@@ -262,11 +262,7 @@ func TestForcedPasswordChangeIsRecorded(t *testing.T) {
 }
 
 func TestNoticeCtrlCCreatesAndServicesWithoutDefaults(t *testing.T) {
-	site := startSiteWith(t, "iaf-cluster-notice", func(sc *Scenario) {
-		sc.AsyncOS.NoticeCtrlC = "creates"
-		off := false
-		sc.AsyncOS.ServicesStageDefaults = &off
-	}, Options{})
+	site := startSite(t, "iaf-notice-ctrl-c-creates", Options{})
 	tm := openTerm(t, site, "esa1.example.com", 200)
 	tm.expect(clusterP)
 	tm.cmd("dmarcconfig", `\[Y\]> $`)
