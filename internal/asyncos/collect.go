@@ -1,606 +1,88 @@
 package asyncos
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/pvo-doctor/pvo-doctor/internal/channel"
-	"github.com/pvo-doctor/pvo-doctor/internal/facts"
 )
 
-// Session is the live CLI a collection runs over; *channel.Channel is one.
-type Session interface {
-	Prompt() string
-	Run(ctx context.Context, command string) (string, error)
-	Dialog(ctx context.Context, command string, steps ...channel.Step) (string, error)
-	SetMode(ctx context.Context, mode string) (string, error)
-	Interrupt(ctx context.Context) error
-	BackOut(ctx context.Context) error
-}
+// The dialogs of the read-only collection, beside the parsers that read
+// their output: the driver's collection plan decides when each runs, these
+// say what is typed at which question. Items are chosen by label, never
+// by number.
 
-// Plan says what to collect from one appliance and how long each step may take.
-type Plan struct {
-	Role    facts.Role
-	Address string // how the user named the appliance; becomes Appliance.Address
-	// PVOHost and PVOPort are where an ESA should reach the SMA's PVO
-	// listener; an empty host skips the telnet and tlsverify probes.
-	PVOHost string
-	PVOPort int
-	// SpamPort is the SMA's spam quarantine port, probed beside the PVO
-	// port when that fails; 0 means 6025.
-	SpamPort int
-	// StepTimeout bounds each ordinary command; ProbeTimeout bounds a
-	// telnet or tlsverify that may hang on a dropped port.
-	StepTimeout  time.Duration
-	ProbeTimeout time.Duration
-	// MailLogDCIDs bounds how many recent PVO connections are looked up in
-	// mail_logs; 0 means the default, negative skips mail_logs.
-	MailLogDCIDs int
-	// Progress, when set, is told the name of each step as it starts.
-	Progress func(step string)
-	// Checked, on an SMA, returns the names and addresses of the ESAs this
-	// check examines, waiting until their collection is done. The SMA then
-	// reads SERVICES, TEST and its telnet probe only for the appliances it
-	// manages that are among them: an SMA may manage dozens of ESAs, and
-	// each costs about a dozen round trips. nil reads every email
-	// appliance (up to maxManaged).
-	Checked func(ctx context.Context) []string
-	// Identified, on an ESA, is told the names and addresses the SMA may
-	// know it by (IdentityKeys) as soon as they are known, after the PVO
-	// probes listed its interfaces, so the SMA's Checked need not wait for
-	// the whole collection.
-	Identified func(keys []string)
-}
-
-const (
-	defaultStepTimeout  = 30 * time.Second
-	defaultProbeTimeout = 10 * time.Second
-	defaultMailLogDCIDs = 20
-	// maxManaged bounds how many managed ESAs the SMA's SERVICES, TEST and
-	// telnet steps visit, so a large site cannot stretch a check for long.
-	maxManaged = 16
-	// recoverTimeout bounds the Ctrl-C that brings a stuck step back to
-	// the main prompt.
-	recoverTimeout = 5 * time.Second
-)
-
-// levelCommandOrder lists the commands whose cluster level PVO-006 reads, in
-// report order.
-var levelCommandOrder = []string{"policyconfig", "filters", "dlpconfig", "dmarcconfig"}
-
-// Collect runs the read-only collection plan over s and returns what it
-// learned. Every command's output is kept as a session log in the shape a
-// terminal shows, and parsed by FromSession, so a live check and an offline
-// analyze of the same output agree by construction. Steps that fail become
-// Errors on the appliance; Collect itself never fails.
-func Collect(ctx context.Context, s Session, p Plan) *facts.Appliance {
-	c := &collector{s: s, p: p}
-	if c.p.StepTimeout <= 0 {
-		c.p.StepTimeout = defaultStepTimeout
-	}
-	if c.p.ProbeTimeout <= 0 {
-		c.p.ProbeTimeout = defaultProbeTimeout
-	}
-	if c.p.PVOPort == 0 {
-		c.p.PVOPort = facts.DefaultPVOPort
-	}
-	if c.p.SpamPort == 0 {
-		c.p.SpamPort = facts.DefaultSpamPort
-	}
-	if c.p.MailLogDCIDs == 0 {
-		c.p.MailLogDCIDs = defaultMailLogDCIDs
-	}
-	c.collect(ctx)
-
-	app, err := FromSession(p.Address, strings.NewReader(c.log.String()), p.Role)
-	if err != nil {
-		app = &facts.Appliance{Role: p.Role}
-		c.errs = append(c.errs, facts.CollectError{Step: "parse", Message: err.Error()})
-	}
-	app.Address = p.Address
-	for i := range app.Probes {
-		if c.aborted[i] {
-			app.Probes[i].Aborted = true
-		}
-	}
-	// Collection errors come first: they explain the parse errors after them.
-	app.Errors = append(c.errs, app.Errors...)
-	return app
-}
-
-type collector struct {
-	s    Session
-	p    Plan
-	log  strings.Builder
-	errs []facts.CollectError
-	// aborted[i] is true when the i-th telnet was cut short with Ctrl-C.
-	aborted map[int]bool
-	probes  int
-	dead    bool // the session is gone: skip the remaining steps
-	told    bool // Plan.Identified was called
-}
-
-func (c *collector) collect(ctx context.Context) {
-	var serial string
-	if out, ok := c.run(ctx, "version"); ok {
-		if v, _, err := ParseVersion(out); err == nil && v != nil {
-			serial = v.Serial
-		}
-	}
-	if c.p.Role == facts.RoleSMA {
-		for _, cmd := range []string{"who", "whoami", "status detail", "tcpservices"} {
-			// Only `status detail` shows whether transfers are suspended.
-			c.run(ctx, cmd)
-		}
-		c.sma(ctx)
-		return
-	}
-	// The delivery probes come early: they list the ESA's interfaces, which
-	// the SMA's session waits for (Identified) before its per-ESA reads.
-	startMode := modeOf(c.prompt())
-	cl := c.clusterLayout(ctx)
-	me := ""
-	if cl != nil && !cl.Standalone {
-		// A member logs in in cluster mode, which shows cluster-level
-		// settings; its own delivery and TLS settings may be overridden at
-		// group or machine level, so read them in its machine mode. The
-		// prompt names the cluster, not the machine: the serial number
-		// `version` showed finds it in the cluster's list.
-		me = memberBySerial(cl, serial)
-		if me != "" {
-			c.setMode(ctx, "machine "+me)
-		}
-	}
-	c.delivery(ctx)
-	c.identified()
-	for _, cmd := range []string{"who", "whoami", "status", "sslconfig"} {
-		c.run(ctx, cmd)
-	}
-	switch {
-	case cl == nil:
-	case cl.Standalone:
-		c.standalone(ctx)
-	default:
-		c.members(ctx, cl, me)
-	}
-	c.restoreMode(ctx, startMode)
-	c.mailLog(ctx)
-}
-
-// delivery reads the default delivery interface and probes the SMA's PVO
-// port from it (and from Auto when it fails), then TLS to it.
-func (c *collector) delivery(ctx context.Context) {
-	out, ok := c.run(ctx, "deliveryconfig")
-	if c.p.PVOHost == "" {
-		return
-	}
-	iface := "Auto"
-	if d, _, err := ParseDeliveryConfig(out); ok && err == nil && d.DefaultInterface != "" {
-		iface = d.DefaultInterface
-	}
-	connected := c.telnet(ctx, iface, c.p.PVOHost, c.p.PVOPort)
-	// The telnet dialog listed the interfaces: the SMA can start on us.
-	c.identified()
-	if !connected && !strings.EqualFold(iface, "Auto") {
-		// Whether Auto connects decides which fix PVO-003 offers.
-		iface = "Auto"
-		connected = c.telnet(ctx, iface, c.p.PVOHost, c.p.PVOPort)
-	}
-	if !connected {
-		// "Spam quarantine works" misleads: show the spam port beside it.
-		c.telnet(ctx, iface, c.p.PVOHost, c.p.SpamPort)
-	}
-	c.tlsverify(ctx)
-}
-
-// identified tells Plan.Identified, once, what the collection so far says
-// this ESA is called and where it is.
-func (c *collector) identified() {
-	if c.p.Identified == nil || c.told {
-		return
-	}
-	c.told = true
-	if a, err := FromSession(c.p.Address, strings.NewReader(c.log.String()), c.p.Role); err == nil {
-		c.p.Identified(IdentityKeys(a))
+// TelnetDialog probes host:port from the interface labelled iface. A 220
+// banner means connected, and the SMTP session is left politely.
+func TelnetDialog(iface, host string, port int) []channel.Step {
+	return []channel.Step{
+		{Expect: `(?i)interface`, Choose: iface},
+		{Expect: `(?i)host ?name|address`, Answer: host},
+		{Expect: `(?i)port`, Answer: strconv.Itoa(port)},
+		{Expect: `(?m)^220[ -]`, Anywhere: true, Optional: true, Answer: "QUIT"},
 	}
 }
 
-// memberBySerial names the cluster member with this serial number.
-func memberBySerial(cl *facts.Cluster, serial string) string {
-	if serial == "" {
-		return ""
-	}
-	for _, g := range cl.Groups {
-		for _, m := range g.Machines {
-			if strings.EqualFold(m.Serial, serial) {
-				return m.Name
-			}
-		}
-	}
-	return ""
-}
+var connectedRE = regexp.MustCompile(`(?m)^220[ -]|Connected to `)
 
-// sma reads what the SMA knows of its ESAs: the managed list, each email
-// appliance's services and TEST result, the PVO disk quota, and whether it
-// can reach each ESA's PVO listener for released messages.
-func (c *collector) sma(ctx context.Context) {
-	out, ok := c.run(ctx, "applianceconfig")
-	var managed []facts.ManagedAppliance
-	if ok {
-		if m, _, err := ParseApplianceConfig(out); err == nil {
-			for _, a := range m.Appliances {
-				if a.Product == "" || strings.Contains(strings.ToLower(a.Product), "email") {
-					managed = append(managed, a)
-				}
-			}
-		}
+// TelnetConnected reports whether a telnet dialog's output shows a connection.
+func TelnetConnected(out string) bool { return connectedRE.MatchString(out) }
+
+// TLSVerifyDialog checks TLS to host:port as the ESA's delivery to domain
+// would; port 25 is left implicit, as an administrator types it.
+func TLSVerifyDialog(domain, host string, port int) []channel.Step {
+	target := host
+	if port != 25 {
+		target += ":" + strconv.Itoa(port)
 	}
-	c.run(ctx, "diskquotaconfig")
-	if c.p.Checked != nil && len(managed) > 0 {
-		c.progress("waiting for the ESAs")
-		managed = examined(managed, c.p.Checked(ctx))
-	}
-	if len(managed) > maxManaged {
-		managed = managed[:maxManaged]
-	}
-	if len(managed) > 0 {
-		c.servicesAndTests(ctx, managed)
-	}
-	for _, a := range managed {
-		if a.Address != "" {
-			c.telnet(ctx, "Auto", a.Address, facts.DefaultPVOPort)
-		}
+	return []channel.Step{
+		{Expect: `(?i)domain`, Answer: domain},
+		{Expect: `(?i)destination host|host to connect`, Answer: target},
 	}
 }
 
-// IdentityKeys are the names and addresses an SMA may know ESA a by: its
-// hostname and every interface address and hostname a's collection saw
-// (every member's, in a cluster).
-func IdentityKeys(a *facts.Appliance) []string {
-	if a == nil {
-		return nil
+// ClusterConfigDialog leaves a standalone appliance standalone (the
+// default) and, in a cluster, lists the machines and their connections,
+// then leaves the menu.
+func ClusterConfigDialog() []channel.Step {
+	return []channel.Step{
+		{Expect: `(?i)join or create a cluster`, Default: true, Optional: true},
+		{Expect: `(?i)choose the operation`, Answer: "LIST", Optional: true},
+		{Expect: `(?i)choose the operation`, Answer: "CONNSTATUS", Optional: true},
+		{Expect: `(?i)choose the operation`, Default: true, Optional: true},
 	}
-	keys := []string{a.Hostname}
-	for machine, ifs := range a.Interfaces {
-		keys = append(keys, machine)
-		if ifs == nil {
-			continue
-		}
-		for _, x := range ifs.List {
-			keys = append(keys, x.Address, x.Hostname)
-		}
-	}
-	return keys
 }
 
-// examined keeps the managed appliances whose name or address is one of keys.
-func examined(managed []facts.ManagedAppliance, keys []string) []facts.ManagedAppliance {
-	var out []facts.ManagedAppliance
-	for _, a := range managed {
-		for _, k := range keys {
-			if k != "" && (strings.EqualFold(a.Name, k) || strings.EqualFold(a.Address, k)) {
-				out = append(out, a)
-				break
-			}
-		}
-	}
-	return out
-}
-
-// servicesAndTests walks applianceconfig SERVICES (every question answered
-// with its default, the current state) and TEST for each appliance in one
-// dialog. AsyncOS records even unchanged SERVICES answers as a pending
-// change, so clearchanges follows whatever happened: check stays read-only.
-func (c *collector) servicesAndTests(ctx context.Context, managed []facts.ManagedAppliance) {
-	if c.dead {
-		return
-	}
-	c.progress("applianceconfig SERVICES, TEST")
+// ServicesAndTestDialog walks the SMA's applianceconfig SERVICES (every
+// question answered with its default, the current state) and TEST for
+// each named appliance, in one dialog. AsyncOS records even unchanged
+// SERVICES answers as a pending change: the caller runs clearchanges after.
+func ServicesAndTestDialog(names []string) []channel.Step {
 	var steps []channel.Step
-	for _, a := range managed {
+	for _, n := range names {
 		steps = append(steps,
 			channel.Step{Expect: `(?i)choose the operation`, Answer: "SERVICES"},
-			channel.Step{Expect: `(?i)appliance whose services`, Choose: a.Name})
+			channel.Step{Expect: `(?i)appliance whose services`, Choose: n})
 		for i := 0; i < 6; i++ {
 			steps = append(steps, channel.Step{Expect: `(?i)to be (enabled|disabled)`, Default: true, Optional: true})
 		}
 		steps = append(steps,
 			channel.Step{Expect: `(?i)choose the operation`, Answer: "TEST"},
-			channel.Step{Expect: `(?i)appliance to test`, Choose: a.Name})
+			channel.Step{Expect: `(?i)appliance to test`, Choose: n})
 	}
-	steps = append(steps, channel.Step{Expect: `(?i)choose the operation`, Default: true})
-	prompt := c.prompt()
-	sctx, cancel := context.WithTimeout(ctx, c.p.StepTimeout+time.Duration(len(managed))*(c.p.StepTimeout+c.p.ProbeTimeout))
-	out, err := c.s.Dialog(sctx, "applianceconfig", steps...)
-	cancel()
-	c.log.WriteString(prompt + "applianceconfig\n" + out + "\n")
-	if err != nil {
-		if errors.Is(err, context.DeadlineExceeded) {
-			// A TEST of an ESA the SMA cannot reach may take two minutes.
-			err = fmt.Errorf("%w (applianceconfig TEST can take up to 2 minutes on an SMA: try --step-timeout 150s --timeout 300s)", err)
-		}
-		c.fail(ctx, "applianceconfig SERVICES", err)
-	}
-	c.run(ctx, "clearchanges")
+	return append(steps, channel.Step{Expect: `(?i)choose the operation`, Default: true})
 }
 
-func (c *collector) prompt() string {
-	if p := c.s.Prompt(); p != "" {
-		return p
-	}
-	return "> "
-}
-
-func (c *collector) progress(step string) {
-	if c.p.Progress != nil {
-		c.p.Progress(step)
-	}
-}
-
-// run runs one command that needs no answers (a menu it stops in is backed
-// out of). ok is false when the command did not complete.
-func (c *collector) run(ctx context.Context, command string) (string, bool) {
-	if c.dead {
-		return "", false
-	}
-	c.progress(command)
-	prompt := c.prompt()
-	sctx, cancel := context.WithTimeout(ctx, c.p.StepTimeout)
-	out, err := c.s.Run(sctx, command)
-	cancel()
-	c.log.WriteString(prompt + command + "\n" + out + "\n")
-	if err != nil {
-		c.fail(ctx, command, err)
-		return out, false
-	}
-	return out, true
-}
-
-// fail records a step's error and brings the session back to the main
-// prompt, or marks it dead when that is impossible.
-func (c *collector) fail(ctx context.Context, step string, err error) {
-	c.errs = append(c.errs, facts.CollectError{Step: step, Message: err.Error()})
-	var closed *channel.ClosedError
-	var cmdErr *channel.CommandError
-	switch {
-	case errors.As(err, &closed):
-		c.dead = true
-	case errors.As(err, &cmdErr):
-		// AsyncOS refused the command and is back at its prompt.
-	default:
-		c.recover(ctx)
-	}
-}
-
-// recover interrupts whatever is running and waits for the main prompt.
-func (c *collector) recover(ctx context.Context) bool {
-	if ctx.Err() != nil {
-		c.dead = true
-		return false
-	}
-	rctx, cancel := context.WithTimeout(ctx, recoverTimeout)
-	defer cancel()
-	if err := c.s.Interrupt(rctx); err != nil {
-		c.errs = append(c.errs, facts.CollectError{Step: "recover", Message: err.Error()})
-		c.dead = true
-		return false
-	}
-	return true
-}
-
-// telnet probes host:port from one interface (chosen by label) and
-// reports whether it connected. A probe that hangs, as a firewall drop does,
-// is cut short with Ctrl-C at the probe timeout and counts as timed out.
-func (c *collector) telnet(ctx context.Context, iface, host string, port int) bool {
-	if c.dead {
-		return false
-	}
-	c.progress(fmt.Sprintf("telnet %s %s %d", iface, host, port))
-	prompt := c.prompt()
-	pctx, cancel := context.WithTimeout(ctx, c.p.ProbeTimeout)
-	out, err := c.s.Dialog(pctx, "telnet",
-		channel.Step{Expect: `(?i)interface`, Choose: iface},
-		channel.Step{Expect: `(?i)host ?name|address`, Answer: host},
-		channel.Step{Expect: `(?i)port`, Answer: strconv.Itoa(port)},
-		// Connected: the SMA's SMTP banner; leave politely.
-		channel.Step{Expect: `(?m)^220[ -]`, Anywhere: true, Optional: true, Answer: "QUIT"},
-	)
-	cancel()
-	idx := c.probes
-	c.probes++
-	connected := err == nil && regexp.MustCompile(`(?m)^220[ -]|Connected to `).MatchString(out)
-	if err != nil && errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
-		// The probe hung: abort it as an administrator would.
-		if c.recover(ctx) {
-			out = strings.TrimRight(out, "\n") + "\n^C\n"
-			if c.aborted == nil {
-				c.aborted = map[int]bool{}
-			}
-			c.aborted[idx] = true
-			err = nil
-		}
-	}
-	c.log.WriteString(prompt + "telnet\n" + out + "\n")
-	if err != nil {
-		c.fail(ctx, "telnet from "+iface, err)
-	}
-	return connected
-}
-
-// tlsverify checks TLS to the SMA's PVO port as the ESA's delivery would.
-func (c *collector) tlsverify(ctx context.Context) {
-	if c.dead {
-		return
-	}
-	c.progress("tlsverify")
-	prompt := c.prompt()
-	target := c.p.PVOHost
-	if c.p.PVOPort != 25 {
-		target += ":" + strconv.Itoa(c.p.PVOPort)
-	}
-	pctx, cancel := context.WithTimeout(ctx, c.p.ProbeTimeout)
-	out, err := c.s.Dialog(pctx, "tlsverify",
-		channel.Step{Expect: `(?i)domain`, Answer: c.p.PVOHost},
-		channel.Step{Expect: `(?i)destination host|host to connect`, Answer: target},
-	)
-	cancel()
-	if err != nil && errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
-		if c.recover(ctx) {
-			out = strings.TrimRight(out, "\n") + "\n^C\n"
-			c.errs = append(c.errs, facts.CollectError{Step: "tlsverify",
-				Message: fmt.Sprintf("no answer within %s; interrupted", c.p.ProbeTimeout)})
-			err = nil
-		}
-	}
-	c.log.WriteString(prompt + "tlsverify\n" + out + "\n")
-	if err != nil {
-		c.fail(ctx, "tlsverify", err)
-	}
-}
-
-// clusterLayout runs clusterconfig (in cluster mode, where it is allowed)
-// and returns the layout; nil when it could not be read.
-func (c *collector) clusterLayout(ctx context.Context) *facts.Cluster {
-	if c.dead {
-		return nil
-	}
-	c.progress("clusterconfig")
-	out, err := c.clusterconfig(ctx)
-	var cmdErr *channel.CommandError
-	if errors.As(err, &cmdErr) && cmdErr.Kind == channel.KindRestricted {
-		// Logged in below cluster mode: clusterconfig runs in cluster mode only.
-		if !c.setMode(ctx, "cluster") {
-			return nil
-		}
-		out, err = c.clusterconfig(ctx)
-	}
-	if err != nil {
-		c.fail(ctx, "clusterconfig", err)
-		return nil
-	}
-	cl, _, perr := ParseClusterConfig(out)
-	if perr != nil {
-		return nil
-	}
-	return cl
-}
-
-// members reads every member's feature keys and interfaces in its machine
-// mode (the session's own machine, me, first: it is already there), then
-// the level of each setting PVO-006 and PVO-103 look at, in cluster mode.
-func (c *collector) members(ctx context.Context, cl *facts.Cluster, me string) {
-	order := cl.Members()
-	if me != "" {
-		order = append([]string{me}, slices.DeleteFunc(order, func(m string) bool { return m == me })...)
-	}
-	for _, m := range order {
-		if modeOf(c.prompt()) != "machine "+m && !c.setMode(ctx, "machine "+m) {
-			break
-		}
-		c.run(ctx, "featurekey")
-		c.run(ctx, "interfaceconfig")
-	}
-	if c.setMode(ctx, "cluster") {
-		for _, cmd := range levelCommandOrder {
-			c.run(ctx, cmd)
-		}
-		// In cluster mode it also prints the level of the PVO settings.
-		c.run(ctx, "quarantineconfig")
-	}
-}
-
-// standalone reads, on an ESA outside any cluster, what a cluster member's
-// collection reads per machine. The telnet dialog already listed the
-// interfaces (see TelnetInterfaces), so interfaceconfig runs only when no
-// telnet did.
-func (c *collector) standalone(ctx context.Context) {
-	c.run(ctx, "featurekey")
-	if c.probes == 0 {
-		c.run(ctx, "interfaceconfig")
-	}
-	c.run(ctx, "quarantineconfig")
-}
-
-func (c *collector) clusterconfig(ctx context.Context) (string, error) {
-	prompt := c.prompt()
-	sctx, cancel := context.WithTimeout(ctx, c.p.StepTimeout)
-	defer cancel()
-	// Standalone: leave it standalone (the default). Clustered: list the
-	// machines and their connections, then leave the menu.
-	out, err := c.s.Dialog(sctx, "clusterconfig",
-		channel.Step{Expect: `(?i)join or create a cluster`, Default: true, Optional: true},
-		channel.Step{Expect: `(?i)choose the operation`, Answer: "LIST", Optional: true},
-		channel.Step{Expect: `(?i)choose the operation`, Answer: "CONNSTATUS", Optional: true},
-		channel.Step{Expect: `(?i)choose the operation`, Default: true, Optional: true},
-	)
-	if err == nil {
-		err = c.s.BackOut(sctx)
-	}
-	c.log.WriteString(prompt + "clusterconfig\n" + out + "\n")
-	return out, err
-}
-
-// setMode switches cluster mode ("cluster", "machine esa1.example.com").
-func (c *collector) setMode(ctx context.Context, mode string) bool {
-	if c.dead {
-		return false
-	}
-	prompt := c.prompt()
-	sctx, cancel := context.WithTimeout(ctx, c.p.StepTimeout)
-	out, err := c.s.SetMode(sctx, mode)
-	cancel()
-	c.log.WriteString(prompt + "clustermode " + mode + "\n" + out + "\n")
-	if err != nil {
-		c.fail(ctx, "clustermode "+mode, err)
-		return false
-	}
-	return true
-}
-
-// restoreMode puts the session back in the mode the collection found it in.
-func (c *collector) restoreMode(ctx context.Context, mode string) {
-	if mode == "" || c.dead || modeOf(c.prompt()) == mode {
-		return
-	}
-	c.setMode(ctx, mode)
-}
-
-var modeRe = regexp.MustCompile(`^\((Cluster|Group|Machine) ([^)]+)\)> ?$`)
-
-// modeOf turns a cluster prompt into the clustermode argument that returns
-// to it; "" for a standalone prompt.
-func modeOf(prompt string) string {
-	m := modeRe.FindStringSubmatch(strings.TrimSpace(prompt) + " ")
-	if m == nil {
-		m = modeRe.FindStringSubmatch(strings.TrimSpace(prompt))
-	}
-	if m == nil {
-		return ""
-	}
-	if m[1] == "Cluster" {
-		return "cluster"
-	}
-	return strings.ToLower(m[1]) + " " + m[2]
-}
+// MailLogPortGrep finds the recent deliveries to the PVO port in mail_logs.
+func MailLogPortGrep(port int) string { return fmt.Sprintf(`grep "port %d" mail_logs`, port) }
 
 var newDCIDRe = regexp.MustCompile(`New SMTP DCID (\d+) `)
 
-// mailLog looks up the recent deliveries to the PVO port and their TLS
-// outcome, bounded in lines (the last few connections) and time.
-func (c *collector) mailLog(ctx context.Context) {
-	if c.dead || c.p.MailLogDCIDs < 0 {
-		return
-	}
-	out, ok := c.run(ctx, fmt.Sprintf(`grep "port %d" mail_logs`, c.p.PVOPort))
-	if !ok {
-		return
-	}
+// MailLogDCIDs lists, once each and in order, the DCIDs MailLogPortGrep's
+// output shows, keeping the last max.
+func MailLogDCIDs(out string, max int) []string {
 	var dcids []string
 	seen := map[string]bool{}
 	for _, m := range newDCIDRe.FindAllStringSubmatch(out, -1) {
@@ -609,11 +91,13 @@ func (c *collector) mailLog(ctx context.Context) {
 			dcids = append(dcids, m[1])
 		}
 	}
-	if len(dcids) == 0 {
-		return
+	if max > 0 && len(dcids) > max {
+		dcids = dcids[len(dcids)-max:]
 	}
-	if len(dcids) > c.p.MailLogDCIDs {
-		dcids = dcids[len(dcids)-c.p.MailLogDCIDs:]
-	}
-	c.run(ctx, fmt.Sprintf(`grep "DCID (%s) TLS" mail_logs`, strings.Join(dcids, "|")))
+	return dcids
+}
+
+// MailLogTLSGrep finds the TLS outcome of these DCIDs in mail_logs.
+func MailLogTLSGrep(dcids []string) string {
+	return fmt.Sprintf(`grep "DCID (%s) TLS" mail_logs`, strings.Join(dcids, "|"))
 }

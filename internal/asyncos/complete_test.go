@@ -23,9 +23,6 @@ func TestCutSSLConfigIsIncomplete(t *testing.T) {
 			if app.SSL.Incomplete == "" {
 				t.Errorf("the cut sslconfig block is not marked incomplete")
 			}
-			if engineWaits["PVO-004"] {
-				t.Skip("TODO(lead): the engine's reading of Evidence.Incomplete (helper H1) is not merged; PVO-004 still passes on it")
-			}
 			for _, f := range rules.Run(&facts.Site{ESAs: []*facts.Appliance{app}, PVOPort: facts.DefaultPVOPort}).Findings {
 				if f.ID == "PVO-004" && f.Status == rules.StatusPass {
 					t.Errorf("PVO-004 passes on a cut sslconfig: %s", f.Summary)

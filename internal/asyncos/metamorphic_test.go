@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -18,12 +17,6 @@ import (
 // within seconds; every log is covered, long ones at evenly spread lines
 // plus every line of their last block.
 const maxCuts = 120
-
-// engineWaits lists rule IDs whose check against cut evidence waits on the
-// engine treating facts.Evidence.Incomplete as "cannot pass" (helper H1's
-// change). TODO(lead): empty this map once that change is merged; the test
-// must then pass with no rule skipped.
-var engineWaits = map[string]bool{"PVO-002": true, "PVO-004": true, "PVO-005": true, "PVO-109": true}
 
 // ruleQuestions are mutations whose pass is right for the mutated log but
 // whose whole-log verdict is the rule's reading of history, not the
@@ -82,14 +75,6 @@ func TestTruncationNeverPasses(t *testing.T) {
 						continue
 					}
 					if ruleQuestions[name+": "+what+": "+key.id] != "" {
-						continue
-					}
-					if engineWaits[key.id] {
-						// Until the engine reads it, the cut must at least
-						// be recorded where the rule will look.
-						if apps, _ := loadAll(name, mutated); !anyIncomplete(apps) {
-							t.Errorf("%s: %s %s was %s, is pass, and no fact is marked incomplete", what, key.id, key.appliance, was)
-						}
 						continue
 					}
 					t.Errorf("%s: %s %s was %s, is pass", what, key.id, key.appliance, was)
@@ -272,23 +257,4 @@ func repeated(cmds []sessionlog.Command, i int) bool {
 		}
 	}
 	return false
-}
-
-func anyIncomplete(apps []*facts.Appliance) bool {
-	for _, a := range apps {
-		if hasIncomplete(a) {
-			return true
-		}
-	}
-	return false
-}
-
-// hasIncomplete tells whether any fact of app records a cut.
-func hasIncomplete(app *facts.Appliance) bool {
-	found := false
-	eachEvidence(reflect.ValueOf(app), func(ev reflect.Value) bool {
-		found = ev.FieldByName("Incomplete").String() != ""
-		return !found
-	})
-	return found
 }

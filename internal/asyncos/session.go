@@ -221,6 +221,7 @@ func fromCommands(name string, cmds []sessionlog.Command, role facts.Role) (*fac
 		case "deliveryconfig":
 			app.Delivery, warns, perr = ParseDeliveryConfig(c.Text)
 			got = app.Delivery
+			recordLevel(app, c.Name, c.Text, modeArg(c.Mode))
 		case "telnet":
 			if telnetIfs == nil && c.Mode.Level == "" {
 				if ifs := TelnetInterfaces(c.Text); ifs != nil {
@@ -240,6 +241,7 @@ func fromCommands(name string, cmds []sessionlog.Command, role facts.Role) (*fac
 		case "sslconfig":
 			app.SSL, warns, perr = ParseSSLConfig(c.Text)
 			got = app.SSL
+			recordLevel(app, c.Name, c.Text, modeArg(c.Mode))
 		case "clusterconfig":
 			app.Cluster, warns, perr = ParseClusterConfig(c.Text)
 			got = app.Cluster
@@ -302,7 +304,7 @@ func fromCommands(name string, cmds []sessionlog.Command, role facts.Role) (*fac
 		default:
 			s, ok := SettingForCommand(c.Name)
 			if !ok {
-				if !ignored[c.Name] {
+				if !ignored[c.Name] && !known(c.Name) {
 					app.Warnings = append(app.Warnings, facts.Warning{Command: c.CommandLine(), Line: c.Line,
 						Text: "a command pvo-doctor does not read; its output decides nothing"})
 				}
@@ -319,6 +321,9 @@ func fromCommands(name string, cmds []sessionlog.Command, role facts.Role) (*fac
 			}
 		}
 		markIncomplete(got, cut)
+		if st, ok := SettingForCommand(c.Name); ok {
+			markIncomplete(app.SettingLevels[st], cut) // also what recordLevel read
+		}
 		record(app, c, warns, perr)
 	}
 	if whoText != nil {
@@ -355,7 +360,7 @@ func fromCommands(name string, cmds []sessionlog.Command, role facts.Role) (*fac
 	if app.Hostname == "" && app.Version != nil && app.Cluster != nil {
 		// A session typed only in cluster mode never shows the machine's
 		// name in its prompt; its serial number finds it in the cluster.
-		app.Hostname = memberBySerial(app.Cluster, app.Version.Serial)
+		app.Hostname = app.Cluster.MachineBySerial(app.Version.Serial)
 	}
 	return app, nil
 }
@@ -412,7 +417,8 @@ func known(name string) bool {
 		return true
 	}
 	switch name {
-	case "telnet", "featurekey", "commit", "clearchanges", "interfaceconfig", "applianceconfig":
+	case "telnet", "featurekey", "commit", "clearchanges", "interfaceconfig", "applianceconfig",
+		"clear", "showchanges", "dqconfig":
 		return true
 	}
 	return false

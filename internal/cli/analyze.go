@@ -1,21 +1,18 @@
 package cli
 
 import (
-	"errors"
-	"fmt"
+	"context"
 	"io"
-	"io/fs"
 	"os"
-	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/pvo-doctor/pvo-doctor/internal/asyncos"
+	"github.com/pvo-doctor/pvo-doctor/internal/diagnose"
 	"github.com/pvo-doctor/pvo-doctor/internal/facts"
 	"github.com/pvo-doctor/pvo-doctor/internal/report"
 	"github.com/pvo-doctor/pvo-doctor/internal/rules"
+	"github.com/pvo-doctor/pvo-doctor/internal/session"
 )
 
 // AnalyzeOptions is everything `pvo-doctor analyze` was asked to do.
@@ -26,10 +23,13 @@ type AnalyzeOptions struct {
 	SMAFile    string
 	MailLogs   []string // FILE or ESA=FILE
 	SMAPVOHost string
-	PVOPort    int
+	// PVOPort is the deprecated --pvo-port: the port when --sma-pvo-host
+	// names none.
+	PVOPort int
 	// FailOn is --fail-on: the least severity whose failure exits 1.
 	FailOn string
 	reportFlags
+	fixFlags
 
 	// The pipeline's stages; nil means the real parsers and rules. Tests
 	// swap them to exercise the command without depending on them.
@@ -42,7 +42,7 @@ type AnalyzeOptions struct {
 func NewCmdAnalyze(ios *IOStreams, runF func(*AnalyzeOptions) error) *cobra.Command {
 	opts := &AnalyzeOptions{IO: ios}
 	cmd := &cobra.Command{
-		Use:   "analyze --esa FILE... [--sma FILE] [--mail-log [ESA=]FILE...]",
+		Use:   "analyze --esa FILE... [--sma FILE] [--mail-log [ESA=]FILE...] [--fix --dry-run]",
 		Short: "Diagnose from saved AsyncOS CLI sessions and mail logs, offline",
 		Long: `analyze reads CLI sessions saved from the ESAs and the SMA (a terminal log or a
 copy-paste of the commands and their output), and optionally the ESAs' mail_logs,
@@ -52,12 +52,16 @@ Rules it cannot decide from the files say what to run on which appliance
 (e.g. applianceconfig on the SMA, quarantineconfig on an ESA); save that output
 too and analyze again.
 
+With --fix --dry-run it prints, on stderr, the exact fix plan check --fix
+would show for the same site (every command, question, answer, cluster level
+and commit comment), to paste into the ticket; it never connects anywhere.
+
 Exit codes: 0 every rule passed or does not apply, 1 a rule failed (with
 --fail-on, one of that severity or worse), 2 usage error or unreadable file,
 3 nothing failed but something could not be decided.`,
 		Example: `  pvo-doctor analyze --esa mx1.log --sma sma.log
   pvo-doctor analyze --esa mx1.log --esa mx2.log --mail-log mx1.example.com=mail_logs.current
-  pvo-doctor analyze --esa mx1.log --sma sma.log --report ticket.md`,
+  pvo-doctor analyze --esa mx1.log --sma sma.log --report ticket.md --fix --dry-run`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.NoColorEnv = os.Getenv("NO_COLOR") != ""
@@ -71,8 +75,12 @@ Exit codes: 0 every rule passed or does not apply, 1 a rule failed (with
 	f.StringArrayVar(&opts.ESAFiles, "esa", nil, "saved CLI session of an ESA (repeat for each ESA)")
 	f.StringVar(&opts.SMAFile, "sma", "", "saved CLI session of the SMA")
 	f.StringArrayVar(&opts.MailLogs, "mail-log", nil, "an ESA's mail_logs, as FILE or ESA=FILE (ESA: hostname or session file)")
-	f.StringVar(&opts.SMAPVOHost, "sma-pvo-host", "", "address the ESAs use for the SMA's PVO service (default: the SMA's hostname)")
-	f.IntVar(&opts.PVOPort, "pvo-port", facts.DefaultPVOPort, "the SMA's PVO quarantine port")
+	addPVOHostFlag(cmd, &opts.SMAPVOHost, "default the SMA's hostname")
+	f.IntVar(&opts.PVOPort, "pvo-port", facts.DefaultPVOPort, "deprecated: give the port in --sma-pvo-host HOST:PORT")
+	_ = f.MarkDeprecated("pvo-port", "give the port in --sma-pvo-host HOST:PORT")
+	f.BoolVar(&opts.Fix, "fix", false, "with --dry-run: print the fix plan check --fix would apply to this site")
+	f.BoolVar(&opts.DryRun, "dry-run", false, "with --fix: show the plan (analyze never changes anything)")
+	f.StringArrayVar(&opts.Rules, "fix-rule", nil, "plan only this rule `ID`'s fix (repeatable; implies --fix)")
 	addReportFlags(cmd, &opts.reportFlags)
 	addFailOnFlag(cmd, &opts.FailOn)
 	return cmd
@@ -80,75 +88,78 @@ Exit codes: 0 every rule passed or does not apply, 1 a rule failed (with
 
 func analyzeRun(opts *AnalyzeOptions) error {
 	start := opts.clock()
-	if err := opts.validate(); err != nil {
+	pvo, err := opts.validate()
+	if err != nil {
 		return err
 	}
 	failOn, err := parseFailOn(opts.FailOn)
 	if err != nil {
 		return err
 	}
-
-	site := &facts.Site{PVOPort: opts.PVOPort}
-	for _, path := range opts.ESAFiles {
-		a, err := opts.loadSession(path, facts.RoleESA)
-		if err != nil {
-			return err
-		}
-		site.ESAs = append(site.ESAs, a)
+	out, err := diagnose.Analyze(diagnose.Saved{
+		ESAFiles: opts.ESAFiles, SMAFile: opts.SMAFile, MailLogs: opts.MailLogs, PVO: pvo,
+		FromSession: opts.fromSession, ScanMailLog: opts.scanMailLog, RunRules: opts.runRules,
+	})
+	if err != nil {
+		return usage(err)
 	}
-	if opts.SMAFile != "" {
-		sma, err := opts.loadSession(opts.SMAFile, facts.RoleSMA)
-		if err != nil {
-			return err
-		}
-		site.SMA = sma
-	}
-	for _, spec := range opts.MailLogs {
-		if err := opts.attachMailLog(site, spec); err != nil {
+	if opts.Fix {
+		if out, err = diagnose.Fix(context.Background(), diagnose.Config{}, out, opts.fixOptions(opts.IO, nil)); err != nil {
 			return err
 		}
 	}
-	site.PVOHost = opts.SMAPVOHost
-	if site.PVOHost == "" && site.SMA != nil {
-		site.PVOHost = site.SMA.Hostname
-	}
-
-	run := opts.runRules
-	if run == nil {
-		run = rules.Run
-	}
-	res := run(site)
-	rep := report.New(site, res, report.Meta{
+	rep := report.New(out.Site, out.Result, report.Meta{
 		ToolVersion: Version,
 		Mode:        report.ModeAnalyze,
 		StartedAt:   start,
 		Duration:    opts.clock().Sub(start),
 	})
-
+	if opts.Fix {
+		addFixes(rep, out)
+	}
 	if err := opts.emit(opts.IO, rep, 0o644); err != nil {
 		return err
 	}
-	if code := verdictExitCode(res, site, failOn); code != ExitOK {
+	if code := verdictExitCode(out.Result, out.Site, failOn); code != ExitOK {
 		return &ExitError{Code: code}
 	}
 	return nil
 }
 
-// validate checks the flags that need no file.
-func (opts *AnalyzeOptions) validate() error {
+// validate checks the flags that need no file and returns the PVO
+// endpoint: --sma-pvo-host HOST[:PORT] as check reads it; the deprecated
+// --pvo-port gives the port when the host names none.
+func (opts *AnalyzeOptions) validate() (session.Address, error) {
+	var pvo session.Address
 	if len(opts.ESAFiles) == 0 && opts.SMAFile == "" {
-		return usageError("give at least one session file with --esa or --sma")
+		return pvo, usageError("give at least one session file with --esa or --sma")
 	}
 	if _, _, err := opts.formats(); err != nil {
-		return err
+		return pvo, err
+	}
+	if err := opts.fixFlags.validate(); err != nil {
+		return pvo, err
+	}
+	if opts.Fix && !opts.DryRun {
+		return pvo, usageError("analyze changes nothing: use --fix --dry-run to print the plan check --fix would apply")
 	}
 	if opts.PVOPort < 1 || opts.PVOPort > 65535 {
-		return usageError("--pvo-port: %d is not a TCP port", opts.PVOPort)
+		return pvo, usageError("--pvo-port: %d is not a TCP port", opts.PVOPort)
+	}
+	pvo.Port = opts.PVOPort
+	if opts.SMAPVOHost != "" {
+		var err error
+		if pvo, err = diagnose.ParsePVOEndpoint(opts.SMAPVOHost, opts.PVOPort); err != nil {
+			return pvo, usage(err)
+		}
+		if session.PortGiven(opts.SMAPVOHost) && opts.PVOPort != facts.DefaultPVOPort && opts.PVOPort != pvo.Port {
+			return pvo, usageError("--sma-pvo-host %s and --pvo-port %d name different ports", opts.SMAPVOHost, opts.PVOPort)
+		}
 	}
 	if len(opts.MailLogs) > 0 && len(opts.ESAFiles) == 0 {
-		return usageError("--mail-log needs the ESA's session (--esa)")
+		return pvo, usageError("--mail-log needs the ESA's session (--esa)")
 	}
-	return nil
+	return pvo, nil
 }
 
 func (opts *AnalyzeOptions) clock() time.Time {
@@ -156,121 +167,4 @@ func (opts *AnalyzeOptions) clock() time.Time {
 		return opts.now()
 	}
 	return time.Now()
-}
-
-// loadSession parses one saved session. A file that cannot be read or is
-// not an AsyncOS session is the user's mistake: exit 2, naming the file.
-func (opts *AnalyzeOptions) loadSession(path string, role facts.Role) (*facts.Appliance, error) {
-	parse := opts.fromSession
-	if parse == nil {
-		parse = asyncos.FromSession
-	}
-	f, err := openInput(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	a, err := parse(path, f, role)
-	if err != nil {
-		err = oneLine(err)
-		// The parsers name the file themselves; say it once.
-		if strings.HasPrefix(err.Error(), path+":") {
-			return nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("%s session %w", role, err)}
-		}
-		return nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("%s session %s: %w", role, path, err)}
-	}
-	if a == nil {
-		return nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("%s session %s: nothing parsed", role, path)}
-	}
-	if a.Address == "" {
-		a.Address = path
-	}
-	if a.Role == "" {
-		a.Role = role
-	}
-	return a, nil
-}
-
-// attachMailLog scans one --mail-log FILE or ESA=FILE and adds its PVO
-// connections to the named ESA (or the only one). The file is streamed.
-func (opts *AnalyzeOptions) attachMailLog(site *facts.Site, spec string) error {
-	esa, path, err := mailLogTarget(site.ESAs, spec)
-	if err != nil {
-		return err
-	}
-	scan := opts.scanMailLog
-	if scan == nil {
-		scan = asyncos.ScanMailLog
-	}
-	f, err := openInput(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	ml, err := scan(f, site.PVOPort)
-	if err != nil {
-		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("mail log %s: %w", path, oneLine(err))}
-	}
-	if ml == nil {
-		return nil
-	}
-	if esa.MailLog == nil {
-		esa.MailLog = ml
-		return nil
-	}
-	esa.MailLog.Connections = append(esa.MailLog.Connections, ml.Connections...)
-	esa.MailLog.Lines = append(esa.MailLog.Lines, ml.Lines...)
-	return nil
-}
-
-// mailLogTarget splits ESA=FILE and finds the ESA by hostname, session
-// file or its base name. Without a usable "ESA=" prefix the whole spec is
-// the file, which needs exactly one ESA.
-func mailLogTarget(esas []*facts.Appliance, spec string) (*facts.Appliance, string, error) {
-	if name, path, ok := strings.Cut(spec, "="); ok && name != "" && path != "" {
-		for _, a := range esas {
-			if strings.EqualFold(name, a.Hostname) || name == a.Address || name == filepath.Base(a.Address) {
-				return a, path, nil
-			}
-		}
-		if _, err := os.Stat(spec); err != nil {
-			return nil, "", usageError("--mail-log %s: no ESA named %q (give its hostname or session file)", spec, name)
-		}
-	}
-	switch len(esas) {
-	case 1:
-		return esas[0], spec, nil
-	case 0:
-		return nil, "", usageError("--mail-log needs the ESA's session (--esa)")
-	}
-	return nil, "", usageError("--mail-log %s: several ESAs; say which with ESA=FILE", spec)
-}
-
-// openInput opens a file the user named, with an error that names it once.
-func openInput(path string) (*os.File, error) {
-	f, err := os.Open(path)
-	if err == nil {
-		var st fs.FileInfo
-		if st, err = f.Stat(); err == nil && st.IsDir() {
-			err = errors.New("is a directory")
-		}
-		if err == nil {
-			return f, nil
-		}
-		f.Close()
-	}
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	return nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("cannot read %s: %w", path, err)}
-}
-
-// oneLine keeps a parser's message to the one line an error may take.
-func oneLine(err error) error {
-	msg := err.Error()
-	if i := strings.IndexAny(msg, "\r\n"); i >= 0 {
-		return fmt.Errorf("%s", strings.TrimSpace(msg[:i]))
-	}
-	return err
 }

@@ -86,37 +86,6 @@ func TestColorEnabled(t *testing.T) {
 	}
 }
 
-func TestMailLogTarget(t *testing.T) {
-	mx1 := &facts.Appliance{Hostname: "mx1.example.com", Address: "logs/mx1-session.log"}
-	mx2 := &facts.Appliance{Hostname: "mx2.example.com", Address: "mx2.log"}
-	for _, c := range []struct {
-		esas     []*facts.Appliance
-		spec     string
-		want     *facts.Appliance
-		wantPath string
-		wantErr  string
-	}{
-		{[]*facts.Appliance{mx1}, "mail_logs", mx1, "mail_logs", ""},
-		{[]*facts.Appliance{mx1, mx2}, "MX2.example.com=m.log", mx2, "m.log", ""},
-		{[]*facts.Appliance{mx1, mx2}, "mx1-session.log=m.log", mx1, "m.log", ""},
-		{[]*facts.Appliance{mx1, mx2}, "logs/mx1-session.log=m.log", mx1, "m.log", ""},
-		{[]*facts.Appliance{mx1, mx2}, "m.log", nil, "", "several ESAs"},
-		{[]*facts.Appliance{mx1, mx2}, "mx9=m.log", nil, "", `no ESA named "mx9"`},
-		{[]*facts.Appliance{mx1}, "mx9=m.log", nil, "", `no ESA named "mx9"`},
-	} {
-		got, path, err := mailLogTarget(c.esas, c.spec)
-		if c.wantErr != "" {
-			if err == nil || !strings.Contains(err.Error(), c.wantErr) {
-				t.Errorf("%s: error %v, want %q", c.spec, err, c.wantErr)
-			}
-			continue
-		}
-		if err != nil || got != c.want || path != c.wantPath {
-			t.Errorf("%s: got %v, %q, %v", c.spec, got, path, err)
-		}
-	}
-}
-
 // fakePipeline stands in for the parsers and rules: each session file's
 // first line is the hostname, and the rules report what they were given.
 func fakePipeline(opts *AnalyzeOptions, status rules.Status, seen **facts.Site) {
@@ -215,6 +184,32 @@ func TestAnalyzeRunOptions(t *testing.T) {
 					t.Errorf("stdout is not plain text:\n%s", out)
 				}
 			}},
+		{name: "PVO host with port, as check reads it", opts: AnalyzeOptions{ESAFiles: []string{p("mx1")}, SMAPVOHost: "sma.example.com:7026", PVOPort: 7025},
+			status: rules.StatusPass, check: func(t *testing.T, site *facts.Site, _ string) {
+				if site.PVOHost != "sma.example.com" || site.PVOPort != 7026 {
+					t.Errorf("PVO endpoint = %s:%d, want sma.example.com:7026", site.PVOHost, site.PVOPort)
+				}
+			}},
+		{name: "bare IPv6 PVO host keeps 7025", opts: AnalyzeOptions{ESAFiles: []string{p("mx1")}, SMAPVOHost: "2001:db8::18", PVOPort: 7025},
+			status: rules.StatusPass, check: func(t *testing.T, site *facts.Site, _ string) {
+				if site.PVOHost != "2001:db8::18" || site.PVOPort != 7025 {
+					t.Errorf("PVO endpoint = %s:%d, want 2001:db8::18 port 7025", site.PVOHost, site.PVOPort)
+				}
+			}},
+		{name: "deprecated --pvo-port gives a bare host its port", opts: AnalyzeOptions{ESAFiles: []string{p("mx1")}, SMAPVOHost: "[2001:db8::18]", PVOPort: 7026},
+			status: rules.StatusPass, check: func(t *testing.T, site *facts.Site, _ string) {
+				if site.PVOHost != "2001:db8::18" || site.PVOPort != 7026 {
+					t.Errorf("PVO endpoint = %s:%d, want 2001:db8::18 port 7026", site.PVOHost, site.PVOPort)
+				}
+			}},
+		{name: "--pvo-port alone", opts: AnalyzeOptions{ESAFiles: []string{p("mx1")}, PVOPort: 7026},
+			status: rules.StatusPass, check: func(t *testing.T, site *facts.Site, _ string) {
+				if site.PVOPort != 7026 {
+					t.Errorf("PVO port = %d, want 7026", site.PVOPort)
+				}
+			}},
+		{name: "two different ports", opts: AnalyzeOptions{ESAFiles: []string{p("mx1")}, SMAPVOHost: "sma:7027", PVOPort: 7026},
+			wantCode: ExitUsage, wantErr: "--sma-pvo-host sma:7027 and --pvo-port 7026 name different ports"},
 		{name: "unknown is 3", opts: AnalyzeOptions{ESAFiles: []string{p("mx1")}, PVOPort: 7025}, status: rules.StatusUnknown, wantCode: ExitIncomplete},
 		{name: "always colours text", opts: AnalyzeOptions{ESAFiles: []string{p("mx1")}, PVOPort: 7025, reportFlags: reportFlags{Color: "always"}}, status: rules.StatusPass,
 			check: func(t *testing.T, _ *facts.Site, out string) {

@@ -151,18 +151,30 @@ func BenchmarkCheck16ESALatency50ms(b *testing.B) {
 	runCheckBench(b, opts)
 }
 
+// BenchmarkCheck32ESALatency50ms checks one SMA and 32 ESAs, every one of
+// whose services the SMA reads (there is no cap, only --concurrency).
+func BenchmarkCheck32ESALatency50ms(b *testing.B) {
+	opts, _, _ := benchSite(b, manyESAs(b, 32), 50*time.Millisecond)
+	runCheckBench(b, opts)
+}
+
 // sixteenESAs is a healthy site of one SMA and sixteen ESAs, all managed.
-func sixteenESAs(b *testing.B) *sim.Scenario {
+func sixteenESAs(b *testing.B) *sim.Scenario { return manyESAs(b, 16) }
+
+// manyESAs is a healthy site of one SMA and n ESAs, all managed.
+func manyESAs(b testing.TB, n int) *sim.Scenario {
+	b.Helper()
 	var y strings.Builder
-	y.WriteString("description: sixteen healthy ESAs\nsma:\n  hostname: sma.example.com\n  version: 14.2.0-224\n" +
-		"  interfaces:\n    - {name: Management, address: 10.172.12.18/24, hostname: sma.example.com}\nesas:\n")
-	for i := 1; i <= 16; i++ {
+	fmt.Fprintf(&y, "description: %d healthy ESAs\nsma:\n  hostname: sma.example.com\n  version: 14.2.0-224\n"+
+		"  interfaces:\n    - {name: Management, address: 10.172.12.18/24, hostname: sma.example.com}\nesas:\n", n)
+	for i := 1; i <= n; i++ {
 		fmt.Fprintf(&y, "  - hostname: mx%d.example.com\n    version: 14.2.0-620\n    interfaces:\n"+
-			"      - {name: Management, address: 10.172.12.%d/24, hostname: mx%d.example.com}\n"+
+			"      - {name: Management, address: 10.172.%d.%d/24, hostname: mx%d.example.com}\n"+
 			"    delivery: {interface: Auto}\n    reach: {Auto: connect, Management: connect}\n"+
-			"    ssl:\n      outbound: {ciphers: \"HIGH:MEDIUM:ALL:-aNULL:-SSLv2\"}\n", i, 100+i, i)
+			"    ssl:\n      outbound: {ciphers: \"HIGH:MEDIUM:ALL:-aNULL:-SSLv2\"}\n", i, 12+i/200, 100+i%200, i)
 	}
-	sc, err := sim.ParseScenario("bench16.yaml", "bench16", []byte(y.String()))
+	name := fmt.Sprintf("bench%d", n)
+	sc, err := sim.ParseScenario(name+".yaml", name, []byte(y.String()))
 	if err != nil {
 		b.Fatal(err)
 	}

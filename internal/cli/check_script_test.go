@@ -28,17 +28,23 @@ import (
 // which the `sim` script command starts inside the test process on
 // 127.0.0.1.
 func TestCheckScripts(t *testing.T) {
+	sessions, err := filepath.Abs(filepath.Join("..", "..", "testdata", "sessions"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	testscript.Run(t, testscript.Params{
 		Dir: filepath.Join("testdata", "check"),
 		Setup: func(env *testscript.Env) error {
+			env.Setenv("SESSIONS", sessions)
 			// A -race binary waits a second at exit for late reports;
 			// every exec in a script would pay it.
 			env.Setenv("GORACE", strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))
 			return nil
 		},
 		Cmds: map[string]func(*testscript.TestScript, bool, []string){
-			"exits": cmdExits,
-			"sim":   cmdSim,
+			"exits":   cmdExits,
+			"sim":     cmdSim,
+			"fixplan": cmdFixPlan,
 		},
 		RequireExplicitExec: true,
 	})
@@ -270,4 +276,33 @@ func snapshotDiff(before, after string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// planAddressRE is the address in a fix plan's appliance heading,
+// "mx.example.com (ESA admin@127.0.0.1:2222):": a live check names the
+// appliance by its SSH address, analyze by its session file.
+var planAddressRE = regexp.MustCompile(`(?m)^(\S+ \((?:ESA|SMA)) [^)]*\)`)
+
+// cmdFixPlan is `fixplan FILE OUT`: it copies the fix plan FILE (e.g.
+// stderr) shows, from "Fix plan:" to its last line, into OUT with each
+// appliance's address replaced by <address>, so a live check's plan and a
+// saved session's can be compared with cmp.
+func cmdFixPlan(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: fixplan FILE OUT")
+	}
+	text := ts.ReadFile(args[0])
+	i := strings.Index(text, "Fix plan:")
+	if i < 0 {
+		ts.Fatalf("fixplan: no fix plan in %s:\n%s", args[0], text)
+	}
+	plan := text[i:]
+	for _, end := range []string{"\n--dry-run: nothing was changed.", "\nApply these changes?", "\nNothing was changed."} {
+		if j := strings.Index(plan, end); j >= 0 {
+			plan = plan[:j+len(end)]
+			break
+		}
+	}
+	plan = planAddressRE.ReplaceAllString(plan, "$1 <address>)")
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(plan+"\n"), 0o644))
 }

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -32,6 +34,47 @@ func TestCheckProgressOnlyOnTerminal(t *testing.T) {
 			}
 			if !strings.HasSuffix(progress, "\r\033[K") {
 				t.Errorf("progress does not clear its line at the end: %q", progress)
+			}
+		}
+	}
+}
+
+// TestCheckReadsServicesOfEveryESA: the SMA reads SERVICES and TEST for
+// every examined ESA, however many (32 here, twice the old hidden limit),
+// so PVO-102 and PVO-104 are decided on each of them; concurrency bounds
+// the sessions, not how many appliances are read.
+func TestCheckReadsServicesOfEveryESA(t *testing.T) {
+	const n = 32
+	opts, _, _ := benchSite(t, manyESAs(t, n), 0)
+	opts.Concurrency = 8
+	ios, _, out, errOut := Test()
+	opts.IO = ios
+	if err := checkRun(context.Background(), opts); err != nil {
+		t.Fatalf("check: %v\n%s", err, errOut)
+	}
+	var rep struct {
+		Findings []struct {
+			ID        string `json:"id"`
+			Status    string `json:"status"`
+			Appliance string `json:"appliance"`
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatal(err)
+	}
+	passed := map[string]map[string]bool{}
+	for _, f := range rep.Findings {
+		if f.Status == "pass" && (f.ID == "PVO-102" || f.ID == "PVO-104") {
+			if passed[f.ID] == nil {
+				passed[f.ID] = map[string]bool{}
+			}
+			passed[f.ID][f.Appliance] = true
+		}
+	}
+	for _, id := range []string{"PVO-102", "PVO-104"} {
+		for i := 1; i <= n; i++ {
+			if esa := fmt.Sprintf("mx%d.example.com", i); !passed[id][esa] {
+				t.Errorf("%s does not pass on %s: the SMA did not read its services", id, esa)
 			}
 		}
 	}

@@ -3,6 +3,9 @@ package cli
 import (
 	"errors"
 	"fmt"
+
+	"github.com/pvo-doctor/pvo-doctor/internal/diagnose"
+	"github.com/pvo-doctor/pvo-doctor/internal/session"
 )
 
 // Exit codes, as documented in the README and DESIGN.md.
@@ -13,7 +16,9 @@ const (
 	ExitIncomplete = 3 // no rule failed, but some could not be decided
 )
 
-var errNoTerminal = errors.New("no terminal to ask on")
+// errNoTerminal is what ReadSecret returns without a terminal; the session
+// layer turns it into advice on where else a secret can come from.
+var errNoTerminal = session.ErrNoTerminal
 
 // ExitError carries an exit code up to Main. A nil Err means the code is a
 // verdict, not an error, and nothing more is printed.
@@ -30,6 +35,14 @@ func (e *ExitError) Error() string {
 }
 
 func (e *ExitError) Unwrap() error { return e.Err }
+
+// usage gives a driver's ErrUsage error exit code 2; others pass unchanged.
+func usage(err error) error {
+	if errors.Is(err, diagnose.ErrUsage) {
+		return &ExitError{Code: ExitUsage, Err: err}
+	}
+	return err
+}
 
 // usageError marks an error as the user's mistake on the command line (exit 2).
 func usageError(format string, args ...any) error {

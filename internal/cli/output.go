@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 
+	"github.com/spf13/cobra"
+
 	"github.com/pvo-doctor/pvo-doctor/internal/report"
 )
 
@@ -16,6 +18,13 @@ type reportFlags struct {
 	Color      string
 	// NoColorEnv is true when NO_COLOR is set (https://no-color.org).
 	NoColorEnv bool
+}
+
+func addReportFlags(cmd *cobra.Command, rf *reportFlags) {
+	f := cmd.Flags()
+	f.StringVar(&rf.Format, "format", "", "output format: text, json, markdown or html (default text)")
+	f.StringVar(&rf.ReportFile, "report", "", "also write the report to `FILE`, in the format of its extension (.json, .md, .html, .txt)")
+	f.StringVar(&rf.Color, "color", "auto", "colour the text output: auto, always or never")
 }
 
 // formats validates the flags and returns the format for stdout and the

@@ -7,14 +7,18 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/pvo-doctor/pvo-doctor/internal/rules"
+	"github.com/pvo-doctor/pvo-doctor/internal/facts"
 )
 
-// Runner is one logged-in AsyncOS CLI session, as fix drives it. The cli
-// adapts a channel to it.
+// Runner is one logged-in AsyncOS CLI session, as fix drives it. The
+// driver adapts a session to it.
 type Runner interface {
-	// Prompt is the current main prompt, e.g. "(Cluster PVOCluster)> ".
-	Prompt() string
+	// Mode is the cluster mode the prompt shows, as a clustermode argument
+	// ("cluster", "machine m"); "" on a standalone appliance.
+	Mode() string
+	// ReadLevel runs command and reads the level of setting from its
+	// "Settings defined at:" line; it fails when there is none.
+	ReadLevel(ctx context.Context, command string, setting facts.Setting) (*facts.SettingLevel, error)
 	// Run runs a command that asks nothing (a menu it stops in is left).
 	Run(ctx context.Context, command string) (string, error)
 	// Dialog runs a command and answers its questions with steps, in
@@ -28,12 +32,19 @@ type Runner interface {
 	Interrupt(ctx context.Context) error
 }
 
+// ErrNoLevel is what a Runner's ReadLevel wraps when the output has no
+// "Settings defined at:" line.
+var ErrNoLevel = errors.New(`no "Settings defined at:" line`)
+
 // Status is how far a fix got.
 type Status string
 
 const (
-	Applied Status = "applied" // the change was made (and committed, where that is needed)
-	Failed  Status = "failed"  // nothing of it was committed
+	Planned  Status = "planned"  // shown, not applied (--dry-run)
+	Skipped  Status = "skipped"  // not confirmed
+	Applied  Status = "applied"  // the change was made (and committed, where that is needed)
+	Verified Status = "verified" // applied, and the re-check passes its rule
+	Failed   Status = "failed"   // nothing of it was committed
 )
 
 // Result is what happened to one Fix of a session.
@@ -41,8 +52,15 @@ type Result struct {
 	Status Status
 	// Evidence holds the appliance's own words: the resume and status
 	// lines, the level line, the `Changes committed:` line.
-	Evidence []rules.Evidence
+	Evidence []Evidence
 	Err      error
+}
+
+// Evidence is a line or two the appliance answered, quoted in the report.
+type Evidence struct {
+	Appliance string
+	Command   string
+	Lines     []string
 }
 
 // Outcome is what happened to a session's fixes, in the order of
@@ -56,7 +74,6 @@ type Outcome struct {
 var (
 	committedRE = regexp.MustCompile(`(?mi)^\s*Changes committed:.*$`)
 	noDataRE    = regexp.MustCompile(`(?mi)^\s*There is no data to commit\.?\s*$`)
-	resumeRE    = regexp.MustCompile(`(?mi)^.*(resumed|no listeners|cannot resume).*$`)
 )
 
 // Apply runs every fix of s over r, then one commit for all of them. It is
@@ -67,7 +84,7 @@ var (
 // effect at once and cannot be cleared, so it stays applied.
 func Apply(ctx context.Context, r Runner, s Session) Outcome {
 	out := Outcome{Results: make([]Result, len(s.Fixes))}
-	start := ModeOf(r.Prompt())
+	start := r.Mode()
 	a := &applier{r: r, s: s, start: start}
 	for i, f := range s.Fixes {
 		ev, err := a.one(ctx, f)
@@ -115,26 +132,29 @@ type applier struct {
 
 // one applies one fix: in a cluster, it reads where the setting is
 // defined, switches to that level, runs the dialog and switches back.
-func (a *applier) one(ctx context.Context, f Fix) ([]rules.Evidence, error) {
-	var ev []rules.Evidence
+func (a *applier) one(ctx context.Context, f Fix) ([]Evidence, error) {
+	var ev []Evidence
 	mode := ""
 	if f.Setting != "" && a.s.Cluster != "" {
-		text, err := a.r.Run(ctx, f.Setting)
+		cmd := f.LevelCommand
+		sl, err := a.r.ReadLevel(ctx, cmd, f.Setting)
 		if err != nil {
-			return ev, fmt.Errorf("read the level of %s: %w", f.Setting, err)
+			if errors.Is(err, ErrNoLevel) {
+				return ev, fmt.Errorf(`%s shows no "Settings defined at:" line in cluster mode, so its level is unknown; nothing was changed`, cmd)
+			}
+			return ev, fmt.Errorf("read the level of %s: %w", cmd, err)
 		}
-		defs, line, ok := ParseLevelLine(text)
-		if !ok {
-			return ev, fmt.Errorf(`%s shows no "Settings defined at:" line in cluster mode, so its level is unknown; nothing was changed`, f.Setting)
+		if n := len(sl.Lines); n > 0 {
+			ev = append(ev, a.evidence(cmd, sl.Lines[n-1]))
 		}
-		ev = append(ev, a.evidence(f.Setting, line))
-		mode, ok = EffectiveMode(defs, a.s.Machine, a.s.Group)
+		var ok bool
+		mode, ok = EffectiveMode(sl.Definitions, a.s.Machine, a.s.Group)
 		if !ok {
-			return ev, fmt.Errorf("%s is defined below cluster level and this session's machine is unknown, so its level is unknown; nothing was changed", f.Setting)
+			return ev, fmt.Errorf("%s is defined below cluster level and this session's machine is unknown, so its level is unknown; nothing was changed", cmd)
 		}
 		if f.Level.Known && mode != f.Level.Mode {
 			return ev, fmt.Errorf("%s is now defined at %s, not at %s as planned; nothing was changed",
-				f.Setting, levelWords(mode, a.s.Cluster), levelWords(f.Level.Mode, a.s.Cluster))
+				cmd, levelWords(mode, a.s.Cluster), levelWords(f.Level.Mode, a.s.Cluster))
 		}
 		if err := a.setMode(ctx, mode); err != nil {
 			return ev, err
@@ -145,8 +165,8 @@ func (a *applier) one(ctx context.Context, f Fix) ([]rules.Evidence, error) {
 		if err != nil {
 			return ev, err
 		}
-		if c.Line == "resume" {
-			if m := resumeRE.FindString(text); m != "" {
+		if c.Evidence != "" {
+			if m := regexp.MustCompile(c.Evidence).FindString(text); m != "" {
 				ev = append(ev, a.evidence(c.Line, strings.TrimSpace(m)))
 			}
 		}
@@ -174,14 +194,14 @@ func (a *applier) run(ctx context.Context, c Command) (string, error) {
 }
 
 func (a *applier) setMode(ctx context.Context, mode string) error {
-	if mode == "" || ModeOf(a.r.Prompt()) == mode {
+	if mode == "" || a.r.Mode() == mode {
 		return nil
 	}
 	if _, err := a.r.SetMode(ctx, mode); err != nil {
 		return fmt.Errorf("clustermode %s: %w", mode, err)
 	}
-	if got := ModeOf(a.r.Prompt()); got != mode {
-		return fmt.Errorf("clustermode %s: the prompt is %q", mode, strings.TrimSpace(a.r.Prompt()))
+	if got := a.r.Mode(); got != mode {
+		return fmt.Errorf("clustermode %s: the prompt shows %q", mode, got)
 	}
 	return nil
 }
@@ -216,8 +236,8 @@ func (a *applier) abandon(ctx context.Context, out *Outcome, from int, why error
 	_ = a.setMode(ctx, a.start)
 }
 
-func (a *applier) evidence(command string, lines ...string) rules.Evidence {
-	return rules.Evidence{Appliance: a.s.Appliance, Command: command, Lines: lines}
+func (a *applier) evidence(command string, lines ...string) Evidence {
+	return Evidence{Appliance: a.s.Appliance, Command: command, Lines: lines}
 }
 
 // firstLines is the first n non-blank lines of text, joined by " / ".

@@ -3,10 +3,12 @@ package fix
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
-	"github.com/pvo-doctor/pvo-doctor/internal/rules"
+	"github.com/pvo-doctor/pvo-doctor/internal/asyncos"
+	"github.com/pvo-doctor/pvo-doctor/internal/facts"
 )
 
 type reply struct {
@@ -23,7 +25,19 @@ type fakeRunner struct {
 	interruptErr error
 }
 
-func (f *fakeRunner) Prompt() string { return f.prompt }
+func (f *fakeRunner) Mode() string { return asyncos.ModeOf(f.prompt) }
+
+func (f *fakeRunner) ReadLevel(ctx context.Context, command string, setting facts.Setting) (*facts.SettingLevel, error) {
+	out, err := f.Run(ctx, command)
+	if err != nil {
+		return nil, err
+	}
+	sl, err := asyncos.ReadLevel(out, setting, f.Mode())
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrNoLevel, err)
+	}
+	return sl, nil
+}
 
 func (f *fakeRunner) Run(ctx context.Context, command string) (string, error) {
 	f.calls = append(f.calls, command)
@@ -66,10 +80,11 @@ func (f *fakeRunner) Interrupt(ctx context.Context) error {
 const committed = "Please enter some comments describing your changes:\n[]> x\n\nChanges committed: Thu Nov 26 18:00:00 2026 UTC\n"
 
 func esaSession() Session {
-	p := NewPlan(Input{Site: standaloneSite(), Findings: []rules.Finding{
-		failing("PVO-003", "mx.example.com", rules.FixDeliveryAuto, nil),
-		failing("PVO-004", "mx.example.com", rules.FixOutboundCiphers, map[string]string{"ciphers": SafeCiphers}),
-	}})
+	site := standaloneSite()
+	p := NewPlan(Input{Site: site, Needs: on(site,
+		failing("PVO-003", "mx.example.com", ActionDeliveryAuto, nil),
+		failing("PVO-004", "mx.example.com", ActionOutboundCiphers, map[string]string{"ciphers": SafeCiphers}),
+	)})
 	return p.Sessions[0]
 }
 
@@ -146,7 +161,8 @@ func TestApplyCommitNothing(t *testing.T) {
 }
 
 func smaSession() Session {
-	return NewPlan(Input{Site: standaloneSite(), Findings: []rules.Finding{failing("PVO-001", "sma.example.com", rules.FixResume, nil)}}).Sessions[0]
+	site := standaloneSite()
+	return NewPlan(Input{Site: site, Needs: on(site, failing("PVO-001", "sma.example.com", ActionResume, nil))}).Sessions[0]
 }
 
 func TestApplyResume(t *testing.T) {
@@ -170,8 +186,9 @@ func TestApplyResume(t *testing.T) {
 	}
 }
 
-func clusterSession(level string) Session {
-	p := NewPlan(Input{Site: clusterSite(), Findings: cipherFindings(), Output: outputs(level)})
+func clusterSession(t *testing.T, level string) Session {
+	site := clusterSite(t, level)
+	p := NewPlan(Input{Site: site, Needs: cipherNeeds(site)})
 	return p.Sessions[len(p.Sessions)-1]
 }
 
@@ -179,7 +196,7 @@ func TestApplyClusterLevels(t *testing.T) {
 	// Cluster level: already in cluster mode, no switch.
 	r := &fakeRunner{prompt: "(Cluster C)> ", replies: map[string]reply{
 		"sslconfig": {out: "Settings defined at: Cluster C\n"}, "commit": {out: committed}}}
-	out := Apply(context.Background(), r, clusterSession("Settings defined at: Cluster C"))
+	out := Apply(context.Background(), r, clusterSession(t, "Settings defined at: Cluster C"))
 	if got := strings.Join(r.calls, " "); !strings.HasPrefix(got, "sslconfig sslconfig[OUTBOUND") || strings.Contains(got, "clustermode") {
 		t.Errorf("calls: %s", got)
 	}
@@ -189,7 +206,7 @@ func TestApplyClusterLevels(t *testing.T) {
 	// esa2's own machine level: switch there for the dialog, and back.
 	over := "Settings defined at: Cluster C; Machine esa2.example.com"
 	r = &fakeRunner{prompt: "(Cluster C)> ", replies: map[string]reply{"sslconfig": {out: over + "\n"}, "commit": {out: committed}}}
-	out = Apply(context.Background(), r, clusterSession(over))
+	out = Apply(context.Background(), r, clusterSession(t, over))
 	want := "sslconfig clustermode machine esa2.example.com sslconfig[OUTBOUND||" + SafeCiphers + "||] clustermode cluster commit["
 	if got := strings.Join(r.calls, " "); !strings.HasPrefix(got, want) {
 		t.Errorf("calls:\n got %s\nwant %s...", got, want)
@@ -199,7 +216,7 @@ func TestApplyClusterLevels(t *testing.T) {
 	}
 	// The level moved since the check (esa1 now has its own): change nothing.
 	r = &fakeRunner{prompt: "(Cluster C)> ", replies: map[string]reply{"sslconfig": {out: "Settings defined at: Cluster C; Machine esa1.example.com\n"}}}
-	out = Apply(context.Background(), r, clusterSession("Settings defined at: Cluster C"))
+	out = Apply(context.Background(), r, clusterSession(t, "Settings defined at: Cluster C"))
 	if out.Results[0].Status != Failed || !strings.Contains(out.Results[0].Err.Error(), "not at cluster level") {
 		t.Errorf("result = %+v", out.Results[0])
 	}
@@ -210,7 +227,7 @@ func TestApplyClusterLevels(t *testing.T) {
 	}
 	// No level line in cluster mode: change nothing.
 	r = &fakeRunner{prompt: "(Cluster C)> ", replies: map[string]reply{"sslconfig": {out: "sslconfig settings:\n"}}}
-	out = Apply(context.Background(), r, clusterSession("Settings defined at: Cluster C"))
+	out = Apply(context.Background(), r, clusterSession(t, "Settings defined at: Cluster C"))
 	if out.Results[0].Status != Failed || !strings.Contains(out.Results[0].Err.Error(), "no \"Settings defined at:\" line") {
 		t.Errorf("result = %+v", out.Results[0])
 	}

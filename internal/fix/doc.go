@@ -4,12 +4,18 @@
 // each setting is changed at, and the commit comment, so a person can read
 // exactly what will happen before anything changes.
 //
-// Only findings whose Fix carries a known Action are applied: PVO-001
-// `resume` on the SMA, PVO-003 `deliveryconfig` (Auto, by label) and PVO-004
-// `sslconfig` OUTBOUND ciphers. Everything else stays a manual step of the
-// report. The fixes for one appliance are all or nothing: they share one
-// login and one commit, and any surprise ends them with `clearchanges`.
+// Each action pvo-doctor applies is defined once, as a Definition: the
+// appliance it runs on, the setting whose cluster level decides where, its
+// dialog and verification, its typed Params, and its words. The rules'
+// fix steps, the plan and the help texts are all rendered from it: `resume`
+// on the SMA, `deliveryconfig` Auto (by label), `sslconfig` OUTBOUND
+// ciphers, and `resumetransfers`, applied only when its rule is named.
+// Everything else stays a manual step of the report. The fixes for one
+// appliance are all or nothing: they share one login and one commit, and
+// any surprise ends them with `clearchanges`.
 //
-// fix knows nothing of SSH or the prompt layer: it drives a Runner, which
-// the cli adapts from a channel, and reads rules and facts only.
+// fix plans from facts alone (the levels the collection read, the machine
+// the driver resolved), so a saved session gets the same plan as a live
+// check. It knows nothing of SSH, the prompt layer or the rules: it drives
+// a Runner, which the driver adapts from a session, and imports facts only.
 package fix

@@ -2,11 +2,9 @@ package fix
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/pvo-doctor/pvo-doctor/internal/facts"
-	"github.com/pvo-doctor/pvo-doctor/internal/rules"
 )
 
 // Step is one question of a fix dialog and what pvo-doctor types there.
@@ -28,6 +26,9 @@ type Command struct {
 	// match for the fix to count as applied; WantText says it in words.
 	Want     string
 	WantText string
+	// Evidence is a regexp whose match, when there is one, is quoted as
+	// the appliance's answer without being required (resume's line).
+	Evidence string
 }
 
 // Level is where a setting is changed in a cluster.
@@ -45,28 +46,31 @@ type Level struct {
 // Fix is one automatic repair of one failing finding.
 type Fix struct {
 	Rule      string
-	Action    rules.FixAction
+	Action    Action
 	Appliance string // the finding's appliance
 	// Covers lists every appliance whose finding this one change repairs:
 	// more than one when the setting is shared at cluster or group level.
 	Covers []string
-	// Setting is the command whose cluster level decides where to change
-	// it; "" for runtime actions such as resume.
-	Setting  string
-	Level    Level
-	Commands []Command
+	// Setting is the setting whose cluster level decides where to change
+	// it, and LevelCommand the command that shows that level; both "" for
+	// runtime actions such as resume.
+	Setting      facts.Setting
+	LevelCommand string
+	Level        Level
+	Commands     []Command
 	// Comment is this fix's part of the commit comment; "" needs no commit.
 	Comment string
 }
 
 // Session is every fix for one appliance: one login, one commit.
 type Session struct {
-	Appliance string     // its name in findings
-	Address   string     // how the user named it (--esa/--sma)
-	Role      facts.Role // esa or sma
-	Cluster   string     // the cluster name; "" when standalone or unknown
-	Machine   string     // its hostname, which names its machine level
-	Group     string     // its cluster group
+	ID        facts.ApplianceID // the appliance's stable key
+	Appliance string            // its name in findings
+	Address   string            // how the user named it (--esa/--sma, or its file)
+	Role      facts.Role        // esa or sma
+	Cluster   string            // the cluster name; "" when standalone or unknown
+	Machine   string            // its cluster machine (or hostname), which names its machine level
+	Group     string            // its cluster group
 	Fixes     []Fix
 }
 
@@ -100,24 +104,28 @@ type Plan struct {
 // Empty reports whether the plan changes nothing.
 func (p Plan) Empty() bool { return len(p.Sessions) == 0 }
 
-// Input is what the planner reads.
+// Need is one failing finding that proposes a fix: the rule, the
+// appliance it is about, and the action with its parameters.
+type Need struct {
+	Rule      string
+	Appliance *facts.Appliance // nil when the site has no such appliance
+	Name      string           // the appliance as the finding names it
+	Action    Action           // "" for a fix only a person can do
+	Params    Params
+	Summary   string // the finding's fix in words, for the manual list
+}
+
+// Input is what the planner reads: facts and needs, nothing else.
 type Input struct {
-	Site     *facts.Site
-	Findings []rules.Finding
-	// Output returns the text the check collected for one command on the
-	// appliance with this Address ("" when none), so the planner can read
-	// the "Settings defined at:" line of deliveryconfig and sslconfig.
-	Output func(address, command string) string
+	Site  *facts.Site
+	Needs []Need
 	// Done reports fixes already attempted in an earlier round, which are
 	// not planned again.
 	Done func(rule, appliance string) bool
 	// Only, when set, limits the plan to these rule IDs (--fix-rule). An
-	// explicit fix (rules.Fix.Explicit) is planned only when named here.
+	// explicit action (Definition.Explicit) is planned only when named here.
 	Only map[string]bool
 }
-
-// SafeCiphers is what PVO-004's fix sets when the finding names nothing else.
-const SafeCiphers = "HIGH:MEDIUM:ALL:-aNULL:-SSLv2"
 
 // NewPlan plans the automatic fixes for the failing findings. Fixes are
 // grouped per appliance in the order the site lists them (ESAs, then the
@@ -138,44 +146,42 @@ func NewPlan(in Input) Plan {
 		i int
 	}
 	shared := map[string]ref{} // by action, cluster, level and answers
-	for _, f := range in.Findings {
-		if f.Status != rules.StatusFail || f.Fix == nil {
+	for _, n := range in.Needs {
+		if in.Done != nil && in.Done(n.Rule, n.Name) {
 			continue
 		}
-		if in.Done != nil && in.Done(f.ID, f.Appliance) {
+		if in.Only != nil && !in.Only[n.Rule] {
 			continue
 		}
-		if in.Only != nil && !in.Only[f.ID] {
+		def, known := Lookup(n.Action)
+		if known && def.Explicit && !in.Only[n.Rule] {
+			p.Manual = append(p.Manual, Manual{Rule: n.Rule, Appliance: n.Name,
+				Summary: n.Summary + " (applied only with --fix-rule " + n.Rule + ")"})
 			continue
 		}
-		if f.Fix.Explicit && !in.Only[f.ID] {
-			p.Manual = append(p.Manual, Manual{Rule: f.ID, Appliance: f.Appliance,
-				Summary: f.Fix.Summary + " (applied only with --fix-rule " + f.ID + ")"})
+		a := n.Appliance
+		if !known || a == nil || a.Role != def.Role {
+			p.Manual = append(p.Manual, Manual{Rule: n.Rule, Appliance: n.Name, Summary: n.Summary})
 			continue
 		}
-		a := findAppliance(apps, f.Appliance)
-		fx, ok := build(f, a)
-		if !ok {
-			p.Manual = append(p.Manual, Manual{Rule: f.ID, Appliance: f.Appliance, Summary: f.Fix.Summary})
-			continue
-		}
-		s := byName[f.Appliance]
+		fx := build(n, def)
+		s := byName[n.Name]
 		if s == nil {
-			s = newSession(in, a, f.Appliance)
+			s = newSession(a, n.Name)
 		}
 		key := ""
 		if fx.Setting != "" && s.Cluster != "" {
-			fx.Level = levelOf(in, a, fx.Setting, s.Machine, s.Group)
+			fx.Level = levelOf(a, fx.Setting, s.Machine, s.Group)
 			if fx.Level.Known && !strings.HasPrefix(fx.Level.Mode, "machine ") {
 				key = strings.Join([]string{string(fx.Action), s.Cluster, fx.Level.Mode, answers(fx)}, "\x00")
 				if first, ok := shared[key]; ok {
-					first.s.Fixes[first.i].Covers = append(first.s.Fixes[first.i].Covers, f.Appliance)
+					first.s.Fixes[first.i].Covers = append(first.s.Fixes[first.i].Covers, n.Name)
 					continue
 				}
 			}
 		}
 		s.Fixes = append(s.Fixes, fx)
-		byName[f.Appliance] = s
+		byName[n.Name] = s
 		if key != "" {
 			shared[key] = ref{s, len(s.Fixes) - 1}
 		}
@@ -189,48 +195,19 @@ func NewPlan(in Input) Plan {
 	return p
 }
 
-func findAppliance(apps []*facts.Appliance, name string) *facts.Appliance {
-	for _, a := range apps {
-		if a != nil && a.Name() == name {
-			return a
-		}
-	}
-	return nil
-}
-
-var serialRE = regexp.MustCompile(`(?mi)^\s*Serial #:\s*(\S+)`)
-
-// newSession names the appliance's machine and group in its cluster. A
-// session logged into a cluster shows the cluster's name in its prompt, not
-// the machine's, so the machine is the cluster member whose serial number
-// (clusterconfig LIST) is the one `version` showed.
-func newSession(in Input, a *facts.Appliance, name string) *Session {
-	s := &Session{Appliance: name, Address: a.Address, Role: a.Role, Machine: a.Hostname}
+// newSession names the appliance's machine and group in its cluster: the
+// machine the driver resolved from its serial number, else its hostname.
+func newSession(a *facts.Appliance, name string) *Session {
+	s := &Session{ID: a.ID, Appliance: name, Address: a.Address, Role: a.Role, Machine: a.Hostname}
 	c := a.Cluster
 	if c == nil || c.Standalone {
 		return s
 	}
 	s.Cluster = c.Name
-	serial := ""
-	if in.Output != nil {
-		if m := serialRE.FindStringSubmatch(in.Output(a.Address, "version")); m != nil {
-			serial = m[1]
-		}
+	if a.Machine != "" {
+		s.Machine = a.Machine
 	}
-	for _, g := range c.Groups {
-		for _, m := range g.Machines {
-			if serial != "" && strings.EqualFold(m.Serial, serial) {
-				s.Machine = m.Name
-			}
-		}
-	}
-	for _, g := range c.Groups {
-		for _, m := range g.Machines {
-			if s.Machine != "" && strings.EqualFold(m.Name, s.Machine) {
-				s.Group = g.Name
-			}
-		}
-	}
+	s.Group = c.GroupOf(s.Machine)
 	return s
 }
 
@@ -246,83 +223,34 @@ func answers(f Fix) string {
 	return b.String()
 }
 
-// levelOf reads where the check saw the setting defined.
-func levelOf(in Input, a *facts.Appliance, setting, machine, group string) Level {
-	if in.Output == nil {
+// levelOf is where the check saw the setting defined, from the facts.
+func levelOf(a *facts.Appliance, setting facts.Setting, machine, group string) Level {
+	sl := a.SettingLevels[setting]
+	if sl == nil {
 		return Level{}
 	}
-	defs, line, ok := ParseLevelLine(in.Output(a.Address, setting))
-	if !ok {
-		return Level{}
+	line := ""
+	if len(sl.Lines) > 0 {
+		line = sl.Lines[len(sl.Lines)-1]
 	}
-	mode, ok := EffectiveMode(defs, machine, group)
+	mode, ok := EffectiveMode(sl.Definitions, machine, group)
 	if !ok {
 		return Level{Line: line}
 	}
 	return Level{Mode: mode, Known: true, Line: line}
 }
 
-// build turns a finding's fix into commands, for the actions fix knows.
-// resumetransfers is among them but NewPlan plans it only when the user
-// names its rule: a backup SMA's transfers are suspended on purpose.
-func build(f rules.Finding, a *facts.Appliance) (Fix, bool) {
-	fx := Fix{Rule: f.ID, Action: f.Fix.Action, Appliance: f.Appliance, Covers: []string{f.Appliance}}
-	switch f.Fix.Action {
-	case rules.FixResume:
-		if a == nil || a.Role != facts.RoleSMA {
-			return fx, false
-		}
-		fx.Commands = []Command{
-			{Line: "resume"},
-			{Line: "status", Want: `(?mi)^\s*System status:\s*Online\s*$`, WantText: "System status: Online"},
-		}
-	case rules.FixResumeTransfers:
-		if a == nil || a.Role != facts.RoleSMA {
-			return fx, false
-		}
-		fx.Commands = []Command{
-			{Line: "resumetransfers", Want: `(?i)transfers (resumed|are not suspended)`, WantText: "Transfers resumed."},
-			{Line: "status detail", Want: `(?mi)^\s*Centralized transfers:\s*Active\s*$`, WantText: "Centralized transfers: Active"},
-		}
-	case rules.FixDeliveryAuto:
-		if a == nil || a.Role != facts.RoleESA {
-			return fx, false
-		}
-		fx.Setting = "deliveryconfig"
-		fx.Comment = f.ID + " default delivery interface Auto"
-		fx.Commands = []Command{{Line: "deliveryconfig", Steps: []Step{
-			{Expect: `(?i)choose the operation`, Question: "Choose the operation you want to perform", Answer: "SETUP"},
-			{Expect: `(?i)default interface to deliver`, Question: "Choose the default interface to deliver mail", Choose: "Auto", Why: "the item labelled Auto, whatever its number"},
-			{Expect: `(?i)possible delivery`, Question: `Enable "Possible Delivery"`, Default: true, Why: "keep the current value"},
-			{Expect: `(?i)wide maximum outbound`, Question: "default system wide maximum outbound message delivery concurrency", Default: true, Why: "keep the current value"},
-			{Expect: `(?i)wide TLS maximum outbound`, Question: "default system wide TLS maximum outbound message delivery concurrency", Default: true, Optional: true, Why: "keep the current value; 11.0 and later ask it"},
-			{Expect: `(?i)choose the operation`, Question: "Choose the operation you want to perform", Default: true, Why: "leave deliveryconfig"},
-		}}}
-	case rules.FixOutboundCiphers:
-		if a == nil || a.Role != facts.RoleESA {
-			return fx, false
-		}
-		ciphers := strings.TrimSpace(f.Fix.Params["ciphers"])
-		if ciphers == "" {
-			ciphers = SafeCiphers
-		}
-		method := "keep the current method"
-		if m := strings.TrimSpace(f.Fix.Params["method"]); m != "" {
-			method += " " + m
-		}
-		fx.Setting = "sslconfig"
-		fx.Comment = f.ID + " remove anonymous outbound ciphers"
-		fx.Commands = []Command{{Line: "sslconfig", Steps: []Step{
-			{Expect: `(?i)choose the operation`, Question: "Choose the operation you want to perform", Answer: "OUTBOUND"},
-			{Expect: `(?i)outbound smtp ssl method`, Question: "Enter the outbound SMTP ssl method you want to use", Default: true, Optional: true, Why: method + "; releases before 12.0 ask it"},
-			{Expect: `(?i)outbound smtp ssl cipher`, Question: "Enter the outbound SMTP ssl cipher you want to use", Answer: ciphers},
-			{Expect: `(?i)renegotiation`, Question: "Do you want to enable TLS renegotiation for outbound SMTP?", Default: true, Optional: true, Why: "keep the current value; 12.0 and later ask it"},
-			{Expect: `(?i)choose the operation`, Question: "Choose the operation you want to perform", Default: true, Why: "leave sslconfig"},
-		}}}
-	default:
-		return fx, false
+// build turns a need into commands, from its action's one definition.
+func build(n Need, def Definition) Fix {
+	fx := Fix{Rule: n.Rule, Action: def.Action, Appliance: n.Name, Covers: []string{n.Name},
+		Setting: def.Setting, Commands: def.Commands(n.Params)}
+	if def.Setting != "" {
+		fx.LevelCommand = fx.Commands[0].Line
 	}
-	return fx, true
+	if def.NeedsCommit() {
+		fx.Comment = n.Rule + " " + def.Title
+	}
+	return fx
 }
 
 // CommitCommand is the commit dialog that ends a session's changes.

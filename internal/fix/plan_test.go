@@ -5,19 +5,24 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pvo-doctor/pvo-doctor/internal/asyncos"
 	"github.com/pvo-doctor/pvo-doctor/internal/facts"
-	"github.com/pvo-doctor/pvo-doctor/internal/rules"
 )
 
-func failing(id, app string, action rules.FixAction, params map[string]string) rules.Finding {
-	return rules.Finding{ID: id, Appliance: app, Status: rules.StatusFail,
-		Fix: &rules.Fix{Summary: id + " fix", Action: action, Automatic: action != "", Params: params}}
+func failing(id, app string, action Action, params map[string]string) Need {
+	return Need{Rule: id, Name: app, Action: action, Params: ParamsFrom(params), Summary: id + " fix"}
 }
 
-// explicit marks a finding's fix as applied only when its rule is named.
-func explicit(f rules.Finding) rules.Finding {
-	f.Fix.Explicit = true
-	return f
+// on resolves each need's appliance in site by name, as the driver does.
+func on(site *facts.Site, needs ...Need) []Need {
+	for i := range needs {
+		for _, a := range append(append([]*facts.Appliance{}, site.ESAs...), site.SMA) {
+			if a != nil && a.Name() == needs[i].Name {
+				needs[i].Appliance = a
+			}
+		}
+	}
+	return needs
 }
 
 func standaloneSite() *facts.Site {
@@ -28,15 +33,14 @@ func standaloneSite() *facts.Site {
 }
 
 func TestPlanStandalone(t *testing.T) {
-	p := NewPlan(Input{Site: standaloneSite(), Findings: []rules.Finding{
-		failing("PVO-001", "sma.example.com", rules.FixResume, nil),
+	site := standaloneSite()
+	p := NewPlan(Input{Site: site, Needs: on(site,
+		failing("PVO-001", "sma.example.com", ActionResume, nil),
 		failing("PVO-002", "mx.example.com", "", nil),
-		failing("PVO-003", "mx.example.com", rules.FixDeliveryAuto, nil),
-		failing("PVO-004", "mx.example.com", rules.FixOutboundCiphers, map[string]string{"ciphers": SafeCiphers, "method": "tlsv1/tlsv1.2"}),
-		explicit(failing("PVO-105", "sma.example.com", rules.FixResumeTransfers, nil)),
-		{ID: "PVO-004", Appliance: "sma.example.com", Status: rules.StatusPass, Fix: &rules.Fix{Action: rules.FixOutboundCiphers}},
-		{ID: "PVO-001", Appliance: "sma.example.com", Status: rules.StatusUnknown, Fix: &rules.Fix{Action: rules.FixResume}},
-	}})
+		failing("PVO-003", "mx.example.com", ActionDeliveryAuto, nil),
+		failing("PVO-004", "mx.example.com", ActionOutboundCiphers, map[string]string{"ciphers": SafeCiphers, "method": "tlsv1/tlsv1.2"}),
+		failing("PVO-105", "sma.example.com", ActionResumeTransfers, nil),
+	)})
 	if len(p.Sessions) != 2 {
 		t.Fatalf("sessions = %+v, want mx then sma", p.Sessions)
 	}
@@ -47,7 +51,7 @@ func TestPlanStandalone(t *testing.T) {
 	if got := mx.Comment(); got != "pvo-doctor: PVO-003 default delivery interface Auto; PVO-004 remove anonymous outbound ciphers" {
 		t.Errorf("commit comment = %q", got)
 	}
-	if sma.Appliance != "sma.example.com" || len(sma.Fixes) != 1 || sma.Fixes[0].Action != rules.FixResume || sma.Comment() != "" {
+	if sma.Appliance != "sma.example.com" || len(sma.Fixes) != 1 || sma.Fixes[0].Action != ActionResume || sma.Comment() != "" {
 		t.Errorf("sma session = %+v", sma)
 	}
 	var manual []string
@@ -78,11 +82,12 @@ func TestPlanStandalone(t *testing.T) {
 // TestPlanOnlyNamed: --fix-rule limits the plan to the named rules, and an
 // explicit fix (PVO-105's resumetransfers) is planned only when named.
 func TestPlanOnlyNamed(t *testing.T) {
-	findings := []rules.Finding{
-		failing("PVO-001", "sma.example.com", rules.FixResume, nil),
-		explicit(failing("PVO-105", "sma.example.com", rules.FixResumeTransfers, nil)),
-	}
-	p := NewPlan(Input{Site: standaloneSite(), Findings: findings, Only: map[string]bool{"PVO-105": true}})
+	site := standaloneSite()
+	findings := on(site,
+		failing("PVO-001", "sma.example.com", ActionResume, nil),
+		failing("PVO-105", "sma.example.com", ActionResumeTransfers, nil),
+	)
+	p := NewPlan(Input{Site: site, Needs: findings, Only: map[string]bool{"PVO-105": true}})
 	if len(p.Sessions) != 1 || len(p.Sessions[0].Fixes) != 1 || p.Sessions[0].Fixes[0].Rule != "PVO-105" {
 		t.Fatalf("plan = %+v, want only PVO-105", p.Sessions)
 	}
@@ -90,11 +95,11 @@ func TestPlanOnlyNamed(t *testing.T) {
 	if cmds[0].Line != "resumetransfers" || cmds[1].Line != "status detail" || p.Sessions[0].Comment() != "" {
 		t.Errorf("PVO-105 commands = %+v, want resumetransfers then status detail, no commit", cmds)
 	}
-	p = NewPlan(Input{Site: standaloneSite(), Findings: findings, Only: map[string]bool{"PVO-001": true}})
+	p = NewPlan(Input{Site: site, Needs: findings, Only: map[string]bool{"PVO-001": true}})
 	if len(p.Sessions) != 1 || p.Sessions[0].Fixes[0].Rule != "PVO-001" || len(p.Manual) != 0 {
 		t.Errorf("plan = %+v manual %+v, want only PVO-001", p.Sessions, p.Manual)
 	}
-	p = NewPlan(Input{Site: standaloneSite(), Findings: findings[1:]})
+	p = NewPlan(Input{Site: site, Needs: findings[1:]})
 	if !p.Empty() || len(p.Manual) != 1 || !strings.Contains(p.Manual[0].Summary, "--fix-rule PVO-105") {
 		t.Errorf("plain --fix planned %+v, manual %+v; want PVO-105 left to --fix-rule", p.Sessions, p.Manual)
 	}
@@ -102,21 +107,20 @@ func TestPlanOnlyNamed(t *testing.T) {
 
 func TestPlanEmptyAndDone(t *testing.T) {
 	site := standaloneSite()
-	pass := []rules.Finding{{ID: "PVO-001", Appliance: "sma.example.com", Status: rules.StatusPass, Fix: &rules.Fix{Action: rules.FixResume}}}
-	if p := NewPlan(Input{Site: site, Findings: pass}); !p.Empty() || len(p.Manual) != 0 {
+	if p := NewPlan(Input{Site: site}); !p.Empty() || len(p.Manual) != 0 {
 		t.Errorf("plan for a passing site = %+v", p)
 	}
-	fail := []rules.Finding{failing("PVO-001", "sma.example.com", rules.FixResume, nil)}
+	fail := on(site, failing("PVO-001", "sma.example.com", ActionResume, nil))
 	done := func(rule, app string) bool { return rule == "PVO-001" && app == "sma.example.com" }
-	if p := NewPlan(Input{Site: site, Findings: fail, Done: done}); !p.Empty() {
+	if p := NewPlan(Input{Site: site, Needs: fail, Done: done}); !p.Empty() {
 		t.Errorf("a fix already attempted was planned again: %+v", p)
 	}
-	if p := NewPlan(Input{Findings: fail}); !p.Empty() {
+	if p := NewPlan(Input{Needs: fail}); !p.Empty() {
 		t.Errorf("no site, but a plan: %+v", p)
 	}
 	// resume belongs to the SMA; on an ESA it is left to a person.
-	onESA := []rules.Finding{failing("PVO-001", "mx.example.com", rules.FixResume, nil)}
-	if p := NewPlan(Input{Site: site, Findings: onESA}); !p.Empty() || len(p.Manual) != 1 {
+	onESA := on(site, failing("PVO-001", "mx.example.com", ActionResume, nil))
+	if p := NewPlan(Input{Site: site, Needs: onESA}); !p.Empty() || len(p.Manual) != 1 {
 		t.Errorf("resume planned on an ESA: %+v", p)
 	}
 	var b bytes.Buffer
@@ -125,47 +129,46 @@ func TestPlanEmptyAndDone(t *testing.T) {
 	}
 }
 
-func clusterSite() *facts.Site {
+// clusterSite is two members of one cluster whose sessions the driver
+// resolved to their machines (machines[i], "" when it could not), with
+// the sslconfig level line each session read.
+func clusterSite(t *testing.T, level string, machines ...string) *facts.Site {
 	cl := &facts.Cluster{Name: "PVOCluster", Groups: []facts.ClusterGroup{{Name: "Main_Group", Machines: []facts.ClusterMachine{
 		{Name: "esa1.example.com", Serial: "S-ESA1"}, {Name: "esa2.example.com", Serial: "S-ESA2"},
 	}}}}
-	return &facts.Site{
-		SMA: &facts.Appliance{Role: facts.RoleSMA, Address: "sma:22", Hostname: "sma.example.com"},
-		ESAs: []*facts.Appliance{
-			{Role: facts.RoleESA, Address: "e1:22", Cluster: cl},
-			{Role: facts.RoleESA, Address: "e2:22", Cluster: cl},
-		},
+	if machines == nil {
+		machines = []string{"esa1.example.com", "esa2.example.com"}
 	}
-}
-
-func outputs(level string) func(addr, cmd string) string {
-	return func(addr, cmd string) string {
-		switch cmd {
-		case "version":
-			return map[string]string{"e1:22": "Serial #: S-ESA1\n", "e2:22": "Serial #: S-ESA2\n"}[addr]
-		case "sslconfig":
-			return level + "\n\nsslconfig settings:\n"
+	site := &facts.Site{SMA: &facts.Appliance{Role: facts.RoleSMA, Address: "sma:22", Hostname: "sma.example.com"}}
+	for i, addr := range []string{"e1:22", "e2:22"} {
+		a := &facts.Appliance{ID: facts.ApplianceID("esa/" + addr), Role: facts.RoleESA, Address: addr, Cluster: cl, Machine: machines[i]}
+		sl, err := asyncos.ReadLevel(level+"\n\nsslconfig settings:\n", facts.SettingOutboundTLS, "machine "+machines[i])
+		if err != nil {
+			t.Fatal(err)
 		}
-		return ""
+		a.SettingLevels = map[facts.Setting]*facts.SettingLevel{facts.SettingOutboundTLS: sl}
+		site.ESAs = append(site.ESAs, a)
 	}
+	return site
 }
 
-func cipherFindings() []rules.Finding {
+func cipherNeeds(site *facts.Site) []Need {
 	p := map[string]string{"ciphers": SafeCiphers}
-	return []rules.Finding{
-		failing("PVO-004", "e1:22", rules.FixOutboundCiphers, p),
-		failing("PVO-004", "e2:22", rules.FixOutboundCiphers, p),
-	}
+	return on(site,
+		failing("PVO-004", "e1:22", ActionOutboundCiphers, p),
+		failing("PVO-004", "e2:22", ActionOutboundCiphers, p),
+	)
 }
 
 func TestPlanClusterLevelOnce(t *testing.T) {
-	p := NewPlan(Input{Site: clusterSite(), Findings: cipherFindings(), Output: outputs("Settings defined at: Cluster PVOCluster")})
+	site := clusterSite(t, "Settings defined at: Cluster PVOCluster")
+	p := NewPlan(Input{Site: site, Needs: cipherNeeds(site)})
 	if len(p.Sessions) != 1 || len(p.Sessions[0].Fixes) != 1 {
 		t.Fatalf("want one change for the cluster: %+v", p.Sessions)
 	}
 	s := p.Sessions[0]
 	f := s.Fixes[0]
-	if s.Machine != "esa1.example.com" || s.Group != "Main_Group" || s.Cluster != "PVOCluster" {
+	if s.Machine != "esa1.example.com" || s.Group != "Main_Group" || s.Cluster != "PVOCluster" || s.ID != "esa/e1:22" {
 		t.Errorf("session = %+v", s)
 	}
 	if f.Level != (Level{Mode: "cluster", Known: true, Line: "Settings defined at: Cluster PVOCluster"}) {
@@ -179,7 +182,7 @@ func TestPlanClusterLevelOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"as machine esa1.example.com", "one change for e1:22, e2:22",
-		"changed at cluster level (Cluster PVOCluster)", "> clustermode cluster", "pvo-doctor: PVO-004 remove anonymous outbound ciphers"} {
+		"changed at cluster level (Cluster PVOCluster)", "> sslconfig    (read only", "> clustermode cluster", "pvo-doctor: PVO-004 remove anonymous outbound ciphers"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("plan lacks %q:\n%s", want, b.String())
 		}
@@ -187,8 +190,9 @@ func TestPlanClusterLevelOnce(t *testing.T) {
 }
 
 func TestPlanClusterMachineOverride(t *testing.T) {
-	p := NewPlan(Input{Site: clusterSite(), Findings: cipherFindings(),
-		Output: outputs("Settings defined at: Cluster PVOCluster; Machine esa2.example.com")})
+	over := "Settings defined at: Cluster PVOCluster; Machine esa2.example.com"
+	site := clusterSite(t, over)
+	p := NewPlan(Input{Site: site, Needs: cipherNeeds(site)})
 	if len(p.Sessions) != 2 {
 		t.Fatalf("want one change per level: %+v", p.Sessions)
 	}
@@ -198,15 +202,10 @@ func TestPlanClusterMachineOverride(t *testing.T) {
 	if m := p.Sessions[1].Fixes[0].Level.Mode; m != "machine esa2.example.com" {
 		t.Errorf("esa2 changes at %q, want its own machine level", m)
 	}
-	// Without the serial, esa2 cannot be named: its level stays unknown
-	// rather than defaulting to the cluster's.
-	noVersion := func(addr, cmd string) string {
-		if cmd == "version" {
-			return ""
-		}
-		return outputs("Settings defined at: Cluster PVOCluster; Machine esa2.example.com")(addr, cmd)
-	}
-	p = NewPlan(Input{Site: clusterSite(), Findings: cipherFindings(), Output: noVersion})
+	// Without its machine (no serial matched), esa2 cannot be named: its
+	// level stays unknown rather than defaulting to the cluster's.
+	site = clusterSite(t, over, "", "")
+	p = NewPlan(Input{Site: site, Needs: cipherNeeds(site)})
 	for _, s := range p.Sessions {
 		if s.Fixes[0].Level.Known {
 			t.Errorf("%s: level known without the machine's name: %+v", s.Appliance, s.Fixes[0].Level)
@@ -214,7 +213,9 @@ func TestPlanClusterMachineOverride(t *testing.T) {
 	}
 }
 
-func TestParseLevelLine(t *testing.T) {
+// TestEffectiveMode reads level lines with the one level reader and asks
+// which level decides for esa2 in Main_Group.
+func TestEffectiveMode(t *testing.T) {
 	for _, tc := range []struct {
 		text string
 		want string // EffectiveMode for esa2 in Main_Group; "!" when not ok
@@ -229,29 +230,14 @@ func TestParseLevelLine(t *testing.T) {
 		{"Default interface to deliver mail: In\n", "!"},
 		{"", "!"},
 	} {
-		defs, _, ok := ParseLevelLine(tc.text)
 		got := "!"
-		if ok {
-			if m, ok := EffectiveMode(defs, "esa2.example.com", "Main_Group"); ok {
+		if sl, err := asyncos.ReadLevel(tc.text, facts.SettingOutboundTLS, "cluster"); err == nil {
+			if m, ok := EffectiveMode(sl.Definitions, "esa2.example.com", "Main_Group"); ok {
 				got = m
 			}
 		}
 		if got != tc.want {
 			t.Errorf("%q: mode %q, want %q", tc.text, got, tc.want)
-		}
-	}
-}
-
-func TestModeOf(t *testing.T) {
-	for prompt, want := range map[string]string{
-		"(Cluster PVOCluster)> ":       "cluster",
-		"(Machine esa1.example.com)> ": "machine esa1.example.com",
-		"(Group Main_Group)> ":         "group Main_Group",
-		"mx.example.com> ":             "",
-		"":                             "",
-	} {
-		if got := ModeOf(prompt); got != want {
-			t.Errorf("ModeOf(%q) = %q, want %q", prompt, got, want)
 		}
 	}
 }

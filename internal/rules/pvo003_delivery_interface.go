@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/pvo-doctor/pvo-doctor/internal/facts"
+	"github.com/pvo-doctor/pvo-doctor/internal/fix"
 )
 
 // deliveryInterface is case 3: PVO traffic leaves through the default
@@ -22,17 +23,21 @@ func deliveryInterface() Rule {
 		Pass:     "the default delivery interface is Auto, or `telnet` from it reached SMA:7025",
 		Fail:     "`telnet` from the default interface to SMA:7025 was refused, timed out or failed (the finding says whether Auto connects)",
 		Unknown:  "`deliveryconfig` was not collected, or no `telnet` from the named interface to SMA:7025 was run",
-		Fix: &Fix{
-			Summary:   "Set the ESA's default delivery interface to Auto, then commit.",
-			Steps:     deliverySteps("Auto"),
-			Automatic: true,
-			Action:    FixDeliveryAuto,
-		},
+		Fix:      automaticFix(FixDeliveryAuto, fix.Params{}),
 	}
-	r.Check = func(site *facts.Site) ([]Finding, []ManualCheck) {
-		return r.perESA(site, "run `deliveryconfig` on each ESA", r.checkDelivery), nil
+	r.Scope = ScopeESA
+	r.Reads = []Read{
+		{Role: facts.RoleESA, Command: "deliveryconfig"},
+		// Auto needs no probe: AsyncOS routes it.
+		{Role: facts.RoleESA, Command: "telnet", When: func(a *facts.Appliance) bool { return !isAuto(a.Delivery) }},
 	}
+	r.judge = func(site *facts.Site, s subject) Finding { return r.checkDelivery(site, s.app) }
 	return r
+}
+
+// isAuto reports whether the default delivery interface is Auto.
+func isAuto(d *facts.Delivery) bool {
+	return d != nil && strings.EqualFold(strings.TrimSpace(d.DefaultInterface), "Auto")
 }
 
 func (r Rule) checkDelivery(site *facts.Site, a *facts.Appliance) Finding {
@@ -51,16 +56,7 @@ func (r Rule) checkDelivery(site *facts.Site, a *facts.Appliance) Finding {
 		f.Actual = "no default interface line"
 		return f
 	}
-	// Collection errors forbid a pass, never a failure seen in full.
-	cmds := []string{"deliveryconfig"}
-	if !d.IsAuto() {
-		cmds = append(cmds, "telnet")
-	}
-	if errs := stepErrors(a, cmds...); len(errs) > 0 && (d.IsAuto() || !probeFailed(lastProbe(site, a, iface))) {
-		return r.notCollected(a, "the delivery interface and its reachability", errs,
-			fmt.Sprintf("run `deliveryconfig` and `telnet` from interface %s to %s on %s", iface, target, a.Name()))
-	}
-	if d.IsAuto() {
+	if isAuto(d) {
 		f.Status = StatusPass
 		f.Summary = fmt.Sprintf("The default delivery interface on %s is Auto, so AsyncOS picks the interface with a route to the SMA.", a.Name())
 		return f
@@ -196,16 +192,7 @@ func chooseInterfaceFix(iface string) *Fix {
 }
 
 // deliverySteps is the deliveryconfig dialog that makes iface the default.
-func deliverySteps(iface string) []string {
-	return []string{
-		"deliveryconfig",
-		"SETUP",
-		fmt.Sprintf("choose %s at \"Choose the default interface to deliver mail\"", iface),
-		"answer the other questions with their current values (press Enter)",
-		"press Enter to leave deliveryconfig",
-		"commit",
-	}
-}
+func deliverySteps(iface string) []string { return fix.DeliverySteps(iface) }
 
 func unreachableFix(target string) *Fix {
 	return &Fix{

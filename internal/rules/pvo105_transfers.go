@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/pvo-doctor/pvo-doctor/internal/facts"
+	"github.com/pvo-doctor/pvo-doctor/internal/fix"
 )
 
 // transfersSuspended is PVO-105: `suspendtransfers` stops the SMA taking
@@ -21,17 +22,11 @@ func transfersSuspended() Rule {
 		Pass:     "the SMA's `status detail` says transfers are Active",
 		Fail:     "the SMA's `status detail` says transfers are Suspended",
 		Unknown:  "no SMA was examined, or its `status detail` was not read or has no transfers line",
-		Fix: &Fix{
-			Summary:   "Run `resumetransfers` on the SMA, unless it is a backup SMA meant to stay passive; no commit is needed.",
-			Steps:     []string{"resumetransfers", "status detail (expect Centralized transfers: Active)"},
-			Automatic: true,
-			Action:    FixResumeTransfers,
-			Explicit:  true,
-		},
+		Fix:      automaticFix(FixResumeTransfers, fix.Params{}),
 	}
-	r.Check = func(site *facts.Site) ([]Finding, []ManualCheck) {
-		return []Finding{r.checkTransfers(site)}, nil
-	}
+	r.Scope = ScopeSMA
+	r.Reads = []Read{{Role: facts.RoleSMA, Command: "status detail"}}
+	r.judge = func(site *facts.Site, _ subject) Finding { return r.checkTransfers(site) }
 	return r
 }
 
@@ -60,9 +55,6 @@ func (r Rule) checkTransfers(site *facts.Site) Finding {
 		f.Actual = "Centralized transfers: Suspended"
 		f.Fix = r.fix()
 		return f
-	}
-	if errs := stepErrors(sma, "status"); len(errs) > 0 {
-		return r.notCollected(sma, "`status detail`", errs, todo)
 	}
 	f.Status = StatusPass
 	f.Summary = fmt.Sprintf("Centralized transfers on the SMA %s are active.", sma.Name())

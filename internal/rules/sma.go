@@ -103,12 +103,8 @@ func selfName(a *facts.Appliance) string {
 	if a.Hostname != "" || a.Version == nil || a.Version.Serial == "" || a.Cluster == nil {
 		return a.Name()
 	}
-	for _, g := range a.Cluster.Groups {
-		for _, m := range g.Machines {
-			if strings.EqualFold(m.Serial, a.Version.Serial) {
-				return m.Name
-			}
-		}
+	if m := a.Cluster.MachineBySerial(a.Version.Serial); m != "" {
+		return m
 	}
 	return a.Name()
 }

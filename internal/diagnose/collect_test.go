@@ -1,4 +1,4 @@
-package asyncos
+package diagnose
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/pvo-doctor/pvo-doctor/internal/channel"
 	"github.com/pvo-doctor/pvo-doctor/internal/facts"
+	"github.com/pvo-doctor/pvo-doctor/internal/session"
 )
 
 // fakeSession answers Run from canned outputs and Dialog with dialogErr.
@@ -28,7 +29,7 @@ func (f *fakeSession) Run(ctx context.Context, command string) (string, error) {
 	}
 	return out, nil
 }
-func (f *fakeSession) Dialog(ctx context.Context, command string, steps ...channel.Step) (string, error) {
+func (f *fakeSession) Dialog(ctx context.Context, command string, steps ...session.Step) (string, error) {
 	f.dialogs = append(f.dialogs, command)
 	return "", f.dialogErr
 }
@@ -48,7 +49,7 @@ func TestCollectSMATestTimeoutHint(t *testing.T) {
 		},
 		dialogErr: fmt.Errorf("waiting: %w", context.DeadlineExceeded),
 	}
-	app := Collect(context.Background(), s, Plan{Role: facts.RoleSMA, Address: "sma:22"})
+	app := collect(context.Background(), s, Plan{Role: facts.RoleSMA, Address: "sma:22"})
 	var msg string
 	for _, e := range app.Errors {
 		if e.Step == "applianceconfig SERVICES" {
@@ -63,5 +64,22 @@ func TestCollectSMATestTimeoutHint(t *testing.T) {
 	}
 	if len(s.dialogs) == 0 || s.dialogs[0] != "applianceconfig" {
 		t.Errorf("dialogs = %v, want the applianceconfig SERVICES/TEST dialog", s.dialogs)
+	}
+}
+
+// TestCollectMailLogMovedPort: where the SMA's PVO listener moved, the
+// mail-log scan looks for connections to the endpoint's port, not 7025.
+func TestCollectMailLogMovedPort(t *testing.T) {
+	s := &fakeSession{outputs: map[string]string{
+		"version":                        "Current Version\n===============\nModel: C100V\nVersion: 14.2.0-620\n",
+		`grep "port 7026" mail_logs`:     "Mon Apr 7 15:48:42 2014 Info: New SMTP DCID 11 interface In address 10.0.0.94 port 7026\n",
+		`grep "DCID (11) TLS" mail_logs`: "Mon Apr 7 15:48:42 2014 Info: DCID 11 TLS failed: verify error: no certificate from server\n",
+	}}
+	app := collect(context.Background(), s, Plan{Role: facts.RoleESA, Address: "mx:22", PVOHost: "sma.example.com", PVOPort: 7026})
+	if app.MailLog == nil || len(app.MailLog.Connections) != 1 {
+		t.Fatalf("mail log = %+v, want the one connection to port 7026 (commands %v)", app.MailLog, s.runs)
+	}
+	if c := app.MailLog.Connections[0]; c.Port != 7026 || c.DCID != "11" || c.TLS != "failed" {
+		t.Errorf("connection = %+v", c)
 	}
 }
