@@ -124,6 +124,13 @@ func scanMailLog(r io.Reader, port int, limit int64) (*facts.MailLog, error) {
 	}
 }
 
+// OpenMailLog opens a mail log the user named for ScanMailLog: a FIFO, a
+// device or "-" is read under sessionlog.ReadTimeout, and the stream ends
+// at MaxMailLogBytes, which the scan then reports as a cut.
+func OpenMailLog(path string) (io.ReadCloser, error) {
+	return sessionlog.OpenInput(path, sessionlog.Limits{MaxBytes: MaxMailLogBytes})
+}
+
 // capReader ends the stream at the cap and remembers that it did, when
 // more was there to read.
 type capReader struct {
@@ -135,7 +142,7 @@ type capReader struct {
 func (c *capReader) Read(p []byte) (int, error) {
 	if c.left <= 0 {
 		var one [1]byte
-		if n, _ := io.ReadFull(c.r, one[:]); n > 0 {
+		if n, err := io.ReadFull(c.r, one[:]); n > 0 || errors.Is(err, sessionlog.ErrTooLarge) {
 			c.hit = true
 		}
 		return 0, io.EOF

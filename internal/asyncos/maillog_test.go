@@ -213,3 +213,21 @@ func TestScanMailLogDevZeroEnds(t *testing.T) {
 		t.Error("an endless device read to the input cap is not marked incomplete")
 	}
 }
+
+// TestScanMailLogCapMeetsOpenerCap: when the opener's cap and the scan's
+// are the same, the scan still sees that more was there.
+func TestScanMailLogCapMeetsOpenerCap(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "mail_logs")
+	if err := os.WriteFile(p, []byte(strings.Repeat("Mon Apr 7 15:48:42 2014 Info: x\n", 64<<10)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := sessionlog.OpenInput(p, sessionlog.Limits{MaxBytes: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	ml, err := scanMailLog(f, 7025, 1<<20)
+	if err != nil || ml.Incomplete == "" {
+		t.Errorf("a 2 MB log under a 1 MB cap: %v, incomplete %q", err, ml.Incomplete)
+	}
+}

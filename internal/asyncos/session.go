@@ -38,6 +38,13 @@ func FromSession(name string, r io.Reader, role facts.Role) (*facts.Appliance, e
 	return fromCommands(name, cmds, role)
 }
 
+// OpenSession opens a saved session the user named for FromSession or
+// FromFile: a FIFO, a device or "-" (standard input) is read under
+// sessionlog.ReadTimeout, and nothing beyond sessionlog.MaxSessionBytes.
+func OpenSession(path string) (io.ReadCloser, error) {
+	return sessionlog.OpenInput(path, sessionlog.Limits{MaxBytes: sessionlog.MaxSessionBytes})
+}
+
 // FileSession is one appliance's session found in a saved file, with what
 // the driver needs to merge sessions across files: who it is (hostname,
 // serial, cluster and machine prompts) and when (file order, time stamps).

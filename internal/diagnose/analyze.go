@@ -2,10 +2,8 @@ package diagnose
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -82,7 +80,7 @@ func (in Saved) load(path string, role facts.Role) (*facts.Appliance, error) {
 	if parse == nil {
 		parse = asyncos.FromSession
 	}
-	f, err := openInput(path)
+	f, err := openInput(path, asyncos.OpenSession)
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +117,7 @@ func (in Saved) attachMailLog(site *facts.Site, spec string) error {
 	if scan == nil {
 		scan = asyncos.ScanMailLog
 	}
-	f, err := openInput(path)
+	f, err := openInput(path, asyncos.OpenMailLog)
 	if err != nil {
 		return err
 	}
@@ -137,6 +135,9 @@ func (in Saved) attachMailLog(site *facts.Site, spec string) error {
 	}
 	esa.MailLog.Connections = append(esa.MailLog.Connections, ml.Connections...)
 	esa.MailLog.Lines = append(esa.MailLog.Lines, ml.Lines...)
+	if esa.MailLog.Incomplete == "" {
+		esa.MailLog.Incomplete = ml.Incomplete
+	}
 	return nil
 }
 
@@ -163,24 +164,14 @@ func MailLogTarget(esas []*facts.Appliance, spec string) (*facts.Appliance, stri
 	return nil, "", usagef("--mail-log %s: several ESAs; say which with ESA=FILE", spec)
 }
 
-// openInput opens a file the user named, with an error that names it once.
-func openInput(path string) (*os.File, error) {
-	f, err := os.Open(path)
-	if err == nil {
-		var st fs.FileInfo
-		if st, err = f.Stat(); err == nil && st.IsDir() {
-			err = errors.New("is a directory")
-		}
-		if err == nil {
-			return f, nil
-		}
-		f.Close()
+// openInput opens a file the user named with open (which bounds the read
+// in time and size), with an error that names it once.
+func openInput(path string, open func(string) (io.ReadCloser, error)) (io.ReadCloser, error) {
+	f, err := open(path)
+	if err != nil {
+		return nil, usagef("cannot read %s: %v", path, err)
 	}
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	return nil, usagef("cannot read %s: %v", path, err)
+	return f, nil
 }
 
 // oneLine keeps a parser's message to the one line an error may take.

@@ -90,7 +90,7 @@ func collect(ctx context.Context, s Conn, p Plan) *facts.Appliance {
 	}
 	c.collect(ctx)
 
-	app, err := asyncos.FromSession(p.Address, strings.NewReader(c.log.String()), p.Role)
+	app, err := asyncos.FromSession(p.Address, strings.NewReader(c.logSoFar()), p.Role)
 	if err != nil {
 		app = &facts.Appliance{Role: p.Role}
 		c.errs = append(c.errs, facts.CollectError{Step: "parse", Message: err.Error()})
@@ -207,7 +207,7 @@ func (c *collector) identified() {
 		return
 	}
 	c.told = true
-	if a, err := asyncos.FromSession(c.p.Address, strings.NewReader(c.log.String()), c.p.Role); err == nil {
+	if a, err := asyncos.FromSession(c.p.Address, strings.NewReader(c.logSoFar()), c.p.Role); err == nil {
 		c.p.Identified(IdentityKeys(a))
 	}
 }
@@ -303,6 +303,16 @@ func (c *collector) servicesAndTests(ctx context.Context, managed []facts.Manage
 		c.fail(ctx, "applianceconfig SERVICES", err)
 	}
 	c.run(ctx, "clearchanges")
+}
+
+// logSoFar is the session log with the prompt the last command returned
+// to, as a terminal shows it: without it the last command's output would
+// read as cut. A dead session returned to no prompt.
+func (c *collector) logSoFar() string {
+	if c.dead {
+		return c.log.String()
+	}
+	return c.log.String() + c.prompt()
 }
 
 func (c *collector) prompt() string {
