@@ -129,6 +129,10 @@ func (in Saved) attachMailLog(site *facts.Site, spec string) error {
 	if ml == nil {
 		return nil
 	}
+	if ml.Incomplete != "" {
+		// Shown with the appliance, whichever rule reads the log.
+		esa.Errors = append(esa.Errors, facts.CollectError{Step: "mail log " + path, Message: ml.Incomplete})
+	}
 	if esa.MailLog == nil {
 		esa.MailLog = ml
 		return nil
