@@ -117,13 +117,7 @@ func analyzeRun(opts *AnalyzeOptions) error {
 	if opts.Fix {
 		addFixes(rep, out)
 	}
-	if err := opts.emit(opts.IO, rep, 0o644); err != nil {
-		return err
-	}
-	if code := verdictExitCode(out.Result, out.Site, failOn); code != ExitOK {
-		return &ExitError{Code: code}
-	}
-	return nil
+	return deliver(opts.IO, opts.reportFlags, rep, verdictExitCode(out.Result, out.Site, failOn), false)
 }
 
 // validate checks the flags that need no file and returns the PVO
@@ -133,6 +127,9 @@ func (opts *AnalyzeOptions) validate() (session.Address, error) {
 	var pvo session.Address
 	if len(opts.ESAFiles) == 0 && opts.SMAFile == "" {
 		return pvo, usageError("give at least one session file with --esa or --sma")
+	}
+	if err := opts.checkPaths(); err != nil {
+		return pvo, err
 	}
 	if _, _, err := opts.formats(); err != nil {
 		return pvo, err

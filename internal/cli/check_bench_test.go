@@ -55,7 +55,7 @@ func benchSite(b testing.TB, sc *sim.Scenario, latency time.Duration) (*CheckOpt
 	}
 	for _, a := range site.Appliances() {
 		if a.Role == "sma" {
-			opts.SMA = a.User + "@" + a.Addr
+			opts.SMAs = []string{a.User + "@" + a.Addr}
 		} else {
 			opts.ESAs = append(opts.ESAs, a.User+"@"+a.Addr)
 		}

@@ -118,7 +118,7 @@ func demoRun(ctx context.Context, opts *DemoOptions) error {
 	for _, a := range site.Appliances() {
 		spec := a.User + "@" + a.Addr
 		if a.Role == "sma" {
-			check.SMA = spec
+			check.SMAs = []string{spec}
 		} else {
 			check.ESAs = append(check.ESAs, spec)
 		}
@@ -147,8 +147,8 @@ func demoTargets(c *CheckOptions) string {
 	for _, e := range c.ESAs {
 		b.WriteString(" --esa " + e)
 	}
-	if c.SMA != "" {
-		b.WriteString(" --sma " + c.SMA)
+	for _, s := range c.SMAs {
+		b.WriteString(" --sma " + s)
 	}
 	for _, f := range []struct {
 		on   bool

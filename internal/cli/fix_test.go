@@ -39,7 +39,7 @@ func fixSite(t *testing.T, scenario string) (*CheckOptions, *sim.Site, *bytes.Bu
 		pw := a.Password
 		opts.password = func() (string, error) { return pw, nil }
 		if a.Role == "sma" {
-			opts.SMA = a.Addr
+			opts.SMAs = []string{a.Addr}
 		} else {
 			opts.ESAs = append(opts.ESAs, a.Addr)
 		}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pvo-doctor/pvo-doctor/internal/facts"
+	"github.com/pvo-doctor/pvo-doctor/internal/fix"
 	"github.com/pvo-doctor/pvo-doctor/internal/session"
 )
 
@@ -90,8 +91,9 @@ func LostAppliance(step string) bool {
 func Collect(ctx context.Context, cfg Config, tag string) *facts.Site {
 	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	defer cancel()
-	site := &facts.Site{PVOHost: cfg.PVO.Host, PVOPort: cfg.PVO.Port}
+	site := &facts.Site{}
 	ids := append([]Identity(nil), cfg.Targets...)
+	pvo := newPVOGate(cfg, ids)
 	apps := make([]*facts.Appliance, len(ids))
 	conc := cfg.Concurrency
 	if conc < 1 {
@@ -136,6 +138,10 @@ func Collect(ctx context.Context, cfg Config, tag string) *facts.Site {
 			defer wg.Done()
 			if id.Role == facts.RoleESA {
 				defer func() { identified(IdentityKeys(apps[i])) }()
+			} else {
+				// An SMA that never read its tcpservices still lets the
+				// ESAs probe: its SSH address.
+				defer pvo.fromListeners(nil)
 			}
 			held := acquire(ctx)
 			defer func() {
@@ -156,13 +162,28 @@ func Collect(ctx context.Context, cfg Config, tag string) *facts.Site {
 				defer keyMu.Unlock()
 				return append([]string(nil), keys...)
 			}
-			apps[i] = collectOne(ctx, cfg, id, tag, checked, identified)
+			// An ESA waits for the SMA's PVO endpoint the same way, slot
+			// given back, so the SMA can always get its turn.
+			endpoint := func(ctx context.Context) (session.Address, bool) {
+				select {
+				case <-pvo.ready:
+					return pvo.wait(ctx)
+				default:
+				}
+				<-sem
+				held = false
+				a, ok := pvo.wait(ctx)
+				held = acquire(ctx)
+				return a, ok && held
+			}
+			apps[i] = collectOne(ctx, cfg, id, tag, hooks{checked, identified, endpoint, pvo.fromListeners})
 		}()
 	}
 	wg.Wait()
 	if cfg.Progress != nil {
 		cfg.Progress(Event{Done: true})
 	}
+	site.PVOHost, site.PVOPort, site.PVOSource = pvo.addr.Host, pvo.addr.Port, pvo.why
 	for i, a := range apps {
 		ids[i].resolve(a)
 		if a.Role == facts.RoleSMA {
@@ -191,7 +212,8 @@ func failed(id Identity, step string, err error) *facts.Appliance {
 
 // open logs into one appliance; a failure says which step failed.
 func open(ctx context.Context, cfg Config, id Identity, tag string, progress func(string)) (*session.Session, string, error) {
-	s, err := session.Open(ctx, cfg.Dial, session.Target{Name: id.transcriptBase(), Label: id.Spec, User: id.User, Addr: id.Addr}, tag, progress)
+	s, err := session.Open(ctx, cfg.Dial, session.Target{Name: id.transcriptBase(), Label: id.Spec, User: id.User, Addr: id.Addr,
+		SSH: id.SSH, PasswordEnv: id.PasswordEnv}, tag, progress)
 	if err != nil {
 		var se *session.Error
 		if errors.As(err, &se) {
@@ -204,8 +226,15 @@ func open(ctx context.Context, cfg Config, id Identity, tag string, progress fun
 
 // collectOne runs one appliance's whole session: dial, log in, collect,
 // leave. Errors become the appliance's Errors, each naming the step.
-func collectOne(ctx context.Context, cfg Config, id Identity, tag string,
-	checked func(context.Context) []string, identified func([]string)) *facts.Appliance {
+// hooks are how one appliance's collection meets the others' (see Plan).
+type hooks struct {
+	checked    func(context.Context) []string
+	identified func([]string)
+	endpoint   func(context.Context) (session.Address, bool)
+	listeners  func(*facts.TCPServices)
+}
+
+func collectOne(ctx context.Context, cfg Config, id Identity, tag string, h hooks) *facts.Appliance {
 	label := id.label()
 	progress := func(step string) {
 		if cfg.Progress != nil {
@@ -220,12 +249,22 @@ func collectOne(ctx context.Context, cfg Config, id Identity, tag string,
 	return collect(ctx, s, Plan{
 		Role:         id.Role,
 		Address:      id.Spec,
-		PVOHost:      cfg.PVO.Host,
-		PVOPort:      cfg.PVO.Port,
 		StepTimeout:  cfg.StepTimeout,
 		ProbeTimeout: cfg.ProbeTimeout,
 		Progress:     progress,
-		Checked:      checked,
-		Identified:   identified,
+		Checked:      h.checked,
+		Identified:   h.identified,
+		Endpoint:     h.endpoint,
+		Listeners:    h.listeners,
 	})
+}
+
+// Committed reports whether a fix of o was applied (and so committed).
+func (o Outcome) Committed() bool {
+	for _, f := range o.Fixes {
+		if f.Status == fix.Applied || f.Status == fix.Verified {
+			return true
+		}
+	}
+	return false
 }

@@ -55,6 +55,13 @@ type Plan struct {
 	// probes listed its interfaces, so the SMA's Checked need not wait for
 	// the whole collection.
 	Identified func(keys []string)
+	// Endpoint, on an ESA, returns where to probe the SMA's PVO listener
+	// (replacing PVOHost and PVOPort), waiting until the SMA's session has
+	// read its tcpservices; false when the run ended first.
+	Endpoint func(ctx context.Context) (session.Address, bool)
+	// Listeners, on an SMA, is told its tcpservices as soon as it was read
+	// (nil when it could not be), before the SMA waits in Checked.
+	Listeners func(*facts.TCPServices)
 }
 
 const (
@@ -135,9 +142,17 @@ func (c *collector) collect(ctx context.Context) {
 		}
 	}
 	if c.p.Role == facts.RoleSMA {
-		for _, cmd := range []string{"who", "whoami", "status detail", "tcpservices"} {
+		for _, cmd := range []string{"who", "whoami", "status detail"} {
 			// Only `status detail` shows whether transfers are suspended.
 			c.run(ctx, cmd)
+		}
+		out, ok := c.run(ctx, "tcpservices")
+		if c.p.Listeners != nil {
+			var ts *facts.TCPServices
+			if ok {
+				ts, _, _ = asyncos.ParseTCPServices(out)
+			}
+			c.p.Listeners(ts)
 		}
 		c.sma(ctx)
 		return
@@ -178,6 +193,14 @@ func (c *collector) collect(ctx context.Context) {
 // port from it (and from Auto when it fails), then TLS to it.
 func (c *collector) delivery(ctx context.Context) {
 	out, ok := c.run(ctx, "deliveryconfig")
+	if c.p.Endpoint != nil {
+		c.progress("waiting for the SMA's PVO address")
+		a, ok := c.p.Endpoint(ctx)
+		if !ok {
+			return
+		}
+		c.p.PVOHost, c.p.PVOPort = a.Host, a.Port
+	}
 	if c.p.PVOHost == "" {
 		return
 	}
