@@ -1,0 +1,127 @@
+package cli
+
+import (
+	"crypto/ed25519"
+	"crypto/rand"
+	"errors"
+	"io"
+	"net"
+	"os"
+	"strconv"
+	"sync"
+
+	"github.com/rogpeppe/go-internal/testscript"
+	"golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/knownhosts"
+)
+
+// jumpHost is a bastion for scripts: an SSH server on 127.0.0.1 that takes
+// only the script's key (never a password) and forwards direct-tcpip
+// channels, as sshd does for ssh -J, to 127.0.0.1 only.
+type jumpHost struct {
+	ln    net.Listener
+	mu    sync.Mutex
+	fwds  int
+	users []string
+}
+
+// simJump is `sim jump NAME`: it starts a jump host, sets $NAME to its
+// 127.0.0.1:port and adds its host key to $KNOWN_HOSTS. `sim forwarded
+// NAME N` requires that it forwarded exactly N connections.
+func simJump(ts *testscript.TestScript, s *scriptSim, name string) {
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	ts.Check(err)
+	hostKey, err := ssh.NewSignerFromKey(priv)
+	ts.Check(err)
+	j := &jumpHost{}
+	cfg := &ssh.ServerConfig{
+		PublicKeyCallback: func(c ssh.ConnMetadata, k ssh.PublicKey) (*ssh.Permissions, error) {
+			if s.pub != nil && string(k.Marshal()) == string(s.pub.Marshal()) {
+				j.mu.Lock()
+				j.users = append(j.users, c.User())
+				j.mu.Unlock()
+				return nil, nil
+			}
+			return nil, errors.New("unknown key")
+		},
+	}
+	cfg.AddHostKey(hostKey)
+	j.ln, err = net.Listen("tcp", "127.0.0.1:0")
+	ts.Check(err)
+	ts.Defer(func() { j.ln.Close() })
+	go j.serve(cfg)
+	addr := j.ln.Addr().String()
+	kh := ts.Getenv("KNOWN_HOSTS")
+	f, err := os.OpenFile(kh, os.O_APPEND|os.O_WRONLY, 0o600)
+	ts.Check(err)
+	_, err = f.WriteString(knownhosts.Line([]string{knownhosts.Normalize(addr)}, hostKey.PublicKey()) + "\n")
+	ts.Check(err)
+	ts.Check(f.Close())
+	_, port, _ := net.SplitHostPort(addr)
+	ts.Setenv(name, addr)
+	ts.Setenv(name+"_PORT", port)
+	s.jumps[name] = j
+}
+
+func (j *jumpHost) serve(cfg *ssh.ServerConfig) {
+	for {
+		nc, err := j.ln.Accept()
+		if err != nil {
+			return
+		}
+		go func() {
+			defer nc.Close()
+			conn, chans, reqs, err := ssh.NewServerConn(nc, cfg)
+			if err != nil {
+				return
+			}
+			defer conn.Close()
+			go ssh.DiscardRequests(reqs)
+			for ch := range chans {
+				if ch.ChannelType() != "direct-tcpip" {
+					ch.Reject(ssh.UnknownChannelType, "jump host only")
+					continue
+				}
+				go j.forward(ch)
+			}
+		}()
+	}
+}
+
+func (j *jumpHost) forward(nc ssh.NewChannel) {
+	var p struct {
+		Host       string
+		Port       uint32
+		OriginHost string
+		OriginPort uint32
+	}
+	if err := ssh.Unmarshal(nc.ExtraData(), &p); err != nil || p.Host != "127.0.0.1" {
+		nc.Reject(ssh.Prohibited, "only 127.0.0.1 in tests")
+		return
+	}
+	out, err := net.Dial("tcp", net.JoinHostPort(p.Host, strconv.Itoa(int(p.Port))))
+	if err != nil {
+		nc.Reject(ssh.ConnectionFailed, err.Error())
+		return
+	}
+	defer out.Close()
+	ch, reqs, err := nc.Accept()
+	if err != nil {
+		return
+	}
+	defer ch.Close()
+	j.mu.Lock()
+	j.fwds++
+	j.mu.Unlock()
+	go ssh.DiscardRequests(reqs)
+	done := make(chan struct{}, 2)
+	go func() { io.Copy(out, ch); out.(*net.TCPConn).CloseWrite(); done <- struct{}{} }()
+	go func() { io.Copy(ch, out); ch.CloseWrite(); done <- struct{}{} }()
+	<-done
+}
+
+func (j *jumpHost) forwarded() int {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.fwds
+}
