@@ -232,6 +232,7 @@ func simStart(ts *testscript.TestScript, args []string) {
 		}
 		n++
 		ts.Setenv("ESA"+strconv.Itoa(n), spec)
+		ts.Setenv("ESA"+strconv.Itoa(n)+"_PORT", a.Addr[strings.LastIndex(a.Addr, ":")+1:])
 		if n == 1 {
 			ts.Setenv("ESA", spec)
 			ts.Setenv("ESA_ADDR", a.Addr)
