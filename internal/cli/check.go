@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"time"
@@ -336,6 +337,9 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 	start := time.Now()
 	out := diagnose.Check(ctx, cfg)
 	printSessionErrors(opts.IO, out.Site)
+	if diagnose.TimedOut(out.Site) {
+		fmt.Fprintf(opts.IO.ErrOut, "pvo-doctor: the run took longer than --timeout %s: the report is partial; raise --timeout\n", opts.Timeout)
+	}
 	if opts.Fix && ctx.Err() == nil {
 		if out, err = diagnose.Fix(ctx, cfg, out, opts.fixOptions(opts.IO, &opts.answers)); err != nil && ctx.Err() == nil {
 			return err

@@ -75,6 +75,25 @@ func DefaultPVO(ids []Identity) session.Address {
 	return session.Address{Port: facts.DefaultPVOPort}
 }
 
+// StepRunTimeout is the error step of every appliance whose collection
+// the whole run's deadline (--timeout) cut short.
+const StepRunTimeout = "run timeout"
+
+// TimedOut reports whether --timeout cut the collection of site short.
+func TimedOut(site *facts.Site) bool {
+	for _, a := range append([]*facts.Appliance{site.SMA}, site.ESAs...) {
+		if a == nil {
+			continue
+		}
+		for _, e := range a.Errors {
+			if e.Step == StepRunTimeout {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // LostAppliance reports whether a failed step (a CollectError's Step) lost
 // the whole appliance: it never got its turn, or no session was opened.
 func LostAppliance(step string) bool {
@@ -88,13 +107,14 @@ func LostAppliance(step string) bool {
 // Collect logs into every appliance at once (bounded by Concurrency) and
 // collects each one's facts. A failing appliance never stops the others.
 // tag names this collection's transcripts ("" for the first check).
-func Collect(ctx context.Context, cfg Config, tag string) *facts.Site {
-	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
+func Collect(parent context.Context, cfg Config, tag string) *facts.Site {
+	ctx, cancel := context.WithTimeout(parent, cfg.Timeout)
 	defer cancel()
 	site := &facts.Site{}
 	ids := append([]Identity(nil), cfg.Targets...)
 	pvo := newPVOGate(cfg, ids)
 	apps := make([]*facts.Appliance, len(ids))
+	cut := make([]bool, len(ids)) // the run's deadline came before this one's end
 	conc := cfg.Concurrency
 	if conc < 1 {
 		conc = 1
@@ -177,9 +197,19 @@ func Collect(ctx context.Context, cfg Config, tag string) *facts.Site {
 				return a, ok && held
 			}
 			apps[i] = collectOne(ctx, cfg, id, tag, hooks{checked, identified, endpoint, pvo.fromListeners})
+			cut[i] = errors.Is(ctx.Err(), context.DeadlineExceeded)
 		}()
 	}
 	wg.Wait()
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) && parent.Err() == nil {
+		// The whole run's deadline, not one step's: say which flag.
+		for i, a := range apps {
+			if a != nil && cut[i] {
+				a.Errors = append(a.Errors, facts.CollectError{Step: StepRunTimeout,
+					Message: fmt.Sprintf("the run took longer than --timeout %s; what was collected until then is reported (raise --timeout)", cfg.Timeout)})
+			}
+		}
+	}
 	if cfg.Progress != nil {
 		cfg.Progress(Event{Done: true})
 	}

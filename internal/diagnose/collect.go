@@ -325,6 +325,13 @@ func (c *collector) servicesAndTests(ctx context.Context, managed []facts.Manage
 		}
 		c.fail(ctx, "applianceconfig SERVICES", err)
 	}
+	if ctx.Err() != nil && !session.IsClosed(err) {
+		// The run ended mid-dialog: what SERVICES staged is still cleared.
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recoverTimeout)
+		defer cancel()
+		_, _ = c.s.Run(rctx, "clearchanges")
+		return
+	}
 	c.run(ctx, "clearchanges")
 }
 
@@ -375,8 +382,14 @@ func (c *collector) fail(ctx context.Context, step string, err error) {
 }
 
 // recover interrupts whatever is running and waits for the main prompt.
+// When the run itself ended (Ctrl-C, --timeout), it still interrupts, on a
+// short deadline of its own, so that a dialog in progress is left at the
+// prompt rather than mid-question, and then stops the collection.
 func (c *collector) recover(ctx context.Context) bool {
 	if ctx.Err() != nil {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recoverTimeout)
+		defer cancel()
+		_ = c.s.Interrupt(rctx)
 		c.dead = true
 		return false
 	}
