@@ -77,10 +77,11 @@ Exit codes: 0 every rule passed or does not apply, 1 a rule failed (with
 	f.StringArrayVar(&opts.MailLogs, "mail-log", nil, "an ESA's mail_logs, as FILE or ESA=FILE (ESA: hostname or session file)")
 	addPVOHostFlag(cmd, &opts.SMAPVOHost, "default the SMA's hostname")
 	f.IntVar(&opts.PVOPort, "pvo-port", facts.DefaultPVOPort, "deprecated: give the port in --sma-pvo-host HOST:PORT")
-	_ = f.MarkDeprecated("pvo-port", "give the port in --sma-pvo-host HOST:PORT")
+	markDeprecated(cmd, "pvo-port", "give the port in --sma-pvo-host HOST:PORT")
 	f.BoolVar(&opts.Fix, "fix", false, "with --dry-run: print the fix plan check --fix would apply to this site")
 	f.BoolVar(&opts.DryRun, "dry-run", false, "with --fix: show the plan (analyze never changes anything)")
 	f.StringArrayVar(&opts.Rules, "fix-rule", nil, "plan only this rule `ID`'s fix (repeatable; implies --fix)")
+	_ = cmd.RegisterFlagCompletionFunc("fix-rule", ruleIDs)
 	addReportFlags(cmd, &opts.reportFlags)
 	addFailOnFlag(cmd, &opts.FailOn)
 	return cmd

@@ -172,7 +172,7 @@ func addLegacySSHFlag(cmd *cobra.Command, v *bool, usage string) {
 	f := cmd.Flags()
 	f.BoolVar(v, "legacy-ssh-algorithms", false, usage)
 	f.BoolVar(v, "legacy-ssh", false, usage)
-	_ = f.MarkDeprecated("legacy-ssh", "use --legacy-ssh-algorithms")
+	markDeprecated(cmd, "legacy-ssh", "use --legacy-ssh-algorithms")
 }
 
 // addPVOHostFlag is --sma-pvo-host, read alike by check and analyze.

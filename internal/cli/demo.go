@@ -55,6 +55,7 @@ With --fix it repairs the simulated site as check --fix would, and checks again.
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.Scenario, "scenario", DefaultDemoScenario, "built-in scenario `NAME` or a scenario YAML file")
+	_ = cmd.RegisterFlagCompletionFunc("scenario", scenarioNames)
 	f.BoolVar(&opts.List, "list", false, "list the built-in scenarios and exit")
 	f.DurationVar(&opts.Latency, "latency", 0, "hold back each simulated reply by this long, like a WAN link")
 	f.StringVar(&opts.TranscriptDir, "transcript-dir", "", "write one redacted transcript per appliance into `DIR`")

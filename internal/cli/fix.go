@@ -32,6 +32,7 @@ func addFixFlags(cmd *cobra.Command, ff *fixFlags) {
 	f.BoolVar(&ff.DryRun, "dry-run", false, "with --fix: show the plan and change nothing")
 	f.BoolVar(&ff.Yes, "yes", false, "with --fix: apply without asking (needed when stdin is not a terminal)")
 	f.StringArrayVar(&ff.Rules, "fix-rule", nil, "fix only this rule `ID` (repeatable; implies --fix); the only way to apply PVO-105's resumetransfers")
+	_ = cmd.RegisterFlagCompletionFunc("fix-rule", ruleIDs)
 }
 
 // fixHelp names, for --help, each rule a plain --fix repairs and how,
