@@ -89,6 +89,7 @@ func simOf(ts *testscript.TestScript) *scriptSim {
 //	sim pending HOST   HOST has pending changes (negate with !)
 //	sim jump NAME      starts a jump host taking $KEY (see simJump): $NAME, $NAME_PORT
 //	sim forwarded NAME N  the jump host NAME forwarded exactly N connections
+//	                   and was never offered a password
 //	sim closedport     sets $CLOSED to a 127.0.0.1 port nothing listens on
 //	sim silentport     sets $SILENT to a port that accepts TCP and never speaks
 func cmdSim(ts *testscript.TestScript, neg bool, args []string) {
@@ -163,6 +164,9 @@ func cmdSim(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Check(err)
 		if got := s.jumps[args[1]].forwarded(); (got == want) == neg {
 			ts.Fatalf("jump host %s forwarded %d connections, want %d", args[1], got, want)
+		}
+		if n := s.jumps[args[1]].passwordAttempts(); n > 0 {
+			ts.Fatalf("jump host %s was offered a password %d times", args[1], n)
 		}
 	case "closedport":
 		ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -23,6 +23,9 @@ type jumpHost struct {
 	mu    sync.Mutex
 	fwds  int
 	users []string
+	// passwords counts password attempts: a jump host must never be
+	// offered the appliance's password (it is rejected in any case).
+	passwords int
 }
 
 // simJump is `sim jump NAME`: it starts a jump host, sets $NAME to its
@@ -44,6 +47,12 @@ func simJump(ts *testscript.TestScript, s *scriptSim, name string) {
 			}
 			return nil, errors.New("unknown key")
 		},
+	}
+	cfg.PasswordCallback = func(ssh.ConnMetadata, []byte) (*ssh.Permissions, error) {
+		j.mu.Lock()
+		j.passwords++
+		j.mu.Unlock()
+		return nil, errors.New("no passwords here")
 	}
 	cfg.AddHostKey(hostKey)
 	j.ln, err = net.Listen("tcp", "127.0.0.1:0")
@@ -118,6 +127,12 @@ func (j *jumpHost) forward(nc ssh.NewChannel) {
 	go func() { io.Copy(out, ch); out.(*net.TCPConn).CloseWrite(); done <- struct{}{} }()
 	go func() { io.Copy(ch, out); ch.CloseWrite(); done <- struct{}{} }()
 	<-done
+}
+
+func (j *jumpHost) passwordAttempts() int {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.passwords
 }
 
 func (j *jumpHost) forwarded() int {
