@@ -18,8 +18,10 @@ import (
 type Config struct {
 	// Targets are the appliances, as ParseTarget resolved them.
 	Targets []Identity
-	// PVO is where the ESAs should reach the SMA's PVO listener; an empty
-	// host skips the probes.
+	// PVO is --sma-pvo-host: where the ESAs reach the SMA's PVO listener.
+	// An empty host means where the SMA's tcpservices shows its
+	// cpq_listener, else the SMA's SSH address (see pvoGate); without an
+	// SMA the probes are skipped.
 	PVO  session.Address
 	Dial session.Options
 
@@ -62,17 +64,6 @@ func Targets(esas []string, sma, defaultUser string) ([]Identity, error) {
 		ids = append(ids, id)
 	}
 	return ids, nil
-}
-
-// DefaultPVO is the PVO endpoint when --sma-pvo-host is not given: the
-// SMA's host, port 7025; no host when there is no SMA.
-func DefaultPVO(ids []Identity) session.Address {
-	for _, id := range ids {
-		if id.Role == facts.RoleSMA {
-			return session.Address{Host: id.Addr.Host, Port: facts.DefaultPVOPort}
-		}
-	}
-	return session.Address{Port: facts.DefaultPVOPort}
 }
 
 // StepRunTimeout is the error step of every appliance whose collection
