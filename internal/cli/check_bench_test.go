@@ -48,7 +48,7 @@ func benchSite(b testing.TB, sc *sim.Scenario, latency time.Duration) (*CheckOpt
 	}
 	ios, _, _, _ := Test()
 	opts := &CheckOptions{
-		IO: ios, Identities: []string{key}, KnownHosts: kh, User: "admin", noAgent: true,
+		IO: ios, Identities: []string{key}, KnownHosts: kh, User: "admin", noAgent: true, NoSSHConfig: true,
 		SMAPVOHost: site.SMAPVOHost(), ConnectTimeout: 10 * time.Second, ProbeTimeout: 10 * time.Second,
 		StepTimeout: 30 * time.Second, Timeout: 120 * time.Second, Concurrency: 32,
 		reportFlags: reportFlags{Format: "json"},

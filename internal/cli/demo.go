@@ -115,6 +115,9 @@ func demoRun(ctx context.Context, opts *DemoOptions) error {
 		reportFlags:    opts.reportFlags,
 		fixFlags:       opts.fixFlags,
 		noAgent:        true,
+		// The simulated site is on loopback: the user's ssh_config (a
+		// Host * ProxyJump, say) must not steer the demo elsewhere.
+		NoSSHConfig: true,
 	}
 	for _, a := range site.Appliances() {
 		spec := a.User + "@" + a.Addr
