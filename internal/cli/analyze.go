@@ -105,7 +105,7 @@ func analyzeRun(opts *AnalyzeOptions) error {
 		return usage(err)
 	}
 	if opts.Fix {
-		if out, err = diagnose.Fix(context.Background(), diagnose.Config{}, out, opts.fixOptions(opts.IO, nil)); err != nil {
+		if out, err = diagnose.Fix(context.Background(), diagnose.Config{}, out, opts.fixOptions(context.Background(), opts.IO, nil)); err != nil {
 			return err
 		}
 	}

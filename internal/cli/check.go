@@ -341,7 +341,7 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 		fmt.Fprintf(opts.IO.ErrOut, "pvo-doctor: the run took longer than --timeout %s: the report is partial; raise --timeout\n", opts.Timeout)
 	}
 	if opts.Fix && ctx.Err() == nil {
-		if out, err = diagnose.Fix(ctx, cfg, out, opts.fixOptions(opts.IO, &opts.answers)); err != nil && ctx.Err() == nil {
+		if out, err = diagnose.Fix(ctx, cfg, out, opts.fixOptions(ctx, opts.IO, &opts.answers)); err != nil && ctx.Err() == nil {
 			return err
 		}
 	}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -72,4 +73,49 @@ func TestReportLostAfterFix(t *testing.T) {
 
 func newTestReport() *report.Report {
 	return report.New(&facts.Site{}, rules.Result{}, report.Meta{ToolVersion: "test", Mode: report.ModeCheck})
+}
+
+// cancelOnWrite passes writes on and cancels once it has seen text.
+type cancelOnWrite struct {
+	w      io.Writer
+	text   string
+	cancel context.CancelFunc
+	seen   strings.Builder
+}
+
+func (c *cancelOnWrite) Write(p []byte) (int, error) {
+	c.seen.Write(p)
+	if strings.Contains(c.seen.String(), c.text) {
+		c.cancel()
+	}
+	return c.w.Write(p)
+}
+
+// Ctrl-C at "Apply these changes?" ends the run at once (no wait for
+// Enter): nothing is changed, the report is written, exit 130.
+func TestInterruptAtConfirm(t *testing.T) {
+	opts, site, _, out, errOut := fixSite(t, "case4-anonymous-ciphers")
+	opts.Fix = true
+	pr, pw := io.Pipe() // a terminal nobody types on
+	defer pw.Close()
+	opts.IO.In = pr
+	opts.IO.SetTTY(true, false, false)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	opts.IO.ErrOut = &cancelOnWrite{w: errOut, text: "Apply these changes?", cancel: cancel}
+	before := map[string]string{}
+	for _, a := range site.Appliances() {
+		before[a.Hostname] = site.Snapshot(a.Hostname)
+	}
+	if code := exitCode(t, checkRun(ctx, opts)); code != ExitInterrupted {
+		t.Fatalf("exit %d, want %d\n%s", code, ExitInterrupted, errOut)
+	}
+	if !strings.Contains(out.String(), "PVO-004") {
+		t.Errorf("no report on stdout:\n%s", out)
+	}
+	for _, a := range site.Appliances() {
+		if site.Pending(a.Hostname) || site.Snapshot(a.Hostname) != before[a.Hostname] {
+			t.Errorf("%s changed or has pending changes", a.Hostname)
+		}
+	}
 }
