@@ -91,11 +91,11 @@ func stepText(s string) string {
 	return s
 }
 
-// unreached reports whether the group's appliance was never reached (no
+// Unreached reports whether the group's appliance was never reached (no
 // session: nothing was read from it, only errors) and every finding about
 // it is unknown, so a writer shows one "not reached" block, not the same
 // error once per rule.
-func (g group) unreached() bool {
+func (g group) Unreached() bool {
 	a := g.Appliance
 	if a == nil || len(a.Errors) == 0 || a.Hostname != "" || a.Version != "" || len(g.Findings) == 0 {
 		return false

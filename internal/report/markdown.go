@@ -47,7 +47,7 @@ func (MarkdownWriter) Write(w io.Writer, r *Report) error {
 			continue
 		}
 		fmt.Fprintf(&b, "### %s\n\n", mdText(orDash(g.Name)))
-		if g.unreached() {
+		if g.Unreached() {
 			ids := make([]string, len(g.Findings))
 			for i, f := range g.Findings {
 				ids[i] = f.ID

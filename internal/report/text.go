@@ -71,7 +71,7 @@ func (t TextWriter) Write(w io.Writer, r *Report) error {
 			fmt.Fprintf(&b, " (%s)", clean(applianceLine(a)))
 		}
 		b.WriteString("\n")
-		if g.unreached() {
+		if g.Unreached() {
 			ids := make([]string, len(g.Findings))
 			for i, f := range g.Findings {
 				ids[i] = clean(f.ID)
