@@ -142,10 +142,7 @@ func (c *collector) collect(ctx context.Context) {
 		}
 	}
 	if c.p.Role == facts.RoleSMA {
-		for _, cmd := range []string{"who", "whoami", "status detail"} {
-			// Only `status detail` shows whether transfers are suspended.
-			c.run(ctx, cmd)
-		}
+		// tcpservices first: the ESAs wait for the PVO listener it shows.
 		out, ok := c.run(ctx, "tcpservices")
 		if c.p.Listeners != nil {
 			var ts *facts.TCPServices
@@ -153,6 +150,10 @@ func (c *collector) collect(ctx context.Context) {
 				ts, _, _ = asyncos.ParseTCPServices(out)
 			}
 			c.p.Listeners(ts)
+		}
+		for _, cmd := range []string{"who", "whoami", "status detail"} {
+			// Only `status detail` shows whether transfers are suspended.
+			c.run(ctx, cmd)
 		}
 		c.sma(ctx)
 		return
