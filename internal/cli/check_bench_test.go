@@ -105,6 +105,16 @@ func BenchmarkCheckPairLatency50ms(b *testing.B) {
 	b.ReportMetric(1.2*float64(rt)*float64(latency.Milliseconds()), "goal-ms")
 }
 
+// BenchmarkCheckPairLatency50msFoundPVO is the same check without
+// --sma-pvo-host: the ESA waits, before its probes, for the SMA's
+// tcpservices. Goal: within a round trip or two of the variant above.
+func BenchmarkCheckPairLatency50msFoundPVO(b *testing.B) {
+	const latency = 50 * time.Millisecond
+	opts, _, _ := benchSite(b, loadScenario(b, "healthy"), latency)
+	opts.SMAPVOHost = ""
+	runCheckBench(b, opts)
+}
+
 // countRoundTrips runs check once with transcripts and returns the most
 // lines any one appliance was sent: each waits for one simulated reply.
 func countRoundTrips(b *testing.B, opts *CheckOptions) int {
