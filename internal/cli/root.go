@@ -37,6 +37,7 @@ func Run(ios *IOStreams, args []string) int {
 
 // RunContext is Run under ctx, without signal handling (tests cancel ctx).
 func RunContext(ctx context.Context, ios *IOStreams, args []string) int {
+	ios.interrupted = ctx.Done()
 	root := NewRootCmd(ios)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
