@@ -73,7 +73,7 @@ Exit codes: 0 every rule passed or does not apply, 1 a rule failed (with
 	}
 	f := cmd.Flags()
 	f.StringArrayVar(&opts.ESAFiles, "esa", nil, "saved CLI session of an ESA (repeat for each ESA)")
-	f.StringVar(&opts.SMAFile, "sma", "", "saved CLI session of the SMA")
+	stringOnceVar(f, &opts.SMAFile, "sma", "saved CLI session of the SMA (once)")
 	f.StringArrayVar(&opts.MailLogs, "mail-log", nil, "an ESA's mail_logs, as FILE or ESA=FILE (ESA: hostname or session file)")
 	addPVOHostFlag(cmd, &opts.SMAPVOHost, "default the SMA's hostname")
 	f.IntVar(&opts.PVOPort, "pvo-port", facts.DefaultPVOPort, "deprecated: give the port in --sma-pvo-host HOST:PORT")

@@ -49,3 +49,32 @@ func (w *warnOnSet) Set(s string) error {
 	w.warn()
 	return w.Value.Set(s)
 }
+
+// onceString is a string flag that may be given once: a second value is a
+// usage error rather than silently replacing the first.
+type onceString struct {
+	v   *string
+	set bool
+}
+
+func (o *onceString) String() string {
+	if o.v == nil {
+		return ""
+	}
+	return *o.v
+}
+
+func (o *onceString) Set(s string) error {
+	if o.set && s != *o.v {
+		return fmt.Errorf("given twice (%q and %q); name one", *o.v, s)
+	}
+	*o.v, o.set = s, true
+	return nil
+}
+
+func (o *onceString) Type() string { return "string" }
+
+// stringOnceVar defines a string flag that may be given only once.
+func stringOnceVar(f *pflag.FlagSet, v *string, name, usage string) {
+	f.Var(&onceString{v: v}, name, usage)
+}

@@ -46,7 +46,7 @@ file is left alone).`,
 	}
 	f := initCmd.Flags()
 	f.StringArrayVar(&opts.ESAs, "esa", nil, "an ESA, `[USER@]HOST[:PORT]` (repeat for several)")
-	f.StringVar(&opts.SMA, "sma", "", "the SMA, `[USER@]HOST[:PORT]`")
+	stringOnceVar(f, &opts.SMA, "sma", "the SMA, `[USER@]HOST[:PORT]` (once)")
 	f.StringVar(&opts.Site, "site", "main", "the site's `NAME`")
 	f.StringVar(&opts.User, "user", "", "the site's account (default admin)")
 	f.StringVar(&opts.PasswordEnv, "password-env", "", "the site's password `VARIABLE`")
