@@ -113,7 +113,9 @@ file could not be written (the report went to stdout; after --fix the fixes
 were applied), 130 interrupted (Ctrl-C; the partial report was written).
 After --fix they describe the site as re-checked.`,
 		Example: `  pvo-doctor check --esa mx1.example.com --sma sma.example.com
-  PVO_DOCTOR_PASSWORD=... pvo-doctor check --esa admin@mx1:22 --esa mx2 --sma sma --report ticket.md`,
+  PVO_DOCTOR_PASSWORD=... pvo-doctor check --esa admin@mx1:22 --esa mx2 --sma sma --report ticket.md --report ticket.json
+  pvo-doctor check -J ops@bastion.example.com --esa mx1 --sma sma      # mx1, sma: ~/.ssh/config aliases
+  pvo-doctor check --inventory site.yaml --site east`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.NoColorEnv = os.Getenv("NO_COLOR") != ""
