@@ -90,6 +90,7 @@ func simOf(ts *testscript.TestScript) *scriptSim {
 //	sim jump NAME      starts a jump host taking $KEY (see simJump): $NAME, $NAME_PORT
 //	sim forwarded NAME N  the jump host NAME forwarded exactly N connections
 //	                   and was never offered a password
+//	sim waitforwards NAME N  waits until NAME forwarded N more connections
 //	sim closedport     sets $CLOSED to a 127.0.0.1 port nothing listens on
 //	sim silentport     sets $SILENT to a port that accepts TCP and never speaks
 func cmdSim(ts *testscript.TestScript, neg bool, args []string) {
@@ -168,6 +169,14 @@ func cmdSim(ts *testscript.TestScript, neg bool, args []string) {
 		if n := s.jumps[args[1]].passwordAttempts(); n > 0 {
 			ts.Fatalf("jump host %s was offered a password %d times", args[1], n)
 		}
+	case "waitforwards":
+		s := simOf(ts)
+		if s == nil || len(args) != 3 || s.jumps[args[1]] == nil || neg {
+			ts.Fatalf("usage: sim waitforwards NAME N (after sim jump NAME)")
+		}
+		n, err := strconv.Atoi(args[2])
+		ts.Check(err)
+		ts.Check(s.jumps[args[1]].waitForwards(n, time.Minute))
 	case "closedport":
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		ts.Check(err)

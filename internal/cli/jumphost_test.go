@@ -4,11 +4,13 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"os"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 	"golang.org/x/crypto/ssh"
@@ -26,6 +28,8 @@ type jumpHost struct {
 	// passwords counts password attempts: a jump host must never be
 	// offered the appliance's password (it is rejected in any case).
 	passwords int
+	// forwardedCh gets a value for each connection forwarded.
+	forwardedCh chan struct{}
 }
 
 // simJump is `sim jump NAME`: it starts a jump host, sets $NAME to its
@@ -36,7 +40,7 @@ func simJump(ts *testscript.TestScript, s *scriptSim, name string) {
 	ts.Check(err)
 	hostKey, err := ssh.NewSignerFromKey(priv)
 	ts.Check(err)
-	j := &jumpHost{}
+	j := &jumpHost{forwardedCh: make(chan struct{}, 64)}
 	cfg := &ssh.ServerConfig{
 		PublicKeyCallback: func(c ssh.ConnMetadata, k ssh.PublicKey) (*ssh.Permissions, error) {
 			if s.pub != nil && string(k.Marshal()) == string(s.pub.Marshal()) {
@@ -122,6 +126,10 @@ func (j *jumpHost) forward(nc ssh.NewChannel) {
 	j.mu.Lock()
 	j.fwds++
 	j.mu.Unlock()
+	select {
+	case j.forwardedCh <- struct{}{}:
+	default:
+	}
 	go ssh.DiscardRequests(reqs)
 	done := make(chan struct{}, 2)
 	go func() { io.Copy(out, ch); out.(*net.TCPConn).CloseWrite(); done <- struct{}{} }()
@@ -139,4 +147,20 @@ func (j *jumpHost) forwarded() int {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	return j.fwds
+}
+
+// waitForwards waits until n connections were forwarded since the last
+// wait, or fails after limit (a bound, not a pace: it returns as soon as
+// the connections come).
+func (j *jumpHost) waitForwards(n int, limit time.Duration) error {
+	deadline := time.NewTimer(limit)
+	defer deadline.Stop()
+	for i := 0; i < n; i++ {
+		select {
+		case <-j.forwardedCh:
+		case <-deadline.C:
+			return fmt.Errorf("%d of %d connections forwarded within %s", i, n, limit)
+		}
+	}
+	return nil
 }
