@@ -70,8 +70,6 @@ type CheckOptions struct {
 	// changed reports whether a flag was set on the command line (ssh_config
 	// and an inventory fill only what was not); nil = none was.
 	changed func(name string) bool
-	// home replaces $HOME for ssh_config (tests).
-	home string
 }
 
 func NewCmdCheck(ios *IOStreams, runF func(*CheckOptions) error) *cobra.Command {
@@ -305,7 +303,7 @@ func (opts *CheckOptions) targets() ([]diagnose.Identity, error) {
 	if len(apps) == 0 {
 		return nil, usageError("name the appliances with --esa and --sma, or --inventory")
 	}
-	cfg, err := sshconfig.Load(sshconfig.Options{File: opts.SSHConfig, Disabled: opts.NoSSHConfig, Home: opts.home})
+	cfg, err := sshconfig.Load(sshconfig.Options{File: opts.SSHConfig, Disabled: opts.NoSSHConfig})
 	if err != nil {
 		return nil, usageError("%w", err)
 	}
