@@ -245,8 +245,6 @@ func open(ctx context.Context, cfg Config, id Identity, tag string, progress fun
 	return s, "", nil
 }
 
-// collectOne runs one appliance's whole session: dial, log in, collect,
-// leave. Errors become the appliance's Errors, each naming the step.
 // hooks are how one appliance's collection meets the others' (see Plan).
 type hooks struct {
 	checked    func(context.Context) []string
@@ -255,6 +253,8 @@ type hooks struct {
 	listeners  func(*facts.TCPServices)
 }
 
+// collectOne runs one appliance's whole session: dial, log in, collect,
+// leave. Errors become the appliance's Errors, each naming the step.
 func collectOne(ctx context.Context, cfg Config, id Identity, tag string, h hooks) *facts.Appliance {
 	label := id.label()
 	progress := func(step string) {
