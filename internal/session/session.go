@@ -152,6 +152,8 @@ func Open(ctx context.Context, o Options, t Target, tag string, progress func(st
 	if loginTimeout <= 0 {
 		loginTimeout = transport.DefaultConnectTimeout
 	}
+	// Each jump host is one more connect, handshake and login on the way.
+	loginTimeout *= time.Duration(1 + len(cfg.Jumps))
 	lctx, cancel := context.WithTimeout(ctx, loginTimeout)
 	defer cancel()
 	client, err := transport.Dial(lctx, addr, cfg)
