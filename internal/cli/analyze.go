@@ -110,7 +110,7 @@ func analyzeRun(opts *AnalyzeOptions) error {
 		}
 	}
 	rep := report.New(out.Site, out.Result, report.Meta{
-		ToolVersion: Version,
+		ToolVersion: BuildVersion(),
 		Mode:        report.ModeAnalyze,
 		StartedAt:   start,
 		Duration:    opts.clock().Sub(start),
