@@ -305,7 +305,7 @@ func (opts *CheckOptions) targets() ([]diagnose.Identity, error) {
 	}
 	cfg, err := sshconfig.Load(sshconfig.Options{File: opts.SSHConfig, Disabled: opts.NoSSHConfig})
 	if err != nil {
-		return nil, usageError("%w", err)
+		return nil, usageError("%w%s", err, sshConfigHint(opts))
 	}
 	user := opts.User
 	if user == "" {
@@ -315,7 +315,7 @@ func (opts *CheckOptions) targets() ([]diagnose.Identity, error) {
 	for _, a := range apps {
 		h, err := cfg.Resolve(sshconfig.Query{Host: a.Host, User: a.User, Port: a.Port, Jump: a.Jump, DefaultUser: user})
 		if err != nil {
-			return nil, usageError("%s: %w", a.At, err)
+			return nil, usageError("%s: %w%s", a.At, err, sshConfigHint(opts))
 		}
 		role := facts.RoleESA
 		if a.Role == "sma" {
@@ -368,4 +368,12 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 		return &ExitError{Code: ExitInterrupted, Err: errors.New(msg)}
 	}
 	return deliver(opts.IO, opts.reportFlags, rep, code, committed)
+}
+
+// sshConfigHint is the way around an ssh_config file pvo-doctor cannot use.
+func sshConfigHint(opts *CheckOptions) string {
+	if opts.SSHConfig != "" {
+		return ""
+	}
+	return " (read no ssh_config with --no-ssh-config, or another with -F FILE)"
 }
