@@ -16,7 +16,7 @@ import (
 // maxCuts bounds the cut points tried per log, so the whole test stays
 // within seconds; every log is covered, long ones at evenly spread lines
 // plus every line of their last block.
-const maxCuts = 120
+const maxCuts = 60
 
 // ruleQuestions are mutations whose pass is right for the mutated log but
 // whose whole-log verdict is the rule's reading of history, not the
