@@ -201,6 +201,12 @@ func withHint(err error) error {
 	return err
 }
 
+// WithStepTimeout lets each wait of a command run under ctx take up to d
+// instead of Options.StepTimeout: a commit may take minutes.
+func WithStepTimeout(ctx context.Context, d time.Duration) context.Context {
+	return channel.WithStepTimeout(ctx, d)
+}
+
 // IsClosed reports whether err says the session is gone.
 func IsClosed(err error) bool {
 	var closed *channel.ClosedError
