@@ -284,7 +284,7 @@ func runFaultRow(t *testing.T, row faultRow) {
 	}
 	var report struct {
 		Findings []struct{ ID, Status, Appliance string } `json:"findings"`
-		Fixes    []struct{ Rule, Status, Error string }    `json:"fixes"`
+		Fixes    []struct{ Rule, Status, Error string }   `json:"fixes"`
 	}
 	data, err := os.ReadFile(rep)
 	if err != nil {
