@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/pvo-doctor/pvo-doctor/internal/ciphers"
 	"github.com/pvo-doctor/pvo-doctor/internal/facts"
 )
 
@@ -144,9 +143,6 @@ func ParseSSLConfig(text string) (*facts.SSLConfig, []facts.Warning, error) {
 		cfg.Era = SSLEra120
 	case last.perLine:
 		cfg.Era = SSLEra95
-	}
-	for i := range cfg.Services {
-		cfg.Services[i].Anonymous = ciphers.Analyze(cfg.Services[i].Ciphers)
 	}
 	cfg.Evidence.Lines = append(cfg.Evidence.Lines, last.evidence...)
 	return cfg, warns, nil

@@ -5,8 +5,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-
-	"github.com/pvo-doctor/pvo-doctor/internal/facts"
 )
 
 // op is what a token does to the list, in OpenSSL's terms.
@@ -43,21 +41,21 @@ var (
 // Analyze answers whether an OpenSSL-style cipher string (colon-, comma-,
 // space- or newline-separated) admits anonymous (aNULL) suites, replaying
 // the tokens in order as OpenSSL builds its list.
-func Analyze(cipherString string) facts.CipherVerdict {
+func Analyze(cipherString string) Verdict {
 	if len(strings.FieldsFunc(cipherString, isSep)) == 0 {
-		return facts.CipherVerdict{AdmitsANULL: facts.TriUnknown,
+		return Verdict{AdmitsANULL: Unknown,
 			Reason: "the cipher string is empty, so the appliance uses its OpenSSL default, which this analyser cannot see"}
 	}
 	older := analyze(cipherString, suitesFor(true))
 	newer := analyze(cipherString, suitesFor(false))
 	if older.AdmitsANULL != newer.AdmitsANULL {
-		return facts.CipherVerdict{AdmitsANULL: facts.TriUnknown,
+		return Verdict{AdmitsANULL: Unknown,
 			Reason: "the answer turns on ADH-DES-CBC3-SHA, which OpenSSL counts as HIGH before 1.0.2i and as MEDIUM after"}
 	}
 	return older
 }
 
-func analyze(cipherString string, suites []suite) facts.CipherVerdict {
+func analyze(cipherString string, suites []suite) Verdict {
 	steps := parse(cipherString, suites)
 	// Memberships that may go either way are resolved both ways: the most
 	// anonymous suites the string can admit (maybes count for adds, not for
@@ -67,17 +65,17 @@ func analyze(cipherString string, suites []suite) facts.CipherVerdict {
 	least := run(steps, func(i int) bool { return steps[i].op != opAdd })
 	switch {
 	case !most.admits:
-		return facts.CipherVerdict{AdmitsANULL: facts.TriNo, Reason: noReason(steps, most)}
+		return Verdict{AdmitsANULL: No, Reason: noReason(steps, most)}
 	case !least.admits:
-		return facts.CipherVerdict{AdmitsANULL: facts.TriUnknown, Reason: doubtReason(steps)}
+		return Verdict{AdmitsANULL: Unknown, Reason: doubtReason(steps)}
 	}
 	why := yesReason(steps, least)
 	if sl := lastSeclevel(steps); sl != nil {
-		return facts.CipherVerdict{AdmitsANULL: facts.TriUnknown, Reason: fmt.Sprintf(
+		return Verdict{AdmitsANULL: Unknown, Reason: fmt.Sprintf(
 			"%s, but %s (token %d) excludes aNULL suites on OpenSSL 1.1 and later, so the answer depends on the appliance's OpenSSL release",
 			strings.TrimSuffix(why, "."), sl.text, sl.idx)}
 	}
-	return facts.CipherVerdict{AdmitsANULL: facts.TriYes, Reason: why}
+	return Verdict{AdmitsANULL: Yes, Reason: why}
 }
 
 func isSep(r rune) bool {

@@ -3,19 +3,17 @@ package ciphers
 import (
 	"strings"
 	"testing"
-
-	"github.com/pvo-doctor/pvo-doctor/internal/facts"
 )
 
 func TestAnalyze(t *testing.T) {
 	const (
-		y = facts.TriYes
-		n = facts.TriNo
-		u = facts.TriUnknown
+		y = Yes
+		n = No
+		u = Unknown
 	)
 	tests := []struct {
 		in   string
-		want facts.Tri
+		want Tri
 		// reason must contain each of these.
 		reason []string
 	}{
@@ -109,7 +107,7 @@ func FuzzAnalyze(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		got := Analyze(s)
 		switch got.AdmitsANULL {
-		case facts.TriYes, facts.TriNo, facts.TriUnknown:
+		case Yes, No, Unknown:
 		default:
 			t.Fatalf("Analyze(%q) = %q", s, got.AdmitsANULL)
 		}
@@ -117,11 +115,11 @@ func FuzzAnalyze(f *testing.F) {
 			t.Fatalf("Analyze(%q) gave no reason", s)
 		}
 		// Whatever came before, a final !aNULL removes every anonymous suite for good.
-		if v := Analyze(s + ":!aNULL"); v.AdmitsANULL != facts.TriNo {
+		if v := Analyze(s + ":!aNULL"); v.AdmitsANULL != No {
 			t.Fatalf("Analyze(%q + \":!aNULL\") = %s (%s)", s, v.AdmitsANULL, v.Reason)
 		}
 		// A final ALL re-adds anonymous suites unless something killed them for good.
-		if v := Analyze(s + ":ALL"); v.AdmitsANULL == facts.TriNo && !strings.Contains(v.Reason, "for good") {
+		if v := Analyze(s + ":ALL"); v.AdmitsANULL == No && !strings.Contains(v.Reason, "for good") {
 			t.Fatalf("Analyze(%q + \":ALL\") = no (%s)", s, v.Reason)
 		}
 	})
@@ -136,7 +134,7 @@ func BenchmarkAnalyze(b *testing.B) {
 func TestAnalyzeLongHostileString(t *testing.T) {
 	s := "ALL" + strings.Repeat(":-FOO", 5000)
 	got := Analyze(s)
-	if got.AdmitsANULL != facts.TriUnknown || !strings.Contains(got.Reason, "-FOO (token 2)") {
+	if got.AdmitsANULL != Unknown || !strings.Contains(got.Reason, "-FOO (token 2)") {
 		t.Errorf("Analyze(ALL:-FOO×5000) = %+v", got)
 	}
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"runtime"
+	"runtime/debug"
 
 	"github.com/spf13/cobra"
 )
@@ -27,6 +28,19 @@ func NewCmdVersion(ios *IOStreams, runF func(*VersionOptions) error) *cobra.Comm
 }
 
 func versionRun(opts *VersionOptions) error {
-	_, err := fmt.Fprintf(opts.IO.Out, "pvo-doctor %s (%s, %s/%s)\n", Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	_, err := fmt.Fprintf(opts.IO.Out, "pvo-doctor %s (%s, %s/%s)\n", BuildVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	return err
+}
+
+// BuildVersion is Version as make stamps it, or else the version the go
+// command recorded: the module version for `go install …@v1.2.3`, or a
+// pseudo-version from the checkout for a plain `go build`.
+func BuildVersion() string {
+	if Version != "dev" {
+		return Version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return Version
 }

@@ -141,26 +141,6 @@ type Account struct {
 	Evidence
 }
 
-// IsAdministrator answers from the role, or failing that from the groups.
-// known is false when neither says anything.
-func (a *Account) IsAdministrator() (admin, known bool) {
-	if a == nil {
-		return false, false
-	}
-	if a.Role != "" {
-		return strings.EqualFold(a.Role, "Administrator"), true
-	}
-	if a.Groups != nil {
-		for _, g := range a.Groups {
-			if strings.EqualFold(g, "admin") {
-				return true, true
-			}
-		}
-		return false, true
-	}
-	return false, false
-}
-
 // SystemStatus is the `status` output that matters for PVO.
 type SystemStatus struct {
 	Value   string // "Online", "Offline", "Receiving suspended", ...
@@ -169,11 +149,6 @@ type SystemStatus struct {
 	// shows `suspendtransfers` is not confirmed).
 	TransfersSuspended *bool
 	Evidence
-}
-
-// Online is true only for the literal value Online (case-insensitive).
-func (s *SystemStatus) Online() bool {
-	return s != nil && strings.EqualFold(strings.TrimSpace(s.Value), "Online")
 }
 
 // ResumeOutcome is what `resume` or `resumetransfers` reported.
@@ -198,11 +173,6 @@ type Delivery struct {
 	MaxConcurrency    string
 	TLSMaxConcurrency string
 	Evidence
-}
-
-// IsAuto reports whether the default delivery interface is Auto.
-func (d *Delivery) IsAuto() bool {
-	return d != nil && strings.EqualFold(strings.TrimSpace(d.DefaultInterface), "Auto")
 }
 
 // ProbeOutcome is the result of a `telnet` from an appliance.
@@ -246,38 +216,12 @@ type TLSVerify struct {
 	Evidence
 }
 
-// AnonymousCipher reports whether the negotiated cipher has no authentication.
-func (t *TLSVerify) AnonymousCipher() bool {
-	if t == nil {
-		return false
-	}
-	c := strings.ToUpper(t.Cipher)
-	return strings.HasPrefix(c, "ADH-") || strings.HasPrefix(c, "AECDH-") || strings.Contains(c, "ANON")
-}
-
-// Tri is a three-valued answer for questions a parser may be unable to decide.
-type Tri string
-
-const (
-	TriUnknown Tri = "unknown"
-	TriYes     Tri = "yes"
-	TriNo      Tri = "no"
-)
-
-// CipherVerdict is the cipher analyser's answer to "does this string admit
-// anonymous (aNULL) suites?".
-type CipherVerdict struct {
-	AdmitsANULL Tri
-	Reason      string
-}
-
 // SSLService is one service block in `sslconfig`.
 type SSLService struct {
-	Name      string   // as printed: "Outbound SMTP", "Inbound SMTP", "GUI HTTPS"
-	Method    string   // e.g. "sslv3tlsv1", "tlsv1/tlsv1.2"; "" when the release uses VERSIONS
-	Ciphers   string   // colon-joined, whatever the era printed
-	Versions  []string // from the VERSIONS variant, when shown
-	Anonymous CipherVerdict
+	Name     string   // as printed: "Outbound SMTP", "Inbound SMTP", "GUI HTTPS"
+	Method   string   // e.g. "sslv3tlsv1", "tlsv1/tlsv1.2"; "" when the release uses VERSIONS
+	Ciphers  string   // colon-joined, whatever the era printed
+	Versions []string // from the VERSIONS variant, when shown
 }
 
 // SSLConfig is the `sslconfig` settings block.

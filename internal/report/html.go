@@ -18,11 +18,13 @@ type HTMLWriter struct{}
 type htmlData struct {
 	*Report
 	Groups []group
+	Matrix matrix
+	Title  string
 }
 
 func (HTMLWriter) Write(w io.Writer, r *Report) error {
 	var b bytes.Buffer
-	if err := htmlTemplate.Execute(&b, htmlData{Report: r, Groups: r.groups()}); err != nil {
+	if err := htmlTemplate.Execute(&b, htmlData{Report: r, Groups: r.groups(), Matrix: r.matrix(), Title: r.titleHead()}); err != nil {
 		return fmt.Errorf("render html report: %w", err)
 	}
 	if _, err := io.WriteString(w, cleanLines(b.String())); err != nil {
@@ -32,7 +34,13 @@ func (HTMLWriter) Write(w io.Writer, r *Report) error {
 }
 
 var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
-	"label":     statusLabel,
+	"label": statusLabel,
+	"cell": func(s rules.Status) string {
+		if s == "" {
+			return "–"
+		}
+		return statusLabel(s)
+	},
 	"inc":       func(i int) int { return i + 1 },
 	"appliance": func(a *Appliance) string { return applianceLine(a) },
 	"evhead":    evidenceHead,
@@ -55,7 +63,7 @@ const htmlSource = `<!DOCTYPE html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.Tool.Name}} report: {{.Summary.Fail}} fail, {{.Summary.Unknown}} unknown</title>
+<title>{{.Title}}: {{.Summary.Fail}} fail, {{.Summary.Unknown}} unknown</title>
 <style>
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem;color:#1d1d1f;line-height:1.45}
 h1{font-size:1.5rem}h2{margin-top:2rem;border-bottom:1px solid #ddd}
@@ -68,10 +76,21 @@ code{background:#f5f5f7;padding:0 .2rem}
 .status{font-weight:bold;padding:0 .4rem;border-radius:3px;color:#fff;background:#888}
 .status.fail{background:#c62828}.status.unknown{background:#b28704}.status.pass{background:#2e7d32}
 .meta{color:#555}
+.matrix{font-size:.8rem}.matrix th,.matrix td{padding:.15rem .35rem;text-align:center}.matrix th.rule,.matrix td.rule{text-align:left}
+.matrix th.app{writing-mode:vertical-rl;transform:rotate(180deg);white-space:nowrap}
+.matrix td.fail{background:#fde0e0}.matrix td.unknown{background:#fff4cc}.matrix td.pass{background:#e3f4e4}
 </style>
 </head>
 <body>
-<h1>{{.Tool.Name}} report: {{.Summary.Fail}} fail, {{.Summary.Unknown}} unknown, {{.Summary.Pass}} pass, {{.Summary.NotApplicable}} not applicable</h1>
+<h1>{{.Title}}: {{.Summary.Fail}} fail, {{.Summary.Unknown}} unknown, {{.Summary.Pass}} pass, {{.Summary.NotApplicable}} not applicable</h1>
+{{- if and .Matrix.Rows .Matrix.Columns}}
+<table class="matrix">
+<tr><th class="rule">Rule</th>{{range .Matrix.Columns}}<th class="app">{{.}}</th>{{end}}</tr>
+{{- range .Matrix.Rows}}
+<tr><td class="rule" title="{{.Title}}">{{.ID}}</td>{{range .Cells}}<td{{with .}} class="{{.}}"{{end}}>{{cell .}}</td>{{end}}</tr>
+{{- end}}
+</table>
+{{- end}}
 
 <h2>Summary</h2>
 <table>

@@ -70,7 +70,7 @@ func (MarkdownWriter) Write(w io.Writer, r *Report) error {
 				fmt.Fprintf(&b, "Commit comment: %s\n\n", mdCode(fx.CommitComment))
 			}
 			for _, e := range fx.Evidence {
-				writeMDEvidence(&b, e)
+				writeMDEvidence(&b, Evidence(e))
 			}
 		}
 	}
@@ -141,7 +141,7 @@ func writeMDFinding(b *bytes.Buffer, f Finding) {
 	}
 }
 
-func writeMDEvidence(b *bytes.Buffer, e rules.Evidence) {
+func writeMDEvidence(b *bytes.Buffer, e Evidence) {
 	fmt.Fprintf(b, "Evidence from %s, command %s:\n\n", mdText(orDash(e.Appliance)), mdCode(orDash(e.Command)))
 	writeMDBlock(b, e.Lines)
 }

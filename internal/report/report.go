@@ -32,6 +32,9 @@ type Report struct {
 	ManualChecks  []ManualCheck `json:"manual_checks"`
 	Summary       Summary       `json:"summary"`
 	Fixes         []FixRecord   `json:"fixes"`
+
+	// site names the deployment for titles (Meta.Site).
+	site string
 }
 
 type Tool struct {
@@ -40,21 +43,54 @@ type Tool struct {
 }
 
 // Appliance is one appliance as the report's reader needs to identify it.
+// ID is the key findings' appliance_id refers to.
 type Appliance struct {
-	Role     facts.Role `json:"role"`
-	Address  string     `json:"address"`
-	Hostname string     `json:"hostname"`
-	Version  string     `json:"version"`
+	ID       facts.ApplianceID `json:"id"`
+	Role     facts.Role        `json:"role"`
+	Address  string            `json:"address"`
+	Hostname string            `json:"hostname"`
+	Version  string            `json:"version"`
 	// Cluster is the cluster name, "standalone", or "" when clusterconfig
 	// was not read.
 	Cluster string               `json:"cluster"`
 	Errors  []facts.CollectError `json:"errors"`
 }
 
-// Finding is a rule's finding plus, after --fix, its status before the fixes.
+// Finding is one finding as the report shows it: the schema's own type,
+// converted from the rules' finding, so the rules can change without the
+// schema changing. StatusBefore is set after --fix.
 type Finding struct {
-	rules.Finding
-	StatusBefore rules.Status `json:"status_before,omitempty"`
+	ID       string         `json:"id"`
+	Case     int            `json:"case,omitempty"`
+	Title    string         `json:"title"`
+	Status   rules.Status   `json:"status"`
+	Severity rules.Severity `json:"severity"`
+	// ApplianceID is the appliance's stable key; Appliance its display name.
+	ApplianceID  facts.ApplianceID `json:"appliance_id"`
+	Appliance    string            `json:"appliance"`
+	Summary      string            `json:"summary"`
+	Expected     string            `json:"expected"`
+	Actual       string            `json:"actual"`
+	Evidence     []Evidence        `json:"evidence"`
+	Fix          *Fix              `json:"fix,omitempty"`
+	StatusBefore rules.Status      `json:"status_before,omitempty"`
+}
+
+// Evidence is what a finding quotes: the appliance, the command, its lines.
+type Evidence struct {
+	Appliance string   `json:"appliance"`
+	Command   string   `json:"command"`
+	Lines     []string `json:"lines"`
+}
+
+// Fix is a finding's repair as the report shows it.
+type Fix struct {
+	Summary   string            `json:"summary"`
+	Steps     []string          `json:"steps"`
+	Automatic bool              `json:"automatic"`
+	Action    rules.FixAction   `json:"action,omitempty"`
+	Explicit  bool              `json:"explicit,omitempty"`
+	Params    map[string]string `json:"params,omitempty"`
 }
 
 // FixHint says who can apply the finding's fix: "" for a person,
@@ -70,7 +106,13 @@ func (f Finding) FixHint() string {
 	return " (pvo-doctor --fix can apply it)"
 }
 
-type ManualCheck = rules.ManualCheck
+// ManualCheck is something no CLI can show and a person must confirm.
+type ManualCheck struct {
+	ID        string   `json:"id"`
+	Appliance string   `json:"appliance"`
+	Summary   string   `json:"summary"`
+	Steps     []string `json:"steps"`
+}
 
 type Summary struct {
 	Pass          int `json:"pass"`
@@ -108,8 +150,11 @@ type Meta struct {
 	ToolName    string
 	ToolVersion string
 	Mode        Mode
-	StartedAt   time.Time
-	Duration    time.Duration
+	// Site names the deployment (an inventory's site); "" lets the
+	// writers name it by its SMA, or its first ESA.
+	Site      string
+	StartedAt time.Time
+	Duration  time.Duration
 }
 
 // New builds the report for site from the rules' result. Findings are
@@ -130,6 +175,7 @@ func New(site *facts.Site, res rules.Result, meta Meta) *Report {
 		Findings:      []Finding{},
 		ManualChecks:  []ManualCheck{},
 		Fixes:         []FixRecord{},
+		site:          meta.Site,
 	}
 	if site != nil {
 		for _, a := range site.ESAs {
@@ -142,32 +188,40 @@ func New(site *facts.Site, res rules.Result, meta Meta) *Report {
 		}
 	}
 	for _, f := range res.Findings {
-		r.Findings = append(r.Findings, Finding{Finding: normalFinding(f)})
+		r.Findings = append(r.Findings, findingOf(f))
 	}
 	sort.SliceStable(r.Findings, func(i, j int) bool { return r.Findings[i].ID < r.Findings[j].ID })
 	for _, m := range res.ManualChecks {
-		m.Steps = nonNil(m.Steps)
-		r.ManualChecks = append(r.ManualChecks, m)
+		r.ManualChecks = append(r.ManualChecks, ManualCheck{ID: m.ID, Appliance: m.Appliance, Summary: m.Summary,
+			Steps: append([]string{}, m.Steps...)})
 	}
 	r.Summary = summarize(r.Findings)
 	return r
 }
 
 // SetStatusBefore records, for each finding, the status the same rule had
-// for the same appliance in before (the check that ran ahead of --fix).
+// for the same subject in before (the check that ran ahead of --fix). The
+// appliance's key comes first; the display name still tells a cluster or
+// machine apart when one session examined several.
 func (r *Report) SetStatusBefore(before rules.Result) {
-	type key struct{ id, appliance string }
+	type key struct {
+		rule string
+		id   facts.ApplianceID
+		name string
+	}
 	was := make(map[key]rules.Status, len(before.Findings))
 	for _, f := range before.Findings {
-		was[key{f.ID, f.Appliance}] = f.Status
+		was[key{f.ID, f.ApplianceID, f.Appliance}] = f.Status
 	}
 	for i := range r.Findings {
-		r.Findings[i].StatusBefore = was[key{r.Findings[i].ID, r.Findings[i].Appliance}]
+		f := &r.Findings[i]
+		f.StatusBefore = was[key{f.ID, f.ApplianceID, f.Appliance}]
 	}
 }
 
 func applianceOf(a *facts.Appliance) Appliance {
 	out := Appliance{
+		ID:       rules.ApplianceID(a),
 		Role:     a.Role,
 		Address:  a.Address,
 		Hostname: a.Hostname,
@@ -185,21 +239,26 @@ func applianceOf(a *facts.Appliance) Appliance {
 	return out
 }
 
-// normalFinding copies f with every list non-nil, so the JSON never shows
-// null and writers need no nil checks.
-func normalFinding(f rules.Finding) rules.Finding {
-	ev := make([]rules.Evidence, 0, len(f.Evidence))
+// findingOf converts a rule's finding, every list non-nil, so the JSON
+// never shows null and writers need no nil checks.
+func findingOf(f rules.Finding) Finding {
+	out := Finding{ID: f.ID, Case: f.Case, Title: f.Title, Status: f.Status, Severity: f.Severity,
+		ApplianceID: f.ApplianceID, Appliance: f.Appliance, Summary: f.Summary, Expected: f.Expected, Actual: f.Actual,
+		Evidence: make([]Evidence, 0, len(f.Evidence))}
 	for _, e := range f.Evidence {
-		e.Lines = nonNil(e.Lines)
-		ev = append(ev, e)
+		out.Evidence = append(out.Evidence, Evidence{Appliance: e.Appliance, Command: e.Command, Lines: append([]string{}, e.Lines...)})
 	}
-	f.Evidence = ev
-	if f.Fix != nil {
-		fx := *f.Fix
-		fx.Steps = nonNil(fx.Steps)
-		f.Fix = &fx
+	if fx := f.Fix; fx != nil {
+		out.Fix = &Fix{Summary: fx.Summary, Steps: append([]string{}, fx.Steps...), Automatic: fx.Automatic,
+			Action: fx.Action, Explicit: fx.Explicit}
+		if fx.Params != nil {
+			out.Fix.Params = make(map[string]string, len(fx.Params))
+			for k, v := range fx.Params {
+				out.Fix.Params[k] = v
+			}
+		}
 	}
-	return f
+	return out
 }
 
 func nonNil(s []string) []string {

@@ -23,12 +23,12 @@ const goldenDir = "../../testdata/golden/report"
 // must render.
 func sample() *Report {
 	esa := &facts.Appliance{
-		Role: facts.RoleESA, Address: "esa-session.log", Hostname: "mx.example.com",
+		ID: "esa-1", Role: facts.RoleESA, Address: "esa-session.log", Hostname: "mx.example.com",
 		Version: &facts.Version{Raw: "14.2.0-620"},
 		Cluster: &facts.Cluster{Standalone: true},
 	}
 	sma := &facts.Appliance{
-		Role: facts.RoleSMA, Address: "sma-session.log", Hostname: "sma.example.com",
+		ID: "sma-1", Role: facts.RoleSMA, Address: "sma-session.log", Hostname: "sma.example.com",
 		Version: &facts.Version{Raw: "14.3.0-120"},
 		Errors:  []facts.CollectError{{Step: "tcpservices", Message: "output not recognised at line 3"}},
 	}
@@ -37,18 +37,18 @@ func sample() *Report {
 		Findings: []rules.Finding{
 			{
 				ID: "PVO-001", Case: 1, Title: "SMA is online", Status: rules.StatusPass,
-				Severity: rules.SeverityCritical, Appliance: "sma.example.com",
+				Severity: rules.SeverityCritical, ApplianceID: "sma-1", Appliance: "sma.example.com",
 				Summary: "The SMA is online.", Expected: "Online", Actual: "Online",
 				Evidence: []rules.Evidence{{Appliance: "sma.example.com", Command: "status", Lines: []string{"System status:        Online"}}},
 			},
 			{
 				ID: "PVO-004", Case: 4, Title: "Outbound TLS to the SMA authenticates the SMA", Status: rules.StatusUnknown,
-				Severity: rules.SeverityHigh, Appliance: "mx.example.com",
+				Severity: rules.SeverityHigh, ApplianceID: "esa-1", Appliance: "mx.example.com",
 				Summary: "Neither sslconfig nor tlsverify was collected.", Expected: "outbound ciphers exclude aNULL", Actual: "not collected",
 			},
 			{
 				ID: "PVO-003", Case: 3, Title: "Default delivery interface reaches the SMA", Status: rules.StatusFail,
-				Severity: rules.SeverityHigh, Appliance: "mx.example.com",
+				Severity: rules.SeverityHigh, ApplianceID: "esa-1", Appliance: "mx.example.com",
 				Summary:  "The default delivery interface In cannot reach 10.172.12.17:7025.",
 				Expected: "Auto, or a telnet from it that connects", Actual: "In; telnet timed out",
 				Evidence: []rules.Evidence{
@@ -63,7 +63,7 @@ func sample() *Report {
 			},
 			{
 				ID: "PVO-005", Case: 5, Title: "Cluster members have the same feature keys", Status: rules.StatusNotApplicable,
-				Severity: rules.SeverityMedium, Appliance: "mx.example.com", Summary: "Standalone ESA.",
+				Severity: rules.SeverityMedium, ApplianceID: "esa-1", Appliance: "mx.example.com", Summary: "Standalone ESA.",
 			},
 		},
 		ManualChecks: []rules.ManualCheck{{
@@ -169,8 +169,10 @@ func equalStatus(a, b []rules.Status) bool {
 func TestSetStatusBefore(t *testing.T) {
 	r := sample()
 	r.SetStatusBefore(rules.Result{Findings: []rules.Finding{
-		{ID: "PVO-003", Appliance: "mx.example.com", Status: rules.StatusFail},
-		{ID: "PVO-003", Appliance: "other", Status: rules.StatusPass},
+		{ID: "PVO-003", ApplianceID: "esa-1", Appliance: "mx.example.com", Status: rules.StatusFail},
+		{ID: "PVO-003", ApplianceID: "esa-1", Appliance: "other", Status: rules.StatusPass},
+		// Another appliance shown under the same name is not the same one.
+		{ID: "PVO-001", ApplianceID: "sma-2", Appliance: "sma.example.com", Status: rules.StatusFail},
 	}})
 	for _, f := range r.Findings {
 		want := rules.Status("")

@@ -173,7 +173,7 @@ func applianceLine(a *Appliance) string {
 }
 
 // evidenceHead is the prompt-like line naming where evidence came from.
-func evidenceHead(e rules.Evidence) string {
+func evidenceHead(e Evidence) string {
 	switch {
 	case e.Appliance != "" && e.Command != "":
 		return e.Appliance + "> " + e.Command

@@ -259,7 +259,23 @@ func TestReleaseSkew(t *testing.T) {
 	site := func(e, s *facts.Version) *facts.Site {
 		return &facts.Site{SMA: smaAt(s), ESAs: []*facts.Appliance{esaAt(e)}}
 	}
+	// Measured false pass: `version` failed (its output did not parse to
+	// the end) yet a release was read.
+	failedVersion := func(role facts.Role) *facts.Site {
+		s := site(ver("14.2.0-620", 14, 2), ver("14.2.0-224", 14, 2))
+		a := s.ESAs[0]
+		if role == facts.RoleSMA {
+			a = s.SMA
+		}
+		a.Errors = []facts.CollectError{{Step: "version", Message: "line 9: unrecognised output"}}
+		return s
+	}
 	runCases(t, releaseSkew(), []ruleCase{
+		{"ESA version failed", failedVersion(facts.RoleESA), []want{{
+			app: "mx.example.com", status: StatusUnknown, summary: []string{"`version` on mx.example.com failed", "unrecognised output", "run `version` on mx.example.com"},
+			lines: []string{"line 9: unrecognised output"}}}},
+		{"SMA version failed", failedVersion(facts.RoleSMA), []want{{
+			app: "mx.example.com", status: StatusUnknown, summary: []string{"`version` on sma.example.com failed", "run `version` on sma.example.com"}}}},
 		{"same release", site(ver("14.2.0-620", 14, 2), ver("14.2.0-224", 14, 2)), []want{{
 			app: "mx.example.com", status: StatusPass, summary: []string{"compatibility matrix"}, lines: []string{"Version: 14.2.0-620", "Version: 14.2.0-224"}}}},
 		{"older ESA", site(ver("13.5.1-1", 13, 5), ver("14.2.0-224", 14, 2)), []want{{

@@ -48,6 +48,18 @@ func TestFeatureKeys(t *testing.T) {
 	partial := member("esa1.example.com", c)
 	partial.FeatureKeys = map[string]*facts.FeatureKeys{"esa1.example.com": keys("esa1.example.com", "Outbreak Filters")}
 	partial.Errors = []facts.CollectError{{Step: "clustermode machine esa2.example.com", Message: "Choose a machine: no such machine"}}
+	// Measured: two members read that differ, a third unread, was unknown.
+	c3 := clusterOf("PVOCluster", "esa1.example.com", "esa2.example.com", "esa3.example.com")
+	differ := member("esa1.example.com", c3)
+	differ.FeatureKeys = map[string]*facts.FeatureKeys{
+		"esa1.example.com": keys("esa1.example.com", "Data Loss Prevention", "Outbreak Filters"),
+		"esa2.example.com": keys("esa2.example.com", "Outbreak Filters"),
+	}
+	same := member("esa1.example.com", c3)
+	same.FeatureKeys = map[string]*facts.FeatureKeys{
+		"esa1.example.com": keys("esa1.example.com", "Outbreak Filters"),
+		"esa2.example.com": keys("esa2.example.com", "Outbreak Filters"),
+	}
 
 	runCases(t, featureKeys(), []ruleCase{
 		{"equal sets read from two sessions", &facts.Site{ESAs: []*facts.Appliance{equal1, equal2}}, []want{{
@@ -60,6 +72,12 @@ func TestFeatureKeys(t *testing.T) {
 		{"a member's keys not read", &facts.Site{ESAs: []*facts.Appliance{partial}}, []want{{
 			app: "cluster PVOCluster", status: StatusUnknown, summary: []string{"esa2.example.com were not read", "run `featurekey` on esa2.example.com"},
 			lines: []string{"Choose a machine: no such machine"}}}},
+		{"two members differ, a third not read", &facts.Site{ESAs: []*facts.Appliance{differ}}, []want{{
+			app: "cluster PVOCluster", status: StatusFail,
+			summary: []string{"esa2.example.com lacks Data Loss Prevention", "Not yet known: `featurekey` was not read on esa3.example.com"},
+			fix:     "manual"}}},
+		{"two members alike, a third not read", &facts.Site{ESAs: []*facts.Appliance{same}}, []want{{
+			app: "cluster PVOCluster", status: StatusUnknown, summary: []string{"esa3.example.com were not read"}}}},
 		{"standalone", &facts.Site{ESAs: []*facts.Appliance{standalone("mx.example.com")}}, []want{{
 			app: "mx.example.com", status: StatusNotApplicable, summary: []string{"not in a cluster"},
 			lines: []string{"Do you want to join or create a cluster?"}}}},
@@ -103,6 +121,13 @@ func TestSettingLevels(t *testing.T) {
 	missing.SettingLevels = clusterOnly()
 	delete(missing.SettingLevels, facts.SettingDMARC)
 	delete(missing.SettingLevels, facts.SettingMessageFilters)
+	// Measured: one setting proven at machine level and another not read
+	// (its command failed) was unknown.
+	machineAndUnread := member("esa1.example.com", c)
+	machineAndUnread.SettingLevels = clusterOnly()
+	machineAndUnread.SettingLevels[facts.SettingDLP] = bad.SettingLevels[facts.SettingDLP]
+	delete(machineAndUnread.SettingLevels, facts.SettingDMARC)
+	machineAndUnread.Errors = []facts.CollectError{{Step: "dmarcconfig", Message: "timed out waiting for the prompt"}}
 	odd := member("esa1.example.com", c)
 	odd.SettingLevels = clusterOnly()
 	odd.SettingLevels[facts.SettingDMARC] = levels(facts.SettingDMARC, "Settings defined at: Planet X", facts.LevelDefinition{Level: "planet", Name: "X"})
@@ -118,6 +143,10 @@ func TestSettingLevels(t *testing.T) {
 			fix:     "manual"}}},
 		{"two settings not read", &facts.Site{ESAs: []*facts.Appliance{missing}}, []want{{
 			app: "cluster PVOCluster", status: StatusUnknown, summary: []string{"message filters, DMARC were not read", "run `filters`, `dmarcconfig` in cluster mode on esa1.example.com"}}}},
+		{"machine level proven, DMARC not read", &facts.Site{ESAs: []*facts.Appliance{machineAndUnread}}, []want{{
+			app: "cluster PVOCluster", status: StatusFail,
+			summary: []string{"DLP at machine level (esa2.example.com)", "Not yet known: `dmarcconfig` could not be read on esa1.example.com", "timed out"},
+			lines:   []string{"timed out waiting for the prompt"}, fix: "manual"}}},
 		{"unrecognised level", &facts.Site{ESAs: []*facts.Appliance{odd}}, []want{{
 			app: "cluster PVOCluster", status: StatusUnknown, summary: []string{"does not recognise", "DMARC at planet level"}}}},
 		{"standalone", &facts.Site{ESAs: []*facts.Appliance{standalone("mx.example.com")}}, []want{{

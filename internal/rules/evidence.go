@@ -130,16 +130,3 @@ func (r Rule) noESA(todo string) Finding {
 	f.Actual = "no ESA"
 	return f
 }
-
-// perESA judges each ESA with check, or says no ESA was examined and what
-// to run (todo).
-func (r Rule) perESA(site *facts.Site, todo string, check func(*facts.Site, *facts.Appliance) Finding) []Finding {
-	if len(site.ESAs) == 0 {
-		return []Finding{r.noESA(todo)}
-	}
-	out := make([]Finding, 0, len(site.ESAs))
-	for _, a := range site.ESAs {
-		out = append(out, check(site, a))
-	}
-	return out
-}

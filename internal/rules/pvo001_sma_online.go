@@ -24,10 +24,15 @@ func smaOnline() Rule {
 		Unknown:  "no SMA was examined, or its `status` was not collected or shows no System status line",
 		Fix:      automaticFix(FixResume, fix.Params{}),
 	}
-	r.Check = func(site *facts.Site) ([]Finding, []ManualCheck) {
-		return []Finding{r.checkSMAOnline(site)}, nil
-	}
+	r.Scope = ScopeSMA
+	r.Reads = []Read{{Role: facts.RoleSMA, Command: "status"}}
+	r.judge = func(site *facts.Site, _ subject) Finding { return r.checkSMAOnline(site) }
 	return r
+}
+
+// online is true only for the literal value Online (case-insensitive).
+func online(s *facts.SystemStatus) bool {
+	return s != nil && strings.EqualFold(strings.TrimSpace(s.Value), "Online")
 }
 
 func (r Rule) checkSMAOnline(site *facts.Site) Finding {
@@ -51,10 +56,7 @@ func (r Rule) checkSMAOnline(site *facts.Site) Finding {
 	case value == "":
 		f.Summary = fmt.Sprintf("`status` on %s shows no System status line; run `status` on the SMA and check its output.", sma.Name())
 		f.Actual = "no System status line"
-	case st.Online():
-		if errs := stepErrors(sma, "status"); len(errs) > 0 {
-			return r.notCollected(sma, "`status`", errs, "run `status` on the SMA")
-		}
+	case online(st):
 		f.Status = StatusPass
 		f.Summary = fmt.Sprintf("The SMA %s is Online, so its cpq_listener can accept PVO connections.", sma.Name())
 		f.Actual = "System status: " + value

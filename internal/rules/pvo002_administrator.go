@@ -41,9 +41,10 @@ func administrator() Rule {
 			},
 		},
 	}
-	r.Check = func(site *facts.Site) ([]Finding, []ManualCheck) {
-		return r.checkAdministrator(site), []ManualCheck{migrationCheck(site)}
-	}
+	r.Scope = ScopeAppliance
+	r.Reads = []Read{{Role: facts.RoleSMA, Command: "whoami"}, {Role: facts.RoleESA, Command: "whoami"}}
+	r.judge = func(_ *facts.Site, s subject) Finding { return r.checkAccount(s.app) }
+	r.manual = func(site *facts.Site) []ManualCheck { return []ManualCheck{migrationCheck(site)} }
 	return r
 }
 
@@ -60,38 +61,33 @@ func migrationCheck(site *facts.Site) ManualCheck {
 	}
 }
 
-func (r Rule) checkAdministrator(site *facts.Site) []Finding {
-	var apps []*facts.Appliance
-	if site.SMA != nil {
-		apps = append(apps, site.SMA)
+// isAdministrator answers from the role, or failing that from the groups.
+// known is false when neither says anything.
+func isAdministrator(a *facts.Account) (admin, known bool) {
+	if a == nil {
+		return false, false
 	}
-	apps = append(apps, site.ESAs...)
-	var out []Finding
-	for _, a := range apps {
-		switch {
-		case a.Account != nil:
-			out = append(out, r.checkAccount(a))
-		case len(a.Errors) > 0:
-			// Collection failed here: say so rather than skip it silently.
-			out = append(out, r.notCollected(a, "the account role", missingErrors(a, "who", "whoami"),
-				"run `whoami` on "+a.Name()))
+	if a.Role != "" {
+		return strings.EqualFold(a.Role, "Administrator"), true
+	}
+	if a.Groups != nil {
+		for _, g := range a.Groups {
+			if strings.EqualFold(g, "admin") {
+				return true, true
+			}
 		}
+		return false, true
 	}
-	if len(out) == 0 {
-		f := r.finding("all appliances", StatusUnknown)
-		f.Summary = "No account role was read on any appliance; run `whoami` (or `who`) on the SMA and on every ESA."
-		f.Expected = "role Administrator on every appliance"
-		f.Actual = "not collected"
-		for _, a := range apps {
-			f.Evidence = append(f.Evidence, errorEvidence(a, a.Errors)...)
-		}
-		out = append(out, f)
-	}
-	return out
+	return false, false
 }
 
 func (r Rule) checkAccount(a *facts.Appliance) Finding {
 	acct := a.Account
+	if acct == nil {
+		f := r.notCollected(a, "the account role", missingErrors(a, "who", "whoami"), "run `whoami` on "+a.Name())
+		f.Expected = "role Administrator (or group admin)"
+		return f
+	}
 	f := r.finding(a.Name(), StatusUnknown)
 	f.Expected = "role Administrator (or group admin)"
 	user := acct.User
@@ -103,7 +99,7 @@ func (r Rule) checkAccount(a *facts.Appliance) Finding {
 		keys = append(keys, acct.Role)
 	}
 	f.Evidence = append(f.Evidence, quote(a.Name(), acct.Evidence, keys...))
-	admin, known := acct.IsAdministrator()
+	admin, known := isAdministrator(acct)
 	actual := "role " + acct.Role
 	if acct.Role == "" {
 		actual = "groups " + strings.Join(acct.Groups, ", ")
@@ -114,9 +110,6 @@ func (r Rule) checkAccount(a *facts.Appliance) Finding {
 		f.Summary = fmt.Sprintf("The account on %s shows neither a role nor groups; run `whoami` on %s.", a.Name(), a.Name())
 		f.Actual = "no role or groups shown"
 	case admin:
-		if errs := stepErrors(a, "who", "whoami"); len(errs) > 0 {
-			return r.notCollected(a, "the account role", errs, "run `whoami` on "+a.Name())
-		}
 		f.Status = StatusPass
 		f.Summary = fmt.Sprintf("%s is logged in to %s as an Administrator (%s).", user, a.Name(), actual)
 	default:

@@ -47,7 +47,25 @@ func TestAdministrator(t *testing.T) {
 			{app: "sma.example.com", status: StatusFail, summary: []string{"without the admin group", "operators, config, log, guest"}, fix: "manual"},
 		}},
 		{"none read", &facts.Site{SMA: sma(nil), ESAs: []*facts.Appliance{esa("mx.example.com", nil)}}, []want{
-			{app: "all appliances", status: StatusUnknown, summary: []string{"run `whoami`"}},
+			{app: "sma.example.com", status: StatusUnknown, summary: []string{"run `whoami` on sma.example.com"}},
+			{app: "mx.example.com", status: StatusUnknown, summary: []string{"run `whoami` on mx.example.com"}},
+		}},
+		// Measured false pass: an appliance whose role was not read was
+		// skipped, and the rule passed on the others' evidence.
+		{"one appliance's role not read", &facts.Site{
+			SMA:  sma(whoAccount("admin", "Administrator")),
+			ESAs: []*facts.Appliance{esa("mx.example.com", nil)},
+		}, []want{
+			{app: "sma.example.com", status: StatusPass},
+			{app: "mx.example.com", status: StatusUnknown, summary: []string{"not collected", "run `whoami` on mx.example.com"}},
+		}},
+		{"no appliance", &facts.Site{}, []want{
+			{app: "all appliances", status: StatusUnknown, summary: []string{"run `whoami` on the SMA", "`whoami` on every ESA"}},
+		}},
+		{"who failed after an admin line", &facts.Site{SMA: &facts.Appliance{Role: facts.RoleSMA, Hostname: "sma.example.com",
+			Account: whoAccount("admin", "Administrator"), Errors: []facts.CollectError{{Step: "who", Message: "line 4: unrecognised output"}}}}, []want{
+			{app: "sma.example.com", status: StatusUnknown, summary: []string{"`whoami` on sma.example.com failed", "unrecognised output"},
+				lines: []string{"line 4: unrecognised output"}},
 		}},
 		{"account with neither role nor groups", &facts.Site{SMA: sma(&facts.Account{User: "x", Evidence: ev("whoami", "Username: x")})}, []want{
 			{app: "sma.example.com", status: StatusUnknown, summary: []string{"neither a role nor groups", "run `whoami` on sma.example.com"}},

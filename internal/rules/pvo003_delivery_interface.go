@@ -25,10 +25,19 @@ func deliveryInterface() Rule {
 		Unknown:  "`deliveryconfig` was not collected, or no `telnet` from the named interface to SMA:7025 was run",
 		Fix:      automaticFix(FixDeliveryAuto, fix.Params{}),
 	}
-	r.Check = func(site *facts.Site) ([]Finding, []ManualCheck) {
-		return r.perESA(site, "run `deliveryconfig` on each ESA", r.checkDelivery), nil
+	r.Scope = ScopeESA
+	r.Reads = []Read{
+		{Role: facts.RoleESA, Command: "deliveryconfig"},
+		// Auto needs no probe: AsyncOS routes it.
+		{Role: facts.RoleESA, Command: "telnet", When: func(a *facts.Appliance) bool { return !isAuto(a.Delivery) }},
 	}
+	r.judge = func(site *facts.Site, s subject) Finding { return r.checkDelivery(site, s.app) }
 	return r
+}
+
+// isAuto reports whether the default delivery interface is Auto.
+func isAuto(d *facts.Delivery) bool {
+	return d != nil && strings.EqualFold(strings.TrimSpace(d.DefaultInterface), "Auto")
 }
 
 func (r Rule) checkDelivery(site *facts.Site, a *facts.Appliance) Finding {
@@ -47,16 +56,7 @@ func (r Rule) checkDelivery(site *facts.Site, a *facts.Appliance) Finding {
 		f.Actual = "no default interface line"
 		return f
 	}
-	// Collection errors forbid a pass, never a failure seen in full.
-	cmds := []string{"deliveryconfig"}
-	if !d.IsAuto() {
-		cmds = append(cmds, "telnet")
-	}
-	if errs := stepErrors(a, cmds...); len(errs) > 0 && (d.IsAuto() || !probeFailed(lastProbe(site, a, iface))) {
-		return r.notCollected(a, "the delivery interface and its reachability", errs,
-			fmt.Sprintf("run `deliveryconfig` and `telnet` from interface %s to %s on %s", iface, target, a.Name()))
-	}
-	if d.IsAuto() {
+	if isAuto(d) {
 		f.Status = StatusPass
 		f.Summary = fmt.Sprintf("The default delivery interface on %s is Auto, so AsyncOS picks the interface with a route to the SMA.", a.Name())
 		return f

@@ -4,13 +4,10 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/pvo-doctor/pvo-doctor/internal/ciphers"
 	"github.com/pvo-doctor/pvo-doctor/internal/facts"
 	"github.com/pvo-doctor/pvo-doctor/internal/fix"
 )
-
-// SafeOutboundCiphers is Cisco's fix for case 4: everything the old default
-// allowed, minus anonymous suites and SSLv2.
-const SafeOutboundCiphers = fix.SafeCiphers
 
 // anonymousCiphers is case 4: outbound ciphers that admit anonymous suites
 // let the ESA negotiate ADH with the SMA, which then sends no certificate,
@@ -36,12 +33,21 @@ func anonymousCiphers() Rule {
 			"with neither sslconfig nor tlsverify collected, a mail_logs `TLS failed … no certificate` on a port-7025 DCID",
 		Unknown: "neither sslconfig nor tlsverify was collected (and mail_logs show no certificate failure), or the " +
 			"cipher string cannot be decided (unknown alias, @SECLEVEL, empty)",
-		Fix: automaticFix(FixOutboundCiphers, fix.Params{Ciphers: SafeOutboundCiphers}),
+		Fix: automaticFix(FixOutboundCiphers, fix.Params{Ciphers: ciphers.SafeOutbound}),
 	}
-	r.Check = func(site *facts.Site) ([]Finding, []ManualCheck) {
-		return r.perESA(site, "run `sslconfig` and `tlsverify` to "+smaTarget(site)+" on each ESA", r.checkCiphers), nil
+	r.Scope = ScopeESA
+	r.Reads = []Read{
+		{Role: facts.RoleESA, Command: "sslconfig"},
+		{Role: facts.RoleESA, Command: "tlsverify", Need: IfRead},
+		{Role: facts.RoleESA, Command: "mail_logs", Need: Context},
 	}
+	r.judge = func(site *facts.Site, s subject) Finding { return r.checkCiphers(site, s.app) }
 	return r
+}
+
+// anonymousCipher reports whether the negotiated cipher has no authentication.
+func anonymousCipher(t *facts.TLSVerify) bool {
+	return t != nil && ciphers.AnonymousSuite(t.Cipher)
 }
 
 func (r Rule) checkCiphers(site *facts.Site, a *facts.Appliance) Finding {
@@ -51,16 +57,17 @@ func (r Rule) checkCiphers(site *facts.Site, a *facts.Appliance) Finding {
 	f.Expected = "outbound ciphers exclude aNULL; tlsverify to " + target + " negotiates an authenticated cipher and gets a certificate"
 
 	out := a.SSL.Service("outbound")
-	verdict := facts.TriUnknown
-	if out != nil && out.Anonymous.AdmitsANULL != "" {
-		verdict = out.Anonymous.AdmitsANULL
+	anon := ciphers.Verdict{AdmitsANULL: ciphers.Unknown}
+	if out != nil {
+		anon = ciphers.Analyze(out.Ciphers)
 	}
+	verdict := anon.AdmitsANULL
 	tv := a.TLSVerify
 	if tv != nil && tv.Port != pvoPort(site) {
 		tv = nil // a tlsverify elsewhere says nothing about the PVO port
 	}
-	tvBad := tv != nil && tv.Connected && (tv.AnonymousCipher() || tv.NoCertificate)
-	tvGood := tv != nil && tv.Connected && tv.Cipher != "" && !tv.AnonymousCipher() && !tv.NoCertificate
+	tvBad := tv != nil && tv.Connected && (anonymousCipher(tv) || tv.NoCertificate)
+	tvGood := tv != nil && tv.Connected && tv.Cipher != "" && !anonymousCipher(tv) && !tv.NoCertificate
 
 	var actual, why []string
 	if out != nil {
@@ -86,14 +93,14 @@ func (r Rule) checkCiphers(site *facts.Site, a *facts.Appliance) Finding {
 	if tvBad {
 		why = append(why, fmt.Sprintf("tlsverify to %s %s", target, tlsWords(tv)))
 	}
-	if verdict == facts.TriYes {
-		why = append(why, fmt.Sprintf("the outbound ciphers %s admit anonymous suites: %s", displayCiphers(out.Ciphers), out.Anonymous.Reason))
+	if verdict == ciphers.Yes {
+		why = append(why, fmt.Sprintf("the outbound ciphers %s admit anonymous suites: %s", displayCiphers(out.Ciphers), anon.Reason))
 	}
 	if len(why) > 0 {
 		f.Status = StatusFail
 		f.Summary = fmt.Sprintf("On %s, %s.", a.Name(), strings.Join(why, "; and "))
 		f.Fix = r.cipherFix(out)
-		if verdict == facts.TriNo {
+		if verdict == ciphers.No {
 			f.Fix = certificateFix(target)
 		}
 		return f
@@ -102,17 +109,14 @@ func (r Rule) checkCiphers(site *facts.Site, a *facts.Appliance) Finding {
 	if a.SSL == nil && a.TLSVerify == nil {
 		return r.fromMailLog(site, a, f, todo)
 	}
-	if errs := stepErrors(a, "sslconfig", "tlsverify"); len(errs) > 0 {
-		return r.notCollected(a, "the outbound TLS settings", errs, todo)
-	}
 	switch {
 	case a.SSL == nil:
 		f.Summary = fmt.Sprintf("`sslconfig` was not collected on %s, and tlsverify alone cannot show the ciphers exclude aNULL; run `sslconfig` on %s.", a.Name(), a.Name())
 	case out == nil:
 		f.Summary = fmt.Sprintf("`sslconfig` on %s shows no Outbound SMTP ciphers; run `sslconfig` on %s and check its output.", a.Name(), a.Name())
 		f.Actual = "no Outbound SMTP service in sslconfig"
-	case verdict != facts.TriNo:
-		reason := out.Anonymous.Reason
+	case verdict != ciphers.No:
+		reason := anon.Reason
 		if reason == "" {
 			reason = "the cipher string was not analysed"
 		}
@@ -122,7 +126,7 @@ func (r Rule) checkCiphers(site *facts.Site, a *facts.Appliance) Finding {
 		f.Summary = fmt.Sprintf("On %s, tlsverify to %s connected but showed no negotiated cipher; run `tlsverify` to %s on %s again.", a.Name(), target, target, a.Name())
 	default:
 		f.Status = StatusPass
-		f.Summary = fmt.Sprintf("On %s, the outbound ciphers %s exclude anonymous suites (%s)", a.Name(), displayCiphers(out.Ciphers), out.Anonymous.Reason)
+		f.Summary = fmt.Sprintf("On %s, the outbound ciphers %s exclude anonymous suites (%s)", a.Name(), displayCiphers(out.Ciphers), anon.Reason)
 		switch {
 		case tvGood:
 			f.Summary += fmt.Sprintf(", and tlsverify to %s negotiated %s with a certificate", target, tv.Cipher)
@@ -158,7 +162,7 @@ func (r Rule) fromMailLog(site *facts.Site, a *facts.Appliance, f Finding, todo 
 }
 
 func (r Rule) cipherFix(out *facts.SSLService) *Fix {
-	p := fix.Params{Ciphers: SafeOutboundCiphers}
+	p := fix.Params{Ciphers: ciphers.SafeOutbound}
 	if out != nil {
 		p.Method = out.Method
 	}
@@ -197,9 +201,9 @@ func tlsWords(tv *facts.TLSVerify) string {
 	switch {
 	case !tv.Connected:
 		return "could not connect"
-	case tv.AnonymousCipher() && tv.NoCertificate:
+	case anonymousCipher(tv) && tv.NoCertificate:
 		return fmt.Sprintf("negotiated the anonymous cipher %s and got no certificate from the server", tv.Cipher)
-	case tv.AnonymousCipher():
+	case anonymousCipher(tv):
 		return fmt.Sprintf("negotiated the anonymous cipher %s", tv.Cipher)
 	case tv.NoCertificate:
 		return "got no certificate from the server"

@@ -1,17 +1,20 @@
 package rules
 
 import (
+	"strings"
 	"testing"
 
+	"github.com/pvo-doctor/pvo-doctor/internal/ciphers"
 	"github.com/pvo-doctor/pvo-doctor/internal/facts"
+	"github.com/pvo-doctor/pvo-doctor/internal/fix"
 )
 
-func sslESA(method, ciphers string, v facts.Tri, reason string) *facts.Appliance {
+func sslESA(method, ciphers string) *facts.Appliance {
 	return &facts.Appliance{Role: facts.RoleESA, Hostname: "mx.example.com",
 		SSL: &facts.SSLConfig{Era: "pre-9.5",
 			Services: []facts.SSLService{
 				{Name: "Inbound SMTP", Method: method, Ciphers: "RC4-SHA:RC4-MD5:ALL"},
-				{Name: "Outbound SMTP", Method: method, Ciphers: ciphers, Anonymous: facts.CipherVerdict{AdmitsANULL: v, Reason: reason}},
+				{Name: "Outbound SMTP", Method: method, Ciphers: ciphers},
 			},
 			Evidence: ev("sslconfig", "sslconfig settings:", "Inbound SMTP method:  "+method, "Inbound SMTP ciphers: RC4-SHA:RC4-MD5:ALL",
 				"Outbound SMTP method:  "+method, "Outbound SMTP ciphers: "+ciphers)}}
@@ -44,9 +47,9 @@ func TestAnonymousCiphers(t *testing.T) {
 		a.TLSVerify, a.MailLog = tv, ml
 		return &facts.Site{ESAs: []*facts.Appliance{a}, PVOHost: "10.172.12.18", PVOPort: 7025}
 	}
-	seed := func() *facts.Appliance { return sslESA("sslv3tlsv1", "RC4-SHA:RC4-MD5:ALL", facts.TriYes, seedReason) }
+	seed := func() *facts.Appliance { return sslESA("sslv3tlsv1", "RC4-SHA:RC4-MD5:ALL") }
 	fixed := func() *facts.Appliance {
-		return sslESA("sslv3tlsv1", "HIGH:MEDIUM:ALL:-aNULL:-SSLv2", facts.TriNo, fixedReason)
+		return sslESA("sslv3tlsv1", "HIGH:MEDIUM:ALL:-aNULL:-SSLv2")
 	}
 	bare := func() *facts.Appliance { return &facts.Appliance{Role: facts.RoleESA, Hostname: "mx.example.com"} }
 	otherPort := *goodTLS
@@ -76,10 +79,8 @@ func TestAnonymousCiphers(t *testing.T) {
 			lines: []string{"Mon Apr 7 15:48:42 2014 Info: DCID 3385734 TLS failed: verify error: no certificate from server"}}}},
 		{"fixed ciphers but ADH still negotiated", with(fixed(), seedTLS, nil), []want{{
 			app: "mx.example.com", status: StatusFail, summary: []string{"ADH-CAMELLIA256-SHA"}, fix: "manual"}}},
-		{"undecidable cipher string", with(sslESA("", "HIGH:FOO", facts.TriUnknown, "FOO (token 2) is not a cipher alias or suite this analyser knows"), nil, nil), []want{{
-			app: "mx.example.com", status: StatusUnknown, summary: []string{"cannot be told", "FOO (token 2)", "run `sslconfig` → VERIFY"}}}},
-		{"verdict never filled in", with(sslESA("", "HIGH", "", ""), nil, nil), []want{{
-			app: "mx.example.com", status: StatusUnknown, summary: []string{"not analysed"}}}},
+		{"undecidable cipher string", with(sslESA("", "HIGH:-aNULL:FOO"), nil, nil), []want{{
+			app: "mx.example.com", status: StatusUnknown, summary: []string{"cannot be told", "FOO (token 3)", "run `sslconfig` → VERIFY"}}}},
 		{"tlsverify connected without a cipher", with(fixed(), &noCipher, nil), []want{{
 			app: "mx.example.com", status: StatusUnknown, summary: []string{"no negotiated cipher", "run `tlsverify`"}}}},
 		{"tlsverify to another port is ignored", with(fixed(), &otherPort, nil), []want{{
@@ -98,11 +99,23 @@ func TestAnonymousCiphers(t *testing.T) {
 			SSL: &facts.SSLConfig{Services: []facts.SSLService{{Name: "GUI HTTPS"}}, Evidence: ev("sslconfig", "GUI HTTPS method: tlsv1")}}, nil, nil), []want{{
 			app: "mx.example.com", status: StatusUnknown, summary: []string{"no Outbound SMTP ciphers"}}}},
 		{"no ESA", &facts.Site{}, []want{{app: "ESA", status: StatusUnknown, summary: []string{"run `sslconfig`"}}}},
+		// Issue 14: a paste cut after "RC4-SHA:RC4-MD5" (the real value
+		// ends ":ALL") reads as a string without aNULL.
+		{"sslconfig cut short", with(cut(sslESA("sslv3tlsv1", "RC4-SHA:RC4-MD5")), nil, nil), []want{{
+			app: "mx.example.com", status: StatusUnknown,
+			summary: []string{"`sslconfig` output on mx.example.com was cut short (no prompt after it)", "run `sslconfig` on mx.example.com"}}}},
+		{"sslconfig cut short, tlsverify proves anonymous", with(cut(fixed()), seedTLS, nil), []want{{
+			app: "mx.example.com", status: StatusFail, summary: []string{"ADH-CAMELLIA256-SHA", "Not yet known: the `sslconfig` output"}, fix: "manual"}}},
 	})
 }
 
+func cut(a *facts.Appliance) *facts.Appliance {
+	a.SSL.Incomplete = "no prompt after it"
+	return a
+}
+
 func TestAnonymousCiphersFixKeepsTheMethod(t *testing.T) {
-	a := sslESA("sslv3tlsv1", "RC4-SHA:RC4-MD5:ALL", facts.TriYes, seedReason)
+	a := sslESA("sslv3tlsv1", "RC4-SHA:RC4-MD5:ALL")
 	got, _ := anonymousCiphers().Check(&facts.Site{ESAs: []*facts.Appliance{a}})
 	fx := got[0].Fix
 	if fx == nil || fx.Params["ciphers"] != "HIGH:MEDIUM:ALL:-aNULL:-SSLv2" || fx.Params["method"] != "sslv3tlsv1" {
@@ -120,7 +133,7 @@ func TestAnonymousCiphersFixKeepsTheMethod(t *testing.T) {
 func TestAnonymousCiphersQuotesNineFiveTokenLines(t *testing.T) {
 	a := &facts.Appliance{Role: facts.RoleESA, Hostname: "mx.example.com",
 		SSL: &facts.SSLConfig{Era: "9.5+", Services: []facts.SSLService{{Name: "Outbound SMTP", Method: "tlsv1/tlsv1.2",
-			Ciphers: "MEDIUM:HIGH:-SSLv2:-aNULL:@STRENGTH", Anonymous: facts.CipherVerdict{AdmitsANULL: facts.TriNo, Reason: "x"}}},
+			Ciphers: "MEDIUM:HIGH:-SSLv2:-aNULL:@STRENGTH"}},
 			Evidence: ev("sslconfig", "Inbound SMTP ciphers:", "MEDIUM", "Outbound SMTP method:  tlsv1/tlsv1.2", "Outbound SMTP ciphers:",
 				"MEDIUM", "HIGH", "-SSLv2", "-aNULL", "@STRENGTH", "Currently enabled protocol(s) for Outbound SMTP are TLSv1.1, TLSv1.2.", "GUI HTTPS ciphers:", "ALL")}}
 	got, _ := anonymousCiphers().Check(&facts.Site{ESAs: []*facts.Appliance{a}})
@@ -133,5 +146,17 @@ func TestAnonymousCiphersQuotesNineFiveTokenLines(t *testing.T) {
 		if lines[i] != want[i] {
 			t.Errorf("line %d %q, want %q", i, lines[i], want[i])
 		}
+	}
+}
+
+// The rule proposes and the fix types one safe string; until package fix
+// takes ciphers.SafeOutbound itself, the two must agree.
+func TestOneSafeCipherString(t *testing.T) {
+	if fix.SafeCiphers != ciphers.SafeOutbound {
+		t.Errorf("fix.SafeCiphers %q, ciphers.SafeOutbound %q", fix.SafeCiphers, ciphers.SafeOutbound)
+	}
+	fx := anonymousCiphers().Fix
+	if fx.Params["ciphers"] != ciphers.SafeOutbound || !strings.Contains(fx.Summary, ciphers.SafeOutbound) {
+		t.Errorf("fix %+v does not set %s", fx, ciphers.SafeOutbound)
 	}
 }

@@ -33,9 +33,9 @@ func featureKeys() Rule {
 			},
 		},
 	}
-	r.Check = func(site *facts.Site) ([]Finding, []ManualCheck) {
-		return r.clusterFindings(site, r.checkFeatureKeys), nil
-	}
+	r.Scope = ScopeCluster
+	r.Reads = []Read{{Role: facts.RoleESA, Command: "clusterconfig"}, {Role: facts.RoleESA, Command: "featurekey"}}
+	r.judge = func(_ *facts.Site, s subject) Finding { return r.checkFeatureKeys(s.cluster) }
 	return r
 }
 
@@ -49,15 +49,16 @@ func (r Rule) checkFeatureKeys(c *cluster) Finding {
 		return f
 	}
 	keys := map[string]*facts.FeatureKeys{}
-	var missing []string
+	var missing, read []string
 	for _, m := range c.members {
 		if fk := memberKeys(c, m); fk != nil {
 			keys[m] = fk
+			read = append(read, m)
 		} else {
 			missing = append(missing, m)
 		}
 	}
-	if len(missing) > 0 {
+	notRead := func() Finding {
 		f.Summary = fmt.Sprintf("The feature keys of %s were not read; run `featurekey` on %s (in a cluster: `clustermode machine <host>` first).",
 			strings.Join(missing, ", "), strings.Join(missing, ", "))
 		f.Actual = "not read for " + strings.Join(missing, ", ")
@@ -66,11 +67,16 @@ func (r Rule) checkFeatureKeys(c *cluster) Finding {
 		}
 		return f
 	}
+	if len(read) < 2 && len(missing) > 0 {
+		return notRead()
+	}
 	// Modules compare by name; "Dormant" or expiring keys still count, as
 	// the tech note's mismatch is about keys present, not their state.
+	// Members read that already differ fail the rule whatever the unread
+	// ones hold; the engine names those.
 	union := map[string]string{}
 	sets := map[string]map[string]bool{}
-	for _, m := range c.members {
+	for _, m := range read {
 		sets[m] = map[string]bool{}
 		for _, k := range keys[m].Keys {
 			n := normModule(k.Module)
@@ -80,7 +86,7 @@ func (r Rule) checkFeatureKeys(c *cluster) Finding {
 	}
 	var lacks []string
 	lacking := map[string][]string{}
-	for _, m := range c.members {
+	for _, m := range read {
 		for n, shown := range union {
 			if !sets[m][n] {
 				lacking[m] = append(lacking[m], shown)
@@ -91,7 +97,7 @@ func (r Rule) checkFeatureKeys(c *cluster) Finding {
 			lacks = append(lacks, fmt.Sprintf("%s lacks %s", m, strings.Join(lacking[m], ", ")))
 		}
 	}
-	for _, m := range c.members {
+	for _, m := range read {
 		ev := keys[m].Evidence
 		var e Evidence
 		if len(lacks) == 0 || len(lacking[m]) > 0 {
@@ -108,6 +114,10 @@ func (r Rule) checkFeatureKeys(c *cluster) Finding {
 		f.Fix = r.fix()
 		return f
 	}
+	if len(missing) > 0 {
+		f.Evidence = []Evidence{}
+		return notRead()
+	}
 	f.Status = StatusPass
 	f.Summary = fmt.Sprintf("All %d members of %s have the same %d feature-key modules.", len(c.members), c.label(), len(union))
 	f.Actual = fmt.Sprintf("%d members, %d modules each", len(c.members), len(union))
@@ -123,10 +133,8 @@ func memberKeys(c *cluster, member string) *facts.FeatureKeys {
 // memberFact finds a member's per-machine fact in any examined ESA's map.
 func memberFact[T any](c *cluster, member string, of func(*facts.Appliance) map[string]*T) *T {
 	for _, a := range c.esas {
-		for host, v := range of(a) {
-			if v != nil && strings.EqualFold(host, member) {
-				return v
-			}
+		if v := lookupFold(of(a), member); v != nil {
+			return v
 		}
 	}
 	return nil

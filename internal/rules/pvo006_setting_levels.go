@@ -39,9 +39,12 @@ func settingLevels() Rule {
 			},
 		},
 	}
-	r.Check = func(site *facts.Site) ([]Finding, []ManualCheck) {
-		return r.clusterFindings(site, r.checkSettingLevels), nil
+	r.Scope = ScopeCluster
+	r.Reads = []Read{{Role: facts.RoleESA, Command: "clusterconfig"}}
+	for _, s := range facts.ClusterSettings {
+		r.Reads = append(r.Reads, Read{Role: facts.RoleESA, Command: settingInfo[s].command})
 	}
+	r.judge = func(_ *facts.Site, s subject) Finding { return r.checkSettingLevels(s.cluster) }
 	return r
 }
 

@@ -35,9 +35,14 @@ func pvoPortReach() Rule {
 			},
 		},
 	}
-	r.Check = func(site *facts.Site) ([]Finding, []ManualCheck) {
-		return r.perESA(site, "run `telnet` from each ESA to the SMA's PVO port", r.checkPVOPort), nil
+	r.Scope = ScopeESA
+	r.Reads = []Read{
+		{Role: facts.RoleESA, Command: "telnet"},
+		// The SMA's own view only explains a failure.
+		{Role: facts.RoleSMA, Command: "tcpservices", Need: Context},
+		{Role: facts.RoleSMA, Command: "status", Need: Context},
 	}
+	r.judge = func(site *facts.Site, s subject) Finding { return r.checkPVOPort(site, s.app) }
 	return r
 }
 
@@ -105,7 +110,7 @@ func refusedCause(site *facts.Site, f *Finding) string {
 	if sma == nil {
 		return "the SMA's PVO service is off or its port was moved (run `tcpservices` on the SMA to tell)"
 	}
-	if sma.Status != nil && sma.Status.Value != "" && !sma.Status.Online() {
+	if sma.Status != nil && sma.Status.Value != "" && !online(sma.Status) {
 		f.Evidence = append(f.Evidence, quote(sma.Name(), sma.Status.Evidence, "System status"))
 		return fmt.Sprintf("the SMA is %s (see PVO-001)", strings.TrimSpace(sma.Status.Value))
 	}

@@ -28,9 +28,13 @@ func managedBySMA() Rule {
 				"press Enter to leave applianceconfig", "commit"},
 		},
 	}
-	r.Check = func(site *facts.Site) ([]Finding, []ManualCheck) {
-		return r.perESA(site, "run `applianceconfig` on the SMA and `interfaceconfig` on each ESA", r.checkManaged), nil
+	r.Scope = ScopeESA
+	r.Reads = []Read{
+		{Role: facts.RoleSMA, Command: "applianceconfig"},
+		// Addresses only widen the match; a match by name needs none.
+		{Role: facts.RoleESA, Command: "interfaceconfig", Need: Context},
 	}
+	r.judge = func(site *facts.Site, s subject) Finding { return r.checkManaged(site, s.app) }
 	return r
 }
 

@@ -33,9 +33,15 @@ func clusterPVO() Rule {
 				"or enable PVO at machine level instead"},
 		},
 	}
-	r.Check = func(site *facts.Site) ([]Finding, []ManualCheck) {
-		return r.clusterFindings(site, func(c *cluster) Finding { return r.checkClusterPVO(site, c) }), nil
+	r.Scope = ScopeCluster
+	r.Reads = []Read{
+		{Role: facts.RoleESA, Command: "clusterconfig"},
+		{Role: facts.RoleSMA, Command: "applianceconfig"},
+		{Role: facts.RoleESA, Command: "interfaceconfig"},
+		{Role: facts.RoleESA, Command: "deliveryconfig"},
+		{Role: facts.RoleESA, Command: pvoLevels},
 	}
+	r.judge = func(site *facts.Site, s subject) Finding { return r.checkClusterPVO(site, s.cluster) }
 	return r
 }
 
@@ -144,7 +150,7 @@ func pvoInterface(site *facts.Site, c *cluster) (name, why string) {
 	if a.Delivery == nil || strings.TrimSpace(a.Delivery.DefaultInterface) == "" {
 		return "", "`deliveryconfig` on " + a.Name()
 	}
-	if !a.Delivery.IsAuto() {
+	if !isAuto(a.Delivery) {
 		return strings.TrimSpace(a.Delivery.DefaultInterface), "the default delivery interface"
 	}
 	ip := ipOf(site.PVOHost)

@@ -31,9 +31,13 @@ func releasePath() Rule {
 				fmt.Sprintf("open TCP from the SMA to the ESA's PVO listener (port %d unless changed in Security Services > Policy, Virus and Outbreak Quarantines)", facts.DefaultPVOPort)},
 		},
 	}
-	r.Check = func(site *facts.Site) ([]Finding, []ManualCheck) {
-		return r.perESA(site, "run `applianceconfig` → TEST and `telnet` to each ESA on the SMA", r.checkRelease), nil
+	r.Scope = ScopeESA
+	r.Reads = []Read{
+		{Role: facts.RoleSMA, Command: "applianceconfig"},
+		{Role: facts.RoleSMA, Command: "telnet"},
+		{Role: facts.RoleESA, Command: "interfaceconfig", Need: Context},
 	}
+	r.judge = func(site *facts.Site, s subject) Finding { return r.checkRelease(site, s.app) }
 	return r
 }
 

@@ -36,9 +36,9 @@ func releaseSkew() Rule {
 				"on the SMA: upgrade (System Administration > System Upgrade)", "then upgrade the ESAs if needed"},
 		},
 	}
-	r.Check = func(site *facts.Site) ([]Finding, []ManualCheck) {
-		return r.perESA(site, "run `version` on each ESA and the SMA", r.checkSkew), nil
-	}
+	r.Scope = ScopeESA
+	r.Reads = []Read{{Role: facts.RoleESA, Command: "version"}, {Role: facts.RoleSMA, Command: "version"}}
+	r.judge = func(site *facts.Site, s subject) Finding { return r.checkSkew(site, s.app) }
 	return r
 }
 

@@ -30,9 +30,9 @@ func pvoQuota() Rule {
 			Steps:   []string{"on the SMA: diskquotaconfig", "EDIT", "raise Policy, Virus & Outbreak Quarantines", "commit"},
 		},
 	}
-	r.Check = func(site *facts.Site) ([]Finding, []ManualCheck) {
-		return []Finding{r.checkQuota(site)}, nil
-	}
+	r.Scope = ScopeSMA
+	r.Reads = []Read{{Role: facts.RoleSMA, Command: "diskquotaconfig"}}
+	r.judge = func(site *facts.Site, _ subject) Finding { return r.checkQuota(site) }
 	return r
 }
 

@@ -28,9 +28,9 @@ func localMessages() Rule {
 				"on the ESA: quarantineconfig (expect 0 messages in each PVO quarantine)"},
 		},
 	}
-	r.Check = func(site *facts.Site) ([]Finding, []ManualCheck) {
-		return r.perESA(site, "run `quarantineconfig` on each ESA", r.checkLocal), nil
-	}
+	r.Scope = ScopeESA
+	r.Reads = []Read{{Role: facts.RoleESA, Command: "quarantineconfig"}}
+	r.judge = func(site *facts.Site, s subject) Finding { return r.checkLocal(site, s.app) }
 	return r
 }
 

@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/pvo-doctor/pvo-doctor/internal/facts"
@@ -30,37 +29,28 @@ func outbreakAVKeys() Rule {
 				"featurekey (expect both keys with days remaining or Perpetual)"},
 		},
 	}
-	r.Check = func(site *facts.Site) ([]Finding, []ManualCheck) {
-		return r.checkKeys(site), nil
-	}
+	r.Scope = ScopeMachine
+	r.Reads = []Read{{Role: facts.RoleESA, Command: "featurekey"}}
+	r.judge = r.checkKeys
 	return r
 }
 
-// checkKeys judges every machine whose keys any ESA session read, once.
-func (r Rule) checkKeys(site *facts.Site) []Finding {
-	if len(site.ESAs) == 0 {
-		return []Finding{r.noESA("run `featurekey` on each ESA")}
+// checkKeys judges one machine's keys, or says its session read none.
+func (r Rule) checkKeys(site *facts.Site, s subject) Finding {
+	if s.machine == "" {
+		a := s.app
+		return r.notCollected(a, "`featurekey`", missingErrors(a, "featurekey"), "run `featurekey` on "+a.Name())
 	}
-	var out []Finding
-	done := map[string]bool{}
 	for _, a := range site.ESAs {
-		var machines []string
-		for m, fk := range a.FeatureKeys {
-			if fk != nil && !done[strings.ToLower(m)] {
-				machines = append(machines, m)
-			}
-		}
-		if len(a.FeatureKeys) == 0 {
-			out = append(out, r.notCollected(a, "`featurekey`", missingErrors(a, "featurekey"), "run `featurekey` on "+a.Name()))
-			continue
-		}
-		sort.Strings(machines)
-		for _, m := range machines {
-			done[strings.ToLower(m)] = true
-			out = append(out, r.checkMachineKeys(m, a.FeatureKeys[m]))
+		if fk := lookupFold(a.FeatureKeys, s.machine); fk != nil {
+			return r.checkMachineKeys(s.machine, fk)
 		}
 	}
-	return out
+	f := r.finding(s.machine, StatusUnknown)
+	f.Summary = fmt.Sprintf("The feature keys of %s were not read; run `featurekey` on %s (in a cluster: `clustermode machine %s` first).", s.machine, s.machine, s.machine)
+	f.Expected = "Outbreak Filters and anti-virus keys that have not expired"
+	f.Actual = "not read"
+	return f
 }
 
 func (r Rule) checkMachineKeys(machine string, fk *facts.FeatureKeys) Finding {

@@ -88,13 +88,20 @@ type Fix struct {
 	Params map[string]string `json:"params,omitempty"`
 }
 
-// Finding is one rule's verdict about one appliance.
+// Finding is one rule's verdict about one appliance (or a cluster, seen
+// through an appliance's session). The report has its own JSON types; the
+// tags here are for debugging and tests.
 type Finding struct {
-	ID        string     `json:"id"`
-	Case      int        `json:"case,omitempty"`
-	Title     string     `json:"title"`
-	Status    Status     `json:"status"`
-	Severity  Severity   `json:"severity"`
+	ID       string   `json:"id"`
+	Case     int      `json:"case,omitempty"`
+	Title    string   `json:"title"`
+	Status   Status   `json:"status"`
+	Severity Severity `json:"severity"`
+	// ApplianceID is the stable key of the appliance the finding is about,
+	// or whose session examined the cluster or machine it is about; "" when
+	// no such appliance was examined. Join findings by it, not by Appliance.
+	ApplianceID facts.ApplianceID `json:"appliance_id"`
+	// Appliance is how the finding names its subject for people.
 	Appliance string     `json:"appliance"`
 	Summary   string     `json:"summary"`
 	Expected  string     `json:"expected"`
@@ -112,7 +119,8 @@ type ManualCheck struct {
 	Steps     []string `json:"steps"`
 }
 
-// Rule is data (id, title, severity, description) plus a check over facts.
+// Rule is data (id, title, severity, description, what it reads) plus a
+// judge over facts; Check (engine.go) composes the verdicts.
 type Rule struct {
 	ID          string
 	Case        int // 1-6 for Cisco's documented causes, 0 otherwise
@@ -128,7 +136,13 @@ type Rule struct {
 	// Fix is the repair it proposes when it fails. A finding may carry a
 	// variant when the evidence calls for another repair.
 	Fix *Fix
-	// Check returns one finding per appliance it judged (at least one), and
-	// any manual checks it wants a person to do.
-	Check func(site *facts.Site) ([]Finding, []ManualCheck)
+	// Scope says what one finding is about; Reads what the rule reads,
+	// which the engine holds every pass to.
+	Scope Scope
+	Reads []Read
+	// judge decides one subject from the facts; it need not check that its
+	// reads succeeded or are complete: the engine does.
+	judge func(site *facts.Site, s subject) Finding
+	// manual lists what a person must confirm, whatever the facts.
+	manual func(site *facts.Site) []ManualCheck
 }

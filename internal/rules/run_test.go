@@ -23,7 +23,7 @@ func TestAllListsTheRulesWithTheirMetadata(t *testing.T) {
 			t.Errorf("rule %d is %s case %d, want %s case %d", i, r.ID, r.Case, wantID, wantCase)
 		}
 		if r.Title == "" || r.Description == "" || r.Severity == "" || len(r.Commands) == 0 ||
-			r.Pass == "" || r.Fail == "" || r.Unknown == "" || r.Fix == nil || len(r.Fix.Steps) == 0 || r.Check == nil {
+			r.Pass == "" || r.Fail == "" || r.Unknown == "" || r.Fix == nil || len(r.Fix.Steps) == 0 || r.judge == nil || len(r.Reads) == 0 {
 			t.Errorf("%s lacks metadata: %+v", r.ID, r)
 		}
 		if got, ok := ByID(strings.ToLower(r.ID)); !ok || got.ID != r.ID {
@@ -69,7 +69,7 @@ func TestRunOnAnEmptySiteDecidesNothing(t *testing.T) {
 
 func TestRunOnTheSeedSite(t *testing.T) {
 	esa := deliveryESA("In", probe("In", 7025, facts.ProbeTimedOut), probe("Auto", 7025, facts.ProbeConnected))
-	ssl := sslESA("sslv3tlsv1", "RC4-SHA:RC4-MD5:ALL", facts.TriYes, seedReason)
+	ssl := sslESA("sslv3tlsv1", "RC4-SHA:RC4-MD5:ALL")
 	esa.SSL, esa.TLSVerify = ssl.SSL, seedTLS
 	esa.Account = whoAccount("admin", "Administrator")
 	esa.Cluster = &facts.Cluster{Standalone: true}

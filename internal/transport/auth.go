@@ -127,16 +127,25 @@ func (l *login) challenge(name, instruction string, questions []string, echos []
 // signers is called only when the server accepts publickey, so identity
 // files are read and the agent asked only then.
 func (l *login) signers() ([]ssh.Signer, error) {
-	var out []ssh.Signer
-	out = append(out, l.agentSigners()...)
+	var files []ssh.Signer
 	for _, f := range l.identityFiles() {
 		s, err := l.loadIdentity(f)
 		if err != nil {
 			l.reason("%v", err)
 			continue
 		}
-		out = append(out, s)
+		files = append(files, s)
 	}
+	agentKeys := l.agentSigners()
+	if l.cfg.IdentitiesOnly {
+		agentKeys = slices.DeleteFunc(agentKeys, func(a ssh.Signer) bool {
+			return !slices.ContainsFunc(files, func(f ssh.Signer) bool {
+				return bytes.Equal(a.PublicKey().Marshal(), f.PublicKey().Marshal())
+			})
+		})
+	}
+	// Agent keys first: one the agent holds needs no passphrase.
+	out := append(agentKeys, files...)
 	if len(out) > 0 {
 		l.note("publickey")
 	}

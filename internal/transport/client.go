@@ -14,10 +14,18 @@ import (
 type Client struct {
 	ssh  *ssh.Client
 	addr string
+	hops []*ssh.Client // jump host connections, first to last
 }
 
-// Close ends the connection and every shell on it.
-func (c *Client) Close() error { return c.ssh.Close() }
+// Close ends the connection, every shell on it and the jump host
+// connections under it.
+func (c *Client) Close() error {
+	err := c.ssh.Close()
+	for i := len(c.hops) - 1; i >= 0; i-- {
+		c.hops[i].Close()
+	}
+	return err
+}
 
 // ServerVersion is the server's SSH banner, e.g. "SSH-2.0-OpenSSH_7.9".
 func (c *Client) ServerVersion() string { return string(c.ssh.ServerVersion()) }

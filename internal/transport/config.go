@@ -22,12 +22,19 @@ type Config struct {
 	Password func() (string, error)
 	// Passphrase is called for an encrypted identity file, only when the
 	// server would accept that key.
-	Passphrase  func(file string) (string, error)
-	UseAgent    bool   // default on when SSH_AUTH_SOCK set; the CLI sets it
-	AgentSocket string // "" = $SSH_AUTH_SOCK
+	Passphrase func(file string) (string, error)
+	UseAgent   bool // default on when SSH_AUTH_SOCK set; the CLI sets it
+	// IdentitiesOnly offers only the keys of Identities, also when the
+	// agent holds more (ssh_config IdentitiesOnly), so that a server that
+	// counts failed keys is not sent every key the agent has.
+	IdentitiesOnly bool
+	AgentSocket    string // "" = $SSH_AUTH_SOCK
 
-	KnownHostsFile    string // "" = ~/.ssh/known_hosts
-	AcceptNewHostKeys bool   // append unknown hosts; changed keys are still rejected
+	KnownHostsFile string // "" = ~/.ssh/known_hosts
+	// ExtraKnownHostsFiles are consulted too (ssh_config lists several);
+	// new keys are still written to KnownHostsFile.
+	ExtraKnownHostsFiles []string
+	AcceptNewHostKeys    bool // append unknown hosts; changed keys are still rejected
 	// InsecureIgnoreHostKey skips verification and writes a warning to Warn
 	// on every Dial.
 	InsecureIgnoreHostKey bool
@@ -40,6 +47,18 @@ type Config struct {
 	// server to speak SSH up to its host key. Zero means DefaultConnectTimeout.
 	// The login after that is bounded by the context only.
 	ConnectTimeout time.Duration
+
+	// Jumps are jump hosts (ssh_config ProxyJump) in the order they are
+	// dialled: the first over TCP, each next one and then the appliance
+	// through the one before. Each is verified and logged in to with its
+	// own Config (whose Jumps are ignored).
+	Jumps []Jump
+}
+
+// Jump is one jump host on the way to an appliance.
+type Jump struct {
+	Addr   string // host[:port], port 22 by default
+	Config Config
 }
 
 func (c Config) connectTimeout() time.Duration {

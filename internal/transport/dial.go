@@ -17,13 +17,56 @@ import (
 )
 
 // Dial connects to addr (host[:port], port 22 by default), verifies the host
-// key and logs in. ctx bounds the whole dial; Config.ConnectTimeout also
-// bounds the TCP connect and the wait for the server's SSH banner.
+// key and logs in, through cfg.Jumps when there are any. ctx bounds the whole
+// dial; Config.ConnectTimeout also bounds each TCP connect (or channel opened
+// through a jump host) and each wait for an SSH banner. A failure at a jump
+// host is a *JumpError naming it.
 func Dial(ctx context.Context, addr string, cfg Config) (*Client, error) {
-	host, port, err := SplitHostPort(addr)
+	hostport, err := normalizeAddr(addr)
 	if err != nil {
 		return nil, err
 	}
+	var hops []*ssh.Client
+	closeHops := func() {
+		for i := len(hops) - 1; i >= 0; i-- {
+			hops[i].Close()
+		}
+	}
+	var via *ssh.Client
+	viaAddr := ""
+	for i, j := range cfg.Jumps {
+		jc := j.Config
+		jc.Jumps = nil
+		jhp, err := normalizeAddr(j.Addr)
+		if err == nil {
+			via, err = connect(ctx, via, viaAddr, jhp, jc)
+		}
+		if err != nil {
+			closeHops()
+			return nil, &JumpError{Hop: i + 1, Hops: len(cfg.Jumps), Addr: j.Addr, Err: err}
+		}
+		hops = append(hops, via)
+		viaAddr = jhp
+	}
+	c, err := connect(ctx, via, viaAddr, hostport, cfg)
+	if err != nil {
+		closeHops()
+		return nil, err
+	}
+	return &Client{ssh: c, addr: hostport, hops: hops}, nil
+}
+
+func normalizeAddr(addr string) (string, error) {
+	host, port, err := SplitHostPort(addr)
+	if err != nil {
+		return "", err
+	}
+	return net.JoinHostPort(host, strconv.Itoa(port)), nil
+}
+
+// connect reaches hostport over TCP, or through via when it is not nil,
+// and runs the SSH handshake and login there.
+func connect(ctx context.Context, via *ssh.Client, viaAddr, hostport string, cfg Config) (*ssh.Client, error) {
 	if cfg.User == "" {
 		return nil, errors.New("no ssh user name")
 	}
@@ -32,17 +75,28 @@ func Dial(ctx context.Context, addr string, cfg Config) (*Client, error) {
 			return nil, fmt.Errorf("identity file: %w", err)
 		}
 	}
-	hostport := net.JoinHostPort(host, strconv.Itoa(port))
 	hv, err := newHostVerifier(cfg)
 	if err != nil {
 		return nil, err
 	}
 
 	timeout := cfg.connectTimeout()
-	d := net.Dialer{Timeout: timeout}
-	raw, err := d.DialContext(ctx, "tcp", hostport)
-	if err != nil {
-		return nil, dialError(ctx, hostport, timeout, err)
+	var raw net.Conn
+	if via == nil {
+		d := net.Dialer{Timeout: timeout}
+		raw, err = d.DialContext(ctx, "tcp", hostport)
+		if err != nil {
+			return nil, dialError(ctx, hostport, timeout, err)
+		}
+	} else {
+		dctx, cancel := context.WithTimeout(ctx, timeout)
+		ch, err := via.DialContext(dctx, "tcp", hostport)
+		cancel()
+		if err != nil {
+			return nil, viaDialError(ctx, hostport, viaAddr, timeout, err)
+		}
+		// A channel has no deadlines of its own; the banner wait needs one.
+		raw = &timerConn{Conn: ch}
 	}
 	if err := hv.probe(hostport, raw.RemoteAddr()); err != nil {
 		raw.Close()
@@ -94,7 +148,36 @@ func Dial(ctx context.Context, addr string, cfg Config) (*Client, error) {
 		return nil, handshakeError(ctx, hostport, cfg, hv, lg, conn, bannerWait, err)
 	}
 	raw.SetDeadline(time.Time{})
-	return &Client{ssh: ssh.NewClient(c, chans, reqs), addr: hostport}, nil
+	return ssh.NewClient(c, chans, reqs), nil
+}
+
+// viaDialError classifies a jump host's refusal to open a channel by the
+// reason it gave, since the socket error itself stays on the jump host.
+func viaDialError(ctx context.Context, hostport, via string, timeout time.Duration, err error) error {
+	if ctx.Err() != nil && errors.Is(ctx.Err(), context.Canceled) {
+		return fmt.Errorf("connect to %s via jump host %s: %w", hostport, via, ctx.Err())
+	}
+	e := &DialError{Addr: hostport, Via: via, Kind: DialOther, Err: err}
+	msg := strings.ToLower(err.Error())
+	var oce *ssh.OpenChannelError
+	if errors.As(err, &oce) {
+		msg = strings.ToLower(oce.Message)
+	}
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		e.Kind, e.Timeout = DialTimeout, timeout
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < 0 {
+			e.Timeout = 0
+		}
+	case strings.Contains(msg, "refused"):
+		e.Kind = DialRefused
+	case strings.Contains(msg, "timed out") || strings.Contains(msg, "timeout"):
+		e.Kind = DialTimeout
+	case strings.Contains(msg, "no such host") || strings.Contains(msg, "not known") ||
+		strings.Contains(msg, "name resolution") || strings.Contains(msg, "getaddrinfo"):
+		e.Kind = DialDNS
+	}
+	return e
 }
 
 func dialError(ctx context.Context, hostport string, timeout time.Duration, err error) error {
@@ -250,4 +333,45 @@ func (c *watchConn) firstLine() string {
 		line = line[:60]
 	}
 	return string(line)
+}
+
+// timerConn gives a connection without deadlines (an SSH channel) the one
+// deadline the handshake needs: when it passes, the connection is closed
+// and Read reports os.ErrDeadlineExceeded, as a socket would.
+type timerConn struct {
+	net.Conn
+	mu      sync.Mutex
+	timer   *time.Timer
+	expired bool
+}
+
+func (c *timerConn) SetDeadline(t time.Time) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.timer != nil {
+		c.timer.Stop()
+		c.timer = nil
+	}
+	if t.IsZero() || c.expired {
+		return nil
+	}
+	c.timer = time.AfterFunc(time.Until(t), func() {
+		c.mu.Lock()
+		c.expired = true
+		c.mu.Unlock()
+		c.Conn.Close()
+	})
+	return nil
+}
+
+func (c *timerConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if err != nil {
+		c.mu.Lock()
+		if c.expired {
+			err = os.ErrDeadlineExceeded
+		}
+		c.mu.Unlock()
+	}
+	return n, err
 }

@@ -19,24 +19,29 @@ const (
 // DialError is a failed TCP connect.
 type DialError struct {
 	Addr    string // host:port
+	Via     string // the jump host that tried to connect; "" = this machine
 	Kind    DialFailure
 	Timeout time.Duration // set for DialTimeout
 	Err     error
 }
 
 func (e *DialError) Error() string {
+	to := e.Addr
+	if e.Via != "" {
+		to += " via jump host " + e.Via
+	}
 	switch e.Kind {
 	case DialRefused:
-		return fmt.Sprintf("connect to %s: connection refused", e.Addr)
+		return fmt.Sprintf("connect to %s: connection refused", to)
 	case DialTimeout:
 		if e.Timeout == 0 {
-			return fmt.Sprintf("connect to %s: timed out", e.Addr)
+			return fmt.Sprintf("connect to %s: timed out", to)
 		}
-		return fmt.Sprintf("connect to %s: no answer within %s", e.Addr, e.Timeout)
+		return fmt.Sprintf("connect to %s: no answer within %s", to, e.Timeout)
 	case DialDNS:
-		return fmt.Sprintf("connect to %s: cannot resolve host name", e.Addr)
+		return fmt.Sprintf("connect to %s: cannot resolve host name", to)
 	}
-	return fmt.Sprintf("connect to %s: %v", e.Addr, e.Err)
+	return fmt.Sprintf("connect to %s: %v", to, e.Err)
 }
 
 func (e *DialError) Unwrap() error { return e.Err }
@@ -153,3 +158,20 @@ func (e *NegotiationError) Error() string {
 }
 
 func (e *NegotiationError) Unwrap() error { return e.Err }
+
+// JumpError is a failure at a jump host: reaching it, its host key or the
+// login there. Err is the typed error (*DialError, *HostKeyError,
+// *AuthError, …); a failure to reach the appliance from the last jump
+// host is a *DialError with Via set instead.
+type JumpError struct {
+	Hop  int    // 1-based position in Config.Jumps
+	Hops int    // len(Config.Jumps)
+	Addr string // the jump host, host:port
+	Err  error
+}
+
+func (e *JumpError) Error() string {
+	return fmt.Sprintf("jump host %s (%d of %d): %v", e.Addr, e.Hop, e.Hops, e.Err)
+}
+
+func (e *JumpError) Unwrap() error { return e.Err }

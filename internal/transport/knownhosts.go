@@ -52,14 +52,27 @@ func newHostVerifier(cfg Config) (*hostVerifier, error) {
 		}
 		v.file = filepath.Join(home, ".ssh", "known_hosts")
 	}
-	db, err := knownhosts.New(v.file)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-	case err != nil:
-		return nil, fmt.Errorf("read known_hosts: %w", err)
-	default:
-		v.db = db
+	// knownhosts.New refuses a missing file, and a missing file is only a
+	// host not known yet: read the ones that exist.
+	var files []string
+	for _, f := range append([]string{v.file}, cfg.ExtraKnownHostsFiles...) {
+		_, err := os.Stat(f)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			return nil, fmt.Errorf("read known_hosts: %w", err)
+		default:
+			files = append(files, f)
+		}
 	}
+	if len(files) == 0 {
+		return v, nil
+	}
+	db, err := knownhosts.New(files...)
+	if err != nil {
+		return nil, fmt.Errorf("read known_hosts: %w", err)
+	}
+	v.db = db
 	return v, nil
 }
 

@@ -13,6 +13,8 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -67,6 +69,7 @@ type serverOpts struct {
 	kbdPassword string       // keyboard-interactive when non-empty
 	authorized  []ssh.PublicKey
 	legacyOnly  bool // offer only SHA-1 kex, CBC ciphers, hmac-sha1
+	forward     bool // a jump host: direct-tcpip channels to 127.0.0.1 only
 }
 
 type testServer struct {
@@ -79,6 +82,8 @@ type testServer struct {
 	conns   map[net.Conn]bool
 	pty     ptyRequest
 	pwTries int
+	users   []string // who logged in, in order
+	fwds    []string // where direct-tcpip channels asked to go
 	wg      sync.WaitGroup
 }
 
@@ -209,10 +214,22 @@ func (s *testServer) handle(c net.Conn) {
 		return
 	}
 	defer sc.Close()
+	s.mu.Lock()
+	s.users = append(s.users, sc.User())
+	forward := s.opts.forward
+	s.mu.Unlock()
 	go ssh.DiscardRequests(reqs)
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	for nc := range chans {
+		if nc.ChannelType() == "direct-tcpip" && forward {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				s.directTCPIP(nc)
+			}()
+			continue
+		}
 		if nc.ChannelType() != "session" {
 			nc.Reject(ssh.UnknownChannelType, "no")
 			continue
@@ -227,6 +244,61 @@ func (s *testServer) handle(c net.Conn) {
 			s.session(ch, creqs)
 		}()
 	}
+}
+
+func (s *testServer) logins() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.users)
+}
+
+func (s *testServer) forwards() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.fwds)
+}
+
+// directTCPIP is what sshd does for ssh -J or -W: connect, then copy both
+// ways. It refuses anything but loopback, which is all a test may reach.
+func (s *testServer) directTCPIP(nc ssh.NewChannel) {
+	var p struct {
+		Host       string
+		Port       uint32
+		OriginHost string
+		OriginPort uint32
+	}
+	if err := ssh.Unmarshal(nc.ExtraData(), &p); err != nil {
+		nc.Reject(ssh.ConnectionFailed, "bad request")
+		return
+	}
+	addr := net.JoinHostPort(p.Host, strconv.Itoa(int(p.Port)))
+	s.mu.Lock()
+	s.fwds = append(s.fwds, addr)
+	s.mu.Unlock()
+	if p.Host != "127.0.0.1" {
+		nc.Reject(ssh.Prohibited, "only 127.0.0.1 in tests")
+		return
+	}
+	out, err := net.Dial("tcp", addr)
+	if err != nil {
+		nc.Reject(ssh.ConnectionFailed, err.Error())
+		return
+	}
+	defer out.Close()
+	ch, reqs, err := nc.Accept()
+	if err != nil {
+		return
+	}
+	defer ch.Close()
+	go ssh.DiscardRequests(reqs)
+	done := make(chan struct{}, 2)
+	go func() { io.Copy(out, ch); out.(*net.TCPConn).CloseWrite(); done <- struct{}{} }()
+	go func() { io.Copy(ch, out); ch.CloseWrite(); done <- struct{}{} }()
+	<-done
+	// One side ended: end the other, so that close() never waits on it.
+	out.Close()
+	ch.Close()
+	<-done
 }
 
 func (s *testServer) session(ch ssh.Channel, reqs <-chan *ssh.Request) {

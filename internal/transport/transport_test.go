@@ -235,12 +235,14 @@ func TestEncryptedKeyFile(t *testing.T) {
 	})
 }
 
-func TestAgent(t *testing.T) {
-	t.Parallel()
-	key := ed25519Key()
+// startAgent serves an ssh-agent holding keys on a socket in a temp dir.
+func startAgent(t *testing.T, keys ...any) string {
+	t.Helper()
 	ring := agent.NewKeyring()
-	if err := ring.Add(agent.AddedKey{PrivateKey: key}); err != nil {
-		t.Fatal(err)
+	for _, k := range keys {
+		if err := ring.Add(agent.AddedKey{PrivateKey: k}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	sock := filepath.Join(t.TempDir(), "agent.sock")
 	ln, err := net.Listen("unix", sock)
@@ -260,7 +262,13 @@ func TestAgent(t *testing.T) {
 			}()
 		}
 	}()
+	return sock
+}
 
+func TestAgent(t *testing.T) {
+	t.Parallel()
+	key := ed25519Key()
+	sock := startAgent(t, key)
 	s := startServer(t, serverOpts{authorized: []ssh.PublicKey{newSigner(key).PublicKey()}})
 	cfg := baseConfig(t, s)
 	cfg.UseAgent = true
@@ -272,6 +280,34 @@ func TestAgent(t *testing.T) {
 	if _, err := Dial(testCtx(t), s.addr, cfg); !errors.As(err, new(*AuthError)) {
 		t.Errorf("without the agent: err = %v, want *AuthError", err)
 	}
+}
+
+func TestIdentitiesOnly(t *testing.T) {
+	t.Parallel()
+	good, other := ed25519Key(), ed25519Key()
+	sock := startAgent(t, good, other)
+	s := startServer(t, serverOpts{authorized: []ssh.PublicKey{newSigner(good).PublicKey()}})
+	cfg := baseConfig(t, s)
+	cfg.UseAgent, cfg.AgentSocket, cfg.Password = true, sock, noPassword(t)
+
+	// Only the other key's file is named: the agent's good key is not offered.
+	cfg.Identities = []string{writeKey(t, other, "")}
+	cfg.IdentitiesOnly = true
+	if _, err := Dial(testCtx(t), s.addr, cfg); !errors.As(err, new(*AuthError)) {
+		t.Errorf("IdentitiesOnly offered an agent key no identity names: err = %v", err)
+	}
+	cfg.IdentitiesOnly = false
+	roundTrip(t, dialOK(t, s, cfg))
+
+	// The good key's file is encrypted and nobody can type its passphrase:
+	// the agent's copy of that key is what logs in.
+	cfg.Identities = []string{writeKey(t, good, "unknown passphrase")}
+	cfg.IdentitiesOnly = true
+	cfg.Passphrase = func(string) (string, error) {
+		t.Error("passphrase asked although the agent holds the key")
+		return "", errors.New("no passphrase in this test")
+	}
+	roundTrip(t, dialOK(t, s, cfg))
 }
 
 func TestKnownHosts(t *testing.T) {
@@ -720,5 +756,29 @@ func TestDialErrorKinds(t *testing.T) {
 		if !errors.As(err, &de) || de.Kind != tc.kind || !strings.Contains(err.Error(), tc.msg) {
 			t.Errorf("dialError(%v) = %v, want %s error mentioning %q", tc.err, err, tc.kind, tc.msg)
 		}
+	}
+}
+
+func TestExtraKnownHostsFiles(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, serverOpts{password: testPassword})
+	// The key is only in the second file; the first does not exist yet.
+	first := filepath.Join(t.TempDir(), "known_hosts")
+	cfg := pwConfig(first)
+	cfg.ExtraKnownHostsFiles = []string{knownHostsFile(t, entry(s.addr, testEd25519().PublicKey()))}
+	roundTrip(t, dialOK(t, s, cfg))
+
+	// A changed key in the second file is still a changed key.
+	cfg.ExtraKnownHostsFiles = []string{knownHostsFile(t, entry(s.addr, testEd25519b().PublicKey()))}
+	cfg.AcceptNewHostKeys = true
+	var hk *HostKeyError
+	if _, err := Dial(testCtx(t), s.addr, cfg); !errors.As(err, &hk) || hk.Problem != HostKeyChanged {
+		t.Errorf("err = %v, want a changed host key", err)
+	}
+	// An unknown host is recorded in the first file.
+	cfg.ExtraKnownHostsFiles = nil
+	roundTrip(t, dialOK(t, s, cfg))
+	if b, err := os.ReadFile(first); err != nil || !strings.Contains(string(b), "ssh-ed25519") {
+		t.Errorf("first file after accept-new: %q %v", b, err)
 	}
 }

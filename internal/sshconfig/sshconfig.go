@@ -1,0 +1,686 @@
+package sshconfig
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/user"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	ssh_config "github.com/kevinburke/ssh_config"
+)
+
+// DefaultSystemFile is read after the user's file, as ssh(1) does.
+const DefaultSystemFile = "/etc/ssh/ssh_config"
+
+// maxInclude bounds Include nesting; ssh(1) allows 16, a loop hits it fast.
+const maxInclude = 16
+
+// maxJumps bounds a ProxyJump chain, including hops that name further hops
+// in their own ProxyJump, so that a loop is an error and not a hang.
+const maxJumps = 8
+
+// Options say which files to read.
+type Options struct {
+	// File is ssh -F: only this file is read, and it must exist.
+	File string
+	// Disabled reads nothing (--no-ssh-config); Resolve then returns the
+	// name as given.
+	Disabled bool
+	// Home is the user's home for ~ and ~/.ssh/config; "" = os.UserHomeDir.
+	Home string
+	// SystemFile is read after ~/.ssh/config unless File is set;
+	// "" = DefaultSystemFile, "none" = no system file.
+	SystemFile string
+	// LocalUser is %u and the user of a jump host no one names;
+	// "" = the current user.
+	LocalUser string
+}
+
+// Config is the parsed configuration files, in the order they are consulted.
+type Config struct {
+	home, localUser string
+	files           []*file
+}
+
+type file struct {
+	name   string
+	system bool // relative Include paths are under /etc/ssh, not ~/.ssh
+	cfg    *ssh_config.Config
+}
+
+// Load reads the files opts names. A syntax error, an unsupported Match
+// criterion or a file others may write is an error naming the file (and
+// line where there is one): ssh(1) refuses those files too.
+func Load(opts Options) (*Config, error) {
+	c := &Config{home: opts.Home, localUser: opts.LocalUser}
+	if c.home == "" {
+		h, err := os.UserHomeDir()
+		if err != nil && !opts.Disabled {
+			return nil, fmt.Errorf("ssh config: find home directory: %w", err)
+		}
+		c.home = h
+	}
+	if c.localUser == "" {
+		if u, err := user.Current(); err == nil {
+			c.localUser = u.Username
+		}
+	}
+	if opts.Disabled {
+		return c, nil
+	}
+	if opts.File != "" {
+		f, err := parseFile(opts.File, false, true)
+		if err != nil {
+			return nil, err
+		}
+		c.files = []*file{f}
+		return c, nil
+	}
+	if f, err := parseFile(filepath.Join(c.home, ".ssh", "config"), false, true); err == nil {
+		c.files = append(c.files, f)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	sys := opts.SystemFile
+	if sys == "" {
+		sys = DefaultSystemFile
+	}
+	if sys != "none" {
+		if f, err := parseFile(sys, true, false); err == nil {
+			c.files = append(c.files, f)
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// libraryPos is how ssh_config reports a position: "(line, col): message".
+var libraryPos = regexp.MustCompile(`^\((\d+), \d+\): (?:ssh_config: )?`)
+
+func parseFile(name string, system, checkPerm bool) (*file, error) {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, fmt.Errorf("ssh config: %w", err)
+	}
+	if checkPerm {
+		if err := securePermissions(name); err != nil {
+			return nil, err
+		}
+	}
+	cfg, err := ssh_config.DecodeBytes(data)
+	if err != nil {
+		msg := err.Error()
+		if m := libraryPos.FindStringSubmatch(msg); m != nil {
+			return nil, fmt.Errorf("%s:%s: %s (use --no-ssh-config or -F to skip this file)", name, m[1], msg[len(m[0]):])
+		}
+		return nil, fmt.Errorf("%s: %s (use --no-ssh-config or -F to skip this file)", name, msg)
+	}
+	return &file{name: name, system: system, cfg: cfg}, nil
+}
+
+// Query is one destination as the command line gives it.
+type Query struct {
+	Host string // an alias or an address, without user or port
+	User string // from the command line; "" = not given
+	Port int    // from the command line; 0 = not given
+	// Jump is ssh -J: jump hosts in ProxyJump syntax that replace the
+	// configuration's ProxyJump; "none" = direct; "" = the configuration's.
+	Jump string
+	// DefaultUser is the user when neither the command line nor the config
+	// names one; "" = the local user, as ssh(1).
+	DefaultUser string
+}
+
+// Host is a destination resolved through the configuration. Fields the
+// configuration did not set are zero, except HostName, Port and User, which
+// always hold what to connect to and as whom.
+type Host struct {
+	Alias    string // as looked up
+	HostName string // HostName, or the alias; lower case, as ssh(1)
+	Port     int
+	User     string
+
+	// IdentityFiles are the IdentityFile entries, expanded, in order; nil
+	// when the configuration names none (ssh(1) then tries the defaults).
+	IdentityFiles  []string
+	IdentitiesOnly bool
+	// KnownHostsFiles is UserKnownHostsFile, expanded; nil when not set.
+	KnownHostsFiles []string
+	// StrictHostKeyChecking is "", "yes", "accept-new", "no" or "ask".
+	StrictHostKeyChecking string
+	ConnectTimeout        time.Duration
+	// Jumps are the ProxyJump hosts, each resolved in turn, in the order
+	// they are dialled; the last one reaches this host.
+	Jumps []Host
+	// Source is where each value used above was set, "file:line", by
+	// keyword in lower case; for error messages.
+	Source map[string]string
+}
+
+// Addr is host:port for dialling.
+func (h Host) Addr() string { return joinHostPort(h.HostName, h.Port) }
+
+func joinHostPort(host string, port int) string {
+	if strings.Contains(host, ":") {
+		return fmt.Sprintf("[%s]:%d", host, port)
+	}
+	return fmt.Sprintf("%s:%d", host, port)
+}
+
+// Resolve looks q.Host up. The command line's user and port win over the
+// configuration's; hops named in ProxyJump are resolved like any host, and a
+// hop's own ProxyJump is followed as ssh(1) follows it (for the first hop).
+func (c *Config) Resolve(q Query) (Host, error) {
+	return c.resolve(q, 0, true)
+}
+
+// resolve looks one host up; follow says whether its own ProxyJump counts.
+func (c *Config) resolve(q Query, depth int, follow bool) (Host, error) {
+	if q.Host == "" {
+		return Host{}, errors.New("ssh config: empty host name")
+	}
+	v, err := c.lookup(q.Host)
+	if err != nil {
+		return Host{}, err
+	}
+	h := Host{Alias: q.Host, Source: map[string]string{}}
+	h.HostName = q.Host
+	if hn, ok := v.first("hostname"); ok {
+		s, err := c.expand(hn.val, tokenSet{'h': q.Host})
+		if err != nil {
+			return Host{}, hn.errorf("HostName: %w", err)
+		}
+		h.HostName = s
+		h.Source["hostname"] = hn.at
+	}
+	h.HostName = strings.ToLower(h.HostName)
+
+	h.Port = 22
+	switch p, ok := v.first("port"); {
+	case q.Port != 0:
+		h.Port = q.Port
+	case ok:
+		n, err := strconv.Atoi(p.val)
+		if err != nil || n < 1 || n > 65535 {
+			return Host{}, p.errorf("bad Port %q", p.val)
+		}
+		h.Port = n
+		h.Source["port"] = p.at
+	}
+
+	switch u, ok := v.first("user"); {
+	case q.User != "":
+		h.User = q.User
+	case ok:
+		h.User = u.val
+		h.Source["user"] = u.at
+	case q.DefaultUser != "":
+		h.User = q.DefaultUser
+	default:
+		h.User = c.localUser
+	}
+
+	tokens := c.pathTokens(h)
+	for _, id := range v.all("identityfile") {
+		if strings.EqualFold(id.val, "none") {
+			continue
+		}
+		p, err := c.expandPath(id.val, tokens)
+		if err != nil {
+			return Host{}, id.errorf("IdentityFile: %w", err)
+		}
+		h.IdentityFiles = append(h.IdentityFiles, p)
+		if _, ok := h.Source["identityfile"]; !ok {
+			h.Source["identityfile"] = id.at
+		}
+	}
+	if io, ok := v.first("identitiesonly"); ok {
+		b, err := yesNo(io)
+		if err != nil {
+			return Host{}, err
+		}
+		h.IdentitiesOnly = b
+		h.Source["identitiesonly"] = io.at
+	}
+	if kh, ok := v.first("userknownhostsfile"); ok {
+		h.KnownHostsFiles = []string{}
+		for _, f := range strings.Fields(kh.val) {
+			if strings.EqualFold(f, "none") {
+				continue
+			}
+			p, err := c.expandPath(f, tokens)
+			if err != nil {
+				return Host{}, kh.errorf("UserKnownHostsFile: %w", err)
+			}
+			h.KnownHostsFiles = append(h.KnownHostsFiles, p)
+		}
+		h.Source["userknownhostsfile"] = kh.at
+	}
+	if sk, ok := v.first("stricthostkeychecking"); ok {
+		switch strings.ToLower(sk.val) {
+		case "yes":
+			h.StrictHostKeyChecking = "yes"
+		case "accept-new":
+			h.StrictHostKeyChecking = "accept-new"
+		case "no", "off":
+			h.StrictHostKeyChecking = "no"
+		case "ask":
+			h.StrictHostKeyChecking = "ask"
+		default:
+			return Host{}, sk.errorf("bad StrictHostKeyChecking %q (want yes, accept-new, no or ask)", sk.val)
+		}
+		h.Source["stricthostkeychecking"] = sk.at
+	}
+	if ct, ok := v.first("connecttimeout"); ok && !strings.EqualFold(ct.val, "none") {
+		d, err := parseTime(ct.val)
+		if err != nil {
+			return Host{}, ct.errorf("bad ConnectTimeout %q", ct.val)
+		}
+		h.ConnectTimeout = d
+		h.Source["connecttimeout"] = ct.at
+	}
+
+	pj, hasJump := v.first("proxyjump")
+	if q.Jump != "" {
+		pj, hasJump = value{val: q.Jump, at: "jump host " + q.Jump, order: -1}, true
+	}
+	if pc, ok := v.first("proxycommand"); ok && !strings.EqualFold(pc.val, "none") && (!hasJump || pc.before(pj)) {
+		// ssh(1) takes whichever of the two comes first; running a command
+		// is something this tool will not do on a config file's say-so.
+		return Host{}, pc.errorf("ProxyCommand is not supported; use ProxyJump, or --no-ssh-config")
+	}
+	if follow && hasJump && !strings.EqualFold(pj.val, "none") {
+		h.Source["proxyjump"] = pj.at
+		s, err := c.expand(pj.val, tokenSet{'h': h.HostName, 'n': q.Host, 'p': strconv.Itoa(h.Port), 'r': h.User})
+		if err != nil {
+			return Host{}, pj.errorf("ProxyJump: %w", err)
+		}
+		specs := strings.Split(s, ",")
+		for i, spec := range specs {
+			if depth+len(specs) > maxJumps {
+				return Host{}, pj.errorf("ProxyJump: more than %d jump hosts (a loop?)", maxJumps)
+			}
+			jq, err := ParseJump(spec)
+			if err != nil {
+				return Host{}, pj.errorf("ProxyJump: %w", err)
+			}
+			// ssh(1) reaches hop i with -J hops[:i], which replaces that
+			// hop's own ProxyJump; only the first hop keeps its own.
+			hop, err := c.resolve(jq, depth+len(specs), i == 0)
+			if err != nil {
+				return Host{}, fmt.Errorf("jump host %s: %w", spec, err)
+			}
+			h.Jumps = append(h.Jumps, hop.Jumps...)
+			hop.Jumps = nil
+			h.Jumps = append(h.Jumps, hop)
+		}
+	}
+	return h, nil
+}
+
+// ParseJump reads one ProxyJump or -J hop: [user@]host[:port], [v6]:port or
+// ssh://[user@]host[:port].
+func ParseJump(spec string) (Query, error) {
+	s := strings.TrimSpace(spec)
+	s = strings.TrimPrefix(s, "ssh://")
+	var q Query
+	if i := strings.LastIndex(s, "@"); i >= 0 {
+		q.User, s = s[:i], s[i+1:]
+		if q.User == "" {
+			return q, fmt.Errorf("%q: empty user before @", spec)
+		}
+	}
+	host := s
+	switch {
+	case strings.HasPrefix(s, "["):
+		end := strings.Index(s, "]")
+		if end < 0 {
+			return q, fmt.Errorf("%q: no closing ]", spec)
+		}
+		host = s[1:end]
+		if rest := s[end+1:]; rest != "" {
+			p, ok := strings.CutPrefix(rest, ":")
+			if !ok {
+				return q, fmt.Errorf("%q: bad address", spec)
+			}
+			if err := q.setPort(p, spec); err != nil {
+				return q, err
+			}
+		}
+	case strings.Count(s, ":") == 1:
+		var p string
+		host, p, _ = strings.Cut(s, ":")
+		if err := q.setPort(p, spec); err != nil {
+			return q, err
+		}
+	}
+	if host == "" {
+		return q, fmt.Errorf("%q: no host", spec)
+	}
+	q.Host = host
+	return q, nil
+}
+
+func (q *Query) setPort(p, spec string) error {
+	n, err := strconv.Atoi(p)
+	if err != nil || n < 1 || n > 65535 {
+		return fmt.Errorf("%q: bad port %q", spec, p)
+	}
+	q.Port = n
+	return nil
+}
+
+func yesNo(v value) (bool, error) {
+	switch strings.ToLower(v.val) {
+	case "yes", "true":
+		return true, nil
+	case "no", "false":
+		return false, nil
+	}
+	return false, v.errorf("want yes or no, not %q", v.val)
+}
+
+// parseTime reads ssh_config's time format: seconds, or units s m h d w
+// run together ("1m30s").
+func parseTime(s string) (time.Duration, error) {
+	if n, err := strconv.Atoi(s); err == nil && n >= 0 {
+		return time.Duration(n) * time.Second, nil
+	}
+	units := map[byte]time.Duration{'s': time.Second, 'S': time.Second, 'm': time.Minute, 'M': time.Minute,
+		'h': time.Hour, 'H': time.Hour, 'd': 24 * time.Hour, 'D': 24 * time.Hour, 'w': 7 * 24 * time.Hour, 'W': 7 * 24 * time.Hour}
+	var total time.Duration
+	num := ""
+	for i := 0; i < len(s); i++ {
+		b := s[i]
+		if b >= '0' && b <= '9' {
+			num += string(b)
+			continue
+		}
+		u, ok := units[b]
+		if !ok || num == "" {
+			return 0, fmt.Errorf("bad time %q", s)
+		}
+		n, _ := strconv.Atoi(num)
+		total += time.Duration(n) * u
+		num = ""
+	}
+	if num != "" {
+		n, _ := strconv.Atoi(num)
+		total += time.Duration(n) * time.Second
+	}
+	return total, nil
+}
+
+// value is one keyword's value with where it was set.
+type value struct {
+	val   string
+	at    string // file:line
+	order int    // position in the walk, to tell which came first
+}
+
+func (v value) errorf(format string, args ...any) error {
+	return fmt.Errorf("%s: %w", v.at, fmt.Errorf(format, args...))
+}
+
+func (v value) before(o value) bool { return v.order < o.order }
+
+// values collects, for one host, every value in the order ssh(1) meets them.
+type values struct {
+	byKey map[string][]value
+	n     int
+}
+
+func (vs *values) add(key string, v value) {
+	v.order = vs.n
+	vs.n++
+	vs.byKey[key] = append(vs.byKey[key], v)
+}
+
+func (vs *values) first(key string) (value, bool) {
+	l := vs.byKey[key]
+	if len(l) == 0 {
+		return value{}, false
+	}
+	return l[0], true
+}
+
+func (vs *values) all(key string) []value { return vs.byKey[key] }
+
+// lookup walks every file's blocks in order and keeps what applies to alias.
+func (c *Config) lookup(alias string) (*values, error) {
+	vs := &values{byKey: map[string][]value{}}
+	for _, f := range c.files {
+		if err := c.walk(f, alias, vs, 0); err != nil {
+			return nil, err
+		}
+	}
+	return vs, nil
+}
+
+func (c *Config) walk(f *file, alias string, vs *values, depth int) error {
+	for i, h := range f.cfg.Hosts {
+		// The parser opens every file with an implicit "Host *" block.
+		ok, err := i == 0, error(nil)
+		if i > 0 {
+			ok, err = c.blockMatches(h, alias, vs)
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", f.name, err)
+		}
+		if !ok {
+			continue
+		}
+		for _, n := range h.Nodes {
+			switch n := n.(type) {
+			case *ssh_config.KV:
+				at := fmt.Sprintf("%s:%d", f.name, n.Pos().Line)
+				vs.add(strings.ToLower(n.Key), value{val: n.Value, at: at})
+			case *ssh_config.Include:
+				if err := c.include(f, n, alias, vs, depth); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// blockMatches decides a Host or Match block. Host patterns are matched
+// against the name as given; Match host against the HostName found so far,
+// as ssh(1) does.
+func (c *Config) blockMatches(h *ssh_config.Host, alias string, vs *values) (bool, error) {
+	head, _, _ := strings.Cut(h.String(), "\n")
+	fields := strings.Fields(strings.ReplaceAll(head, "=", " "))
+	if len(fields) == 0 {
+		return false, errors.New("empty Host line")
+	}
+	var pats []string
+	subject := alias
+	switch strings.ToLower(fields[0]) {
+	case "host":
+		pats = fields[1:]
+	case "match":
+		if len(fields) < 2 {
+			return false, errors.New("empty Match")
+		}
+		switch strings.ToLower(fields[1]) {
+		case "all":
+			return true, nil
+		case "host":
+			if hn, ok := vs.first("hostname"); ok {
+				subject = strings.ReplaceAll(hn.val, "%h", alias)
+			}
+			for _, f := range fields[2:] {
+				pats = append(pats, strings.Split(f, ",")...)
+			}
+		default:
+			return false, fmt.Errorf("unsupported Match %s", fields[1])
+		}
+	default:
+		return false, fmt.Errorf("unexpected block %q", head)
+	}
+	return matchList(subject, pats), nil
+}
+
+// matchList is ssh(1)'s pattern list: any positive match, and no negated one.
+func matchList(s string, pats []string) bool {
+	found := false
+	for _, p := range pats {
+		if neg, ok := strings.CutPrefix(p, "!"); ok {
+			if glob(neg, s) {
+				return false
+			}
+			continue
+		}
+		if glob(p, s) {
+			found = true
+		}
+	}
+	return found
+}
+
+// glob is ssh(1)'s match_pattern: * any run, ? exactly one, case-sensitive.
+func glob(pat, s string) bool {
+	for len(pat) > 0 {
+		switch pat[0] {
+		case '*':
+			for i := len(s); i >= 0; i-- {
+				if glob(pat[1:], s[i:]) {
+					return true
+				}
+			}
+			return false
+		case '?':
+			if s == "" {
+				return false
+			}
+			pat, s = pat[1:], s[1:]
+		default:
+			if s == "" || s[0] != pat[0] {
+				return false
+			}
+			pat, s = pat[1:], s[1:]
+		}
+	}
+	return s == ""
+}
+
+// include reads an Include's files the way ssh(1) finds them: relative
+// paths under ~/.ssh (or /etc/ssh for the system file), globs in sorted order.
+func (c *Config) include(f *file, inc *ssh_config.Include, alias string, vs *values, depth int) error {
+	if depth >= maxInclude {
+		return fmt.Errorf("%s:%d: Include nested too deeply", f.name, inc.Pos().Line)
+	}
+	line := strings.TrimSpace(inc.String())
+	if i := strings.Index(line, " #"); i >= 0 {
+		line = line[:i]
+	}
+	fields := strings.Fields(strings.ReplaceAll(line, "=", " "))
+	for _, pat := range fields[1:] {
+		switch {
+		case strings.HasPrefix(pat, "~/"):
+			pat = filepath.Join(c.home, pat[2:])
+		case filepath.IsAbs(pat):
+		case f.system:
+			pat = filepath.Join("/etc/ssh", pat)
+		default:
+			pat = filepath.Join(c.home, ".ssh", pat)
+		}
+		matches, err := filepath.Glob(pat)
+		if err != nil {
+			return fmt.Errorf("%s:%d: Include %s: %w", f.name, inc.Pos().Line, pat, err)
+		}
+		slices.Sort(matches)
+		for _, m := range matches {
+			sub, err := parseFile(m, f.system, !f.system)
+			if err != nil {
+				return err
+			}
+			if err := c.walk(sub, alias, vs, depth+1); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// tokenSet maps a %-token letter to its value.
+type tokenSet map[byte]string
+
+func (c *Config) pathTokens(h Host) tokenSet {
+	local, _ := os.Hostname()
+	short, _, _ := strings.Cut(local, ".")
+	return tokenSet{
+		'd': c.home, 'h': h.HostName, 'n': h.Alias, 'p': strconv.Itoa(h.Port), 'r': h.User,
+		'u': c.localUser, 'l': local, 'L': short, 'i': strconv.Itoa(os.Getuid()),
+	}
+}
+
+// expand replaces %-tokens; a token the keyword does not accept is an error,
+// as in ssh(1).
+func (c *Config) expand(s string, t tokenSet) (string, error) {
+	if !strings.Contains(s, "%") {
+		return s, nil
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '%' {
+			b.WriteByte(s[i])
+			continue
+		}
+		if i+1 == len(s) {
+			return "", errors.New("% at the end")
+		}
+		i++
+		if s[i] == '%' {
+			b.WriteByte('%')
+			continue
+		}
+		v, ok := t[s[i]]
+		if !ok {
+			return "", fmt.Errorf("unsupported token %%%c", s[i])
+		}
+		b.WriteString(v)
+	}
+	return b.String(), nil
+}
+
+var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
+
+// expandPath is for IdentityFile and UserKnownHostsFile: ~, ${VAR} and
+// tokens. A relative path stays relative to the working directory, as in ssh(1).
+func (c *Config) expandPath(s string, t tokenSet) (string, error) {
+	var envErr error
+	s = envRef.ReplaceAllStringFunc(s, func(m string) string {
+		name := envRef.FindStringSubmatch(m)[1]
+		v, ok := os.LookupEnv(name)
+		if !ok && envErr == nil {
+			envErr = fmt.Errorf("environment variable %s is not set", name)
+		}
+		return v
+	})
+	if envErr != nil {
+		return "", envErr
+	}
+	s, err := c.expand(s, t)
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case s == "~":
+		s = c.home
+	case strings.HasPrefix(s, "~/"):
+		s = filepath.Join(c.home, s[2:])
+	case strings.HasPrefix(s, "~"):
+		return "", fmt.Errorf("%s: ~user is not supported", s)
+	}
+	return s, nil
+}

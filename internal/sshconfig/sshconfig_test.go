@@ -1,0 +1,358 @@
+package sshconfig
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// writeConfig writes an ssh_config into a fresh home's .ssh directory and
+// returns the home and the file.
+func writeConfig(t *testing.T, text string) (home, file string) {
+	t.Helper()
+	home = t.TempDir()
+	if err := os.MkdirAll(filepath.Join(home, ".ssh"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	file = filepath.Join(home, ".ssh", "config")
+	if err := os.WriteFile(file, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return home, file
+}
+
+func load(t *testing.T, text string) *Config {
+	t.Helper()
+	home, _ := writeConfig(t, text)
+	c, err := Load(Options{Home: home, SystemFile: "none", LocalUser: "me"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func resolve(t *testing.T, c *Config, q Query) Host {
+	t.Helper()
+	h, err := c.Resolve(q)
+	if err != nil {
+		t.Fatalf("resolve %s: %v", q.Host, err)
+	}
+	return h
+}
+
+const aliasConfig = `
+Host mx1
+  HostName 10.0.0.5
+  Port 2222
+  User operator
+  IdentityFile ~/.ssh/id_%r@%h
+  IdentityFile /keys/second
+  IdentitiesOnly yes
+  UserKnownHostsFile ~/kh_site /tmp/kh_other
+  StrictHostKeyChecking accept-new
+  ConnectTimeout 1m5s
+  ProxyJump ops@bastion:2022
+
+Host bastion
+  HostName bastion.example.net
+  User nobody-uses-this
+  IdentityFile ~/.ssh/bastion_key
+
+Host mx?
+  User mxuser
+
+Host *
+  User fallback
+  Port 2200
+`
+
+func TestAlias(t *testing.T) {
+	c := load(t, aliasConfig)
+	h := resolve(t, c, Query{Host: "mx1", DefaultUser: "admin"})
+	home := c.home
+	if h.HostName != "10.0.0.5" || h.Port != 2222 || h.User != "operator" || h.Addr() != "10.0.0.5:2222" {
+		t.Errorf("got %s@%s (port %d)", h.User, h.Addr(), h.Port)
+	}
+	wantIDs := []string{filepath.Join(home, ".ssh", "id_operator@10.0.0.5"), "/keys/second"}
+	if !slices.Equal(h.IdentityFiles, wantIDs) {
+		t.Errorf("identity files %q, want %q", h.IdentityFiles, wantIDs)
+	}
+	if !h.IdentitiesOnly || h.StrictHostKeyChecking != "accept-new" || h.ConnectTimeout != 65*time.Second {
+		t.Errorf("identitiesonly %v, strict %q, timeout %v", h.IdentitiesOnly, h.StrictHostKeyChecking, h.ConnectTimeout)
+	}
+	if want := []string{filepath.Join(home, "kh_site"), "/tmp/kh_other"}; !slices.Equal(h.KnownHostsFiles, want) {
+		t.Errorf("known hosts %q, want %q", h.KnownHostsFiles, want)
+	}
+	if len(h.Jumps) != 1 {
+		t.Fatalf("jumps %+v", h.Jumps)
+	}
+	j := h.Jumps[0]
+	// The spec's user and port win over the hop's own config, as with -J.
+	if j.Addr() != "bastion.example.net:2022" || j.User != "ops" ||
+		!slices.Equal(j.IdentityFiles, []string{filepath.Join(home, ".ssh", "bastion_key")}) {
+		t.Errorf("jump %s@%s ids %q", j.User, j.Addr(), j.IdentityFiles)
+	}
+	if !strings.HasSuffix(h.Source["hostname"], "config:3") {
+		t.Errorf("hostname source %q", h.Source["hostname"])
+	}
+
+	// The command line wins; an unknown name falls to Host *.
+	h = resolve(t, c, Query{Host: "mx1", User: "cli", Port: 22})
+	if h.User != "cli" || h.Port != 22 {
+		t.Errorf("command line lost: %s port %d", h.User, h.Port)
+	}
+	h = resolve(t, c, Query{Host: "mx2"})
+	if h.User != "mxuser" || h.Port != 2200 || h.HostName != "mx2" || h.Jumps != nil || h.IdentityFiles != nil {
+		t.Errorf("mx2: %+v", h)
+	}
+	// ? is exactly one character, matching is case-sensitive, and the
+	// host name is lower-cased afterwards: all as ssh(1).
+	if h := resolve(t, c, Query{Host: "mx"}); h.User != "fallback" {
+		t.Errorf("mx matched mx?: user %s", h.User)
+	}
+	if h := resolve(t, c, Query{Host: "MX1"}); h.User != "fallback" || h.HostName != "mx1" {
+		t.Errorf("MX1: user %s host %s", h.User, h.HostName)
+	}
+}
+
+func TestJumpChains(t *testing.T) {
+	c := load(t, `
+Host target
+  HostName 127.0.0.1
+  ProxyJump j1,u2@j2:99
+Host j1
+  ProxyJump j0
+Host j2
+  ProxyJump j2-own-jump
+  Port 50
+Host single
+  ProxyJump j1
+Host direct
+  ProxyJump none
+Host loop-a
+  ProxyJump loop-b
+Host loop-b
+  ProxyJump loop-a
+`)
+	names := func(hs []Host) string {
+		var s []string
+		for _, h := range hs {
+			s = append(s, h.User+"@"+h.Addr())
+		}
+		return strings.Join(s, ",")
+	}
+	// j0 is j1's own jump: kept, because j1 is the first hop. j2's own
+	// ProxyJump is replaced by -J j1, as ssh(1) runs it.
+	if got := names(resolve(t, c, Query{Host: "target"}).Jumps); got != "me@j0:22,me@j1:22,u2@j2:99" {
+		t.Errorf("target jumps %s", got)
+	}
+	// A jump given on the command line replaces the config's, as ssh -J;
+	// that hop, now the first, keeps its own ProxyJump.
+	if got := names(resolve(t, c, Query{Host: "target", Jump: "x@j2"}).Jumps); got != "me@j2-own-jump:22,x@j2:50" {
+		t.Errorf("-J: %s", got)
+	}
+	if got := names(resolve(t, c, Query{Host: "single", Jump: "none"}).Jumps); got != "" {
+		t.Errorf("-J none: %s", got)
+	}
+	if got := names(resolve(t, c, Query{Host: "direct"}).Jumps); got != "" {
+		t.Errorf("ProxyJump none: %s", got)
+	}
+	if _, err := c.Resolve(Query{Host: "loop-a"}); err == nil || !strings.Contains(err.Error(), "loop") {
+		t.Errorf("loop: %v", err)
+	}
+}
+
+func TestParseJump(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want Query
+		err  bool
+	}{
+		{"host", Query{Host: "host"}, false},
+		{"u@host:2022", Query{Host: "host", User: "u", Port: 2022}, false},
+		{"ssh://u@host:2022", Query{Host: "host", User: "u", Port: 2022}, false},
+		{"[::1]:22", Query{Host: "::1", Port: 22}, false},
+		{"::1", Query{Host: "::1"}, false},
+		{"u@h@x", Query{Host: "x", User: "u@h"}, false},
+		{"@h", Query{}, true},
+		{"h:0", Query{}, true},
+		{"h:abc", Query{}, true},
+		{"[::1", Query{}, true},
+		{"u@", Query{}, true},
+	} {
+		got, err := ParseJump(tc.in)
+		if tc.err != (err != nil) || (!tc.err && got != tc.want) {
+			t.Errorf("ParseJump(%q) = %+v, %v", tc.in, got, err)
+		}
+	}
+}
+
+func TestErrorsNameFileAndLine(t *testing.T) {
+	for _, tc := range []struct{ text, want string }{
+		{"Host a\n  Port 99999\n", "config:2: bad Port"},
+		{"Host a\n  ConnectTimeout soon\n", "config:2: bad ConnectTimeout"},
+		{"Host a\n\n  StrictHostKeyChecking maybe\n", "config:3: bad StrictHostKeyChecking"},
+		{"Host a\n  ProxyCommand nc %h %p\n", "config:2: ProxyCommand is not supported"},
+		{"Host a\n  IdentityFile ~/%Q\n", "config:2: IdentityFile: unsupported token %Q"},
+		{"Host a\n  ProxyJump @b\n", "config:2: ProxyJump"},
+	} {
+		c := load(t, tc.text)
+		_, err := c.Resolve(Query{Host: "a"})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: err %v, want %q", tc.text, err, tc.want)
+		}
+	}
+	// A ProxyCommand after the ProxyJump that won is never used.
+	c := load(t, "Host a\n  ProxyJump b\n  ProxyCommand nc %h %p\n")
+	if _, err := c.Resolve(Query{Host: "a"}); err != nil {
+		t.Errorf("later ProxyCommand: %v", err)
+	}
+
+	home, _ := writeConfig(t, "Host a\n  Match exec true\n")
+	if _, err := Load(Options{Home: home, SystemFile: "none"}); err == nil || !strings.Contains(err.Error(), "config:2:") {
+		t.Errorf("Match exec: %v", err)
+	}
+	home, file := writeConfig(t, "Host a\n")
+	os.Chmod(file, 0o666)
+	if _, err := Load(Options{Home: home, SystemFile: "none"}); err == nil || !strings.Contains(err.Error(), "bad owner or permissions") {
+		t.Errorf("world-writable config: %v", err)
+	}
+	if _, err := Load(Options{File: filepath.Join(home, "missing")}); err == nil {
+		t.Error("a missing -F file is not an error")
+	}
+}
+
+func TestFileDisabledAndSystem(t *testing.T) {
+	home, _ := writeConfig(t, "Host a\n  Port 1\n")
+	sys := filepath.Join(t.TempDir(), "ssh_config")
+	os.WriteFile(sys, []byte("Host a\n  Port 2\n  User sysuser\n"), 0o644)
+	other := filepath.Join(t.TempDir(), "other")
+	os.WriteFile(other, []byte("Host a\n  Port 3\n"), 0o600)
+
+	port := func(o Options) (int, string) {
+		o.Home, o.LocalUser = home, "me"
+		c, err := Load(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := resolve(t, c, Query{Host: "a"})
+		return h.Port, h.User
+	}
+	// The user file wins per keyword, the system file fills the rest.
+	if p, u := port(Options{SystemFile: sys}); p != 1 || u != "sysuser" {
+		t.Errorf("user+system: port %d user %s", p, u)
+	}
+	if p, u := port(Options{SystemFile: sys, File: other}); p != 3 || u != "me" {
+		t.Errorf("-F: port %d user %s", p, u)
+	}
+	if p, _ := port(Options{SystemFile: sys, Disabled: true}); p != 22 {
+		t.Errorf("disabled: port %d", p)
+	}
+}
+
+func TestIncludeAndMatch(t *testing.T) {
+	dir := t.TempDir()
+	inc := filepath.Join(dir, "site.conf")
+	os.WriteFile(inc, []byte("Host esa*\n  User inc-user\n"), 0o600)
+	c := load(t, "Include "+filepath.Join(dir, "*.conf")+"\n"+`
+Host esa1
+  HostName esa1.mgmt.example
+Match host *.mgmt.example
+  Port 2022
+Match all
+  ConnectTimeout 3
+`)
+	h := resolve(t, c, Query{Host: "esa1"})
+	if h.User != "inc-user" || h.Port != 2022 || h.HostName != "esa1.mgmt.example" || h.ConnectTimeout != 3*time.Second {
+		t.Errorf("got %+v", h)
+	}
+}
+
+// TestSameAsOpenSSH compares Resolve with what `ssh -G` prints for the
+// same file, for the keywords this package reads.
+func TestSameAsOpenSSH(t *testing.T) {
+	sshBin, err := exec.LookPath("ssh")
+	if err != nil {
+		t.Skip("no ssh(1) on this machine to compare with")
+	}
+	home := t.TempDir()
+	file := filepath.Join(home, "cfg")
+	text := `
+Host mx1
+  HostName 10.0.0.5
+  Port 2222
+  IdentityFile /keys/a
+  IdentitiesOnly yes
+  UserKnownHostsFile /tmp/kh1 /tmp/kh2
+  StrictHostKeyChecking accept-new
+  ConnectTimeout 1m5s
+  ProxyJump ops@bastion:2022,j2
+Host mx?
+  User mxuser
+  StrictHostKeyChecking no
+Host !mx3 mx*
+  ConnectTimeout 9
+Match host 10.0.0.*
+  User matched
+Host *
+  Port 2200
+`
+	os.WriteFile(file, []byte(text), 0o600)
+	c, err := Load(Options{File: file, Home: home, LocalUser: "me"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, alias := range []string{"mx1", "mx2", "mx3", "mx", "MX1", "other"} {
+		out, err := exec.Command(sshBin, "-G", "-F", file, "-l", "me", alias).Output()
+		if err != nil {
+			t.Fatalf("ssh -G %s: %v", alias, err)
+		}
+		g := map[string]string{}
+		for _, line := range strings.Split(string(out), "\n") {
+			k, v, _ := strings.Cut(line, " ")
+			if _, seen := g[k]; !seen {
+				g[k] = v
+			}
+		}
+		h := resolve(t, c, Query{Host: alias, User: "me"})
+		strict := h.StrictHostKeyChecking
+		if strict == "" {
+			strict = "ask"
+		}
+		if strict == "no" {
+			strict = "false"
+		}
+		timeout := "none"
+		if h.ConnectTimeout > 0 {
+			timeout = strconv.Itoa(int(h.ConnectTimeout.Seconds()))
+		}
+		var jumps []string
+		for _, j := range h.Jumps {
+			jumps = append(jumps, j.Alias)
+		}
+		ours := map[string]string{
+			"hostname": h.HostName, "port": strconv.Itoa(h.Port), "user": h.User,
+			"stricthostkeychecking": strict, "connecttimeout": timeout,
+			"identitiesonly": map[bool]string{true: "yes", false: "no"}[h.IdentitiesOnly],
+		}
+		if h.KnownHostsFiles != nil {
+			ours["userknownhostsfile"] = strings.Join(h.KnownHostsFiles, " ")
+		}
+		if h.IdentityFiles != nil {
+			ours["identityfile"] = h.IdentityFiles[0]
+		}
+		for k, v := range ours {
+			if g[k] != v {
+				t.Errorf("%s: %s = %q, ssh -G says %q", alias, k, v, g[k])
+			}
+		}
+		if pj := g["proxyjump"]; len(jumps) > 0 && !strings.HasSuffix(pj, jumps[len(jumps)-1]) {
+			t.Errorf("%s: proxyjump %q, ours %q", alias, pj, jumps)
+		}
+	}
+}
