@@ -158,7 +158,7 @@ var deliveryAuto = Definition{
 		if a.Delivery == nil || a.Delivery.DefaultInterface == "" {
 			return Reading{}
 		}
-		return Reading{Known: true, Holds: a.Delivery.IsAuto(), Line: "Default interface to deliver mail: " + a.Delivery.DefaultInterface}
+		return Reading{Known: true, Holds: strings.EqualFold(strings.TrimSpace(a.Delivery.DefaultInterface), "Auto"), Line: "Default interface to deliver mail: " + a.Delivery.DefaultInterface}
 	},
 	steps: func(Params) []string { return DeliverySteps("Auto") },
 	commands: func(Params) []Command {
