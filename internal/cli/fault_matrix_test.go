@@ -84,9 +84,10 @@ func faultMatrix() []faultRow {
 		return r
 	}
 	const (
-		dropped     = `^\s*error: .*connection closed.*; the session ended, so nothing was committed$`
-		stalled     = `^\s*error: .*timed out after .*; the session ended, so nothing was committed$`
-		notCommit   = `^\s*error: .*; not committed: read back in a new session \(this release shows no showchanges\): `
+		dropped = `^\s*error: .*connection closed.*; the session ended, so nothing was committed$`
+		stalled = `^\s*error: .*timed out after .*; the session ended, so nothing was committed$`
+		// With or without showchanges (releases, and the simulator, differ).
+		notCommit   = `^\s*error: .*; not committed: read back in a new session[^:]*: `
 		replyLost   = `^\s*\| no reply in time \(.*\); committed: read back in a new session`
 		extraQ      = `^\s*error: .*unexpected prompt "WARNING: The configuration was changed by another session.*; clearchanges discarded the uncommitted changes$`
 		extraCommit = `^\s*error: commit: unexpected prompt "WARNING: .*; not committed: the changes were still pending; clearchanges discarded them$`
