@@ -3,6 +3,7 @@ package asyncos
 import (
 	"errors"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/pvo-doctor/pvo-doctor/internal/facts"
@@ -31,6 +32,7 @@ func ParseApplianceConfig(text string) (*facts.ManagedAppliances, []facts.Warnin
 	inList := false
 	var items []listItem // the choice list being read
 	choosing := ""       // "services" or "test" while a choice list is read
+	byName := false      // the [C-IAF] form: a typed name or number, no list
 	current := -1        // the appliance the SERVICES questions or TEST are about
 	find := func(name string) int {
 		for i := range m.Appliances {
@@ -67,6 +69,9 @@ func ParseApplianceConfig(text string) (*facts.ManagedAppliances, []facts.Warnin
 		}
 		if sp, ok := parseSubPrompt(t); ok {
 			switch {
+			case choosing != "" && byName && sp.value() == "":
+				// A blank name ends the [C-IAF] SERVICES loop.
+				choosing, items = "", nil
 			case choosing != "":
 				label, ok := choose(items, sp.value())
 				if !ok {
@@ -128,6 +133,17 @@ func ParseApplianceConfig(text string) (*facts.ManagedAppliances, []facts.Warnin
 			if !hasLine(m.Lines, t) {
 				addEvidence(&m.Evidence, t)
 			}
+		case strings.Contains(lt, "name or number of the appliance"):
+			// [C-IAF] "Enter the name or number of the appliance…": the
+			// number is the appliance's place in the list shown above.
+			choosing, byName, items = "services", true, nil
+			if strings.Contains(lt, "to test") {
+				choosing = "test"
+			}
+			for i, a := range m.Appliances {
+				items = append(items, listItem{num: i + 1, label: a.Name, text: a.Name})
+			}
+		case strings.HasPrefix(lt, "no appliance named"):
 		case strings.HasPrefix(lt, "choose the appliance whose services"):
 			choosing, items = "services", nil
 		case strings.HasPrefix(lt, "choose the appliance to test"):
@@ -158,6 +174,10 @@ func ParseApplianceConfig(text string) (*facts.ManagedAppliances, []facts.Warnin
 		}
 	}
 	if !seen {
+		// The batch `applianceconfig list` [C-IAF] shows a table instead.
+		if l, lw, err := ParseApplianceList(text); err == nil && len(lw) == 0 {
+			return l, nil, nil
+		}
 		return nil, warns, parseErr(cmd, 0, "", errors.New(`no "Security Appliances:" list`))
 	}
 	return m, warns, nil
@@ -207,4 +227,90 @@ func hasLine(lines []string, l string) bool {
 		}
 	}
 	return false
+}
+
+// ParseApplianceList reads the batch `applianceconfig list` [C-IAF form, I
+// layout]: a header naming Name, IP Address, Authenticated and Product
+// columns (two or more blanks apart) and a row per appliance, or "No
+// appliances have been added.".
+func ParseApplianceList(text string) (*facts.ManagedAppliances, []facts.Warning, error) {
+	const cmd = "applianceconfig list"
+	ls, err := begin(cmd, text)
+	if err != nil {
+		return nil, nil, err
+	}
+	m := &facts.ManagedAppliances{Appliances: []facts.ManagedAppliance{}, Evidence: evidence(cmd)}
+	var warns []facts.Warning
+	var header []string
+	for i, l := range ls {
+		t := strings.TrimSpace(l)
+		lt := strings.ToLower(t)
+		switch {
+		case t == "":
+		case strings.HasPrefix(lt, "no appliances have been added"):
+			addEvidence(&m.Evidence, t)
+			return m, warns, nil
+		case header == nil && strings.HasPrefix(lt, "name") && strings.Contains(lt, "ip"):
+			header = splitColumns(t)
+			addEvidence(&m.Evidence, t)
+		case header != nil:
+			f := splitColumns(t)
+			if len(f) != len(header) {
+				warns = append(warns, warning(cmd, i+1, l))
+				continue
+			}
+			a := facts.ManagedAppliance{Evidence: evidence(cmd)}
+			for j, h := range header {
+				switch hl := strings.ToLower(h); {
+				case hl == "name":
+					a.Name = f[j]
+				case strings.HasPrefix(hl, "ip") || strings.Contains(hl, "address") || strings.Contains(hl, "host"):
+					a.Address = f[j]
+				case strings.HasPrefix(hl, "auth"):
+					if on, ok := yesNo(f[j]); ok {
+						a.Authenticated = &on
+					}
+				case strings.HasPrefix(hl, "product") || strings.HasPrefix(hl, "type"):
+					a.Product = f[j]
+				}
+			}
+			if a.Name == "" {
+				warns = append(warns, warning(cmd, i+1, l))
+				continue
+			}
+			addEvidence(&a.Evidence, t)
+			m.Appliances = append(m.Appliances, a)
+			addEvidence(&m.Evidence, t)
+		default:
+			warns = append(warns, warning(cmd, i+1, l))
+		}
+	}
+	if header == nil {
+		return nil, warns, parseErr(cmd, 0, "", ErrUnrecognised)
+	}
+	return m, warns, nil
+}
+
+var portRE = regexp.MustCompile(`(?i)\bport\b\D*?(\d{1,5})\b`)
+
+// ParseAppliancePort reads the batch `applianceconfig port` [C-IAF form, I
+// wording]: the port the SMA connects to its appliances on.
+func ParseAppliancePort(text string) (int, facts.Evidence, error) {
+	const cmd = "applianceconfig port"
+	ls, err := begin(cmd, text)
+	if err != nil {
+		return 0, facts.Evidence{}, err
+	}
+	for i, l := range ls {
+		if m := portRE.FindStringSubmatch(l); m != nil {
+			p, err := strconv.Atoi(m[1])
+			if err != nil || p < 1 || p > 65535 {
+				return 0, facts.Evidence{}, parseErr(cmd, i+1, l, errors.New("port out of range"))
+			}
+			ev := evidence(cmd)
+			addEvidence(&ev, l)
+			return p, ev, nil
+		}
+	}
+	return 0, facts.Evidence{}, parseErr(cmd, 0, "", ErrUnrecognised)
 }

@@ -3,6 +3,7 @@ package asyncos
 import (
 	"errors"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/pvo-doctor/pvo-doctor/internal/facts"
@@ -109,4 +110,65 @@ func ParseClusterConfig(text string) (*facts.Cluster, []facts.Warning, error) {
 		return nil, warns, parseErr(cmd, 0, "", ErrUnrecognised)
 	}
 	return c, warns, nil
+}
+
+// ModeChoice is one item of bare `clustermode`'s lists [C-IAF]: the first
+// list offers the levels (an item naming only its level when there is more
+// than one of it), the second the groups or machines.
+type ModeChoice struct {
+	Number string
+	Level  facts.Level
+	Name   string // "" when the item names only the level
+}
+
+// ClustermodeMenu is what bare `clustermode` asked.
+type ClustermodeMenu struct {
+	Levels []ModeChoice
+	// Names is the "Choose the group to configure." or "Choose a machine."
+	// list that follows a level with more than one mode; nil if none came.
+	Names []ModeChoice
+}
+
+// ParseClustermodeMenu reads bare `clustermode`'s "Choose the
+// configuration…" list and any list after it. ok is false when the text
+// holds no such list. A driver picks items by level and name, never by
+// number.
+func ParseClustermodeMenu(text string) (*ClustermodeMenu, bool) {
+	var menu *ClustermodeMenu
+	var names bool
+	var level facts.Level
+	for _, l := range outputLines(text) {
+		t := strings.TrimSpace(l)
+		lt := strings.ToLower(t)
+		switch {
+		case strings.HasPrefix(lt, "choose the configuration"):
+			menu, names = &ClustermodeMenu{}, false
+		case menu == nil:
+		case strings.HasPrefix(lt, "choose the group"):
+			names, level, menu.Names = true, facts.LevelGroup, []ModeChoice{}
+		case strings.HasPrefix(lt, "choose a machine"), strings.HasPrefix(lt, "choose the machine"):
+			names, level, menu.Names = true, facts.LevelMachine, []ModeChoice{}
+		default:
+			it, ok := parseListItem(t)
+			if !ok {
+				continue
+			}
+			num := strconv.Itoa(it.num)
+			if names {
+				menu.Names = append(menu.Names, ModeChoice{Number: num, Level: level, Name: it.text})
+				continue
+			}
+			if d, ok := parseModeName(it.text); ok {
+				menu.Levels = append(menu.Levels, ModeChoice{Number: num, Level: d.Level, Name: d.Name})
+				continue
+			}
+			for _, lv := range []facts.Level{facts.LevelCluster, facts.LevelGroup, facts.LevelMachine} {
+				if strings.Contains(strings.ToLower(it.text), string(lv)) {
+					menu.Levels = append(menu.Levels, ModeChoice{Number: num, Level: lv})
+					break
+				}
+			}
+		}
+	}
+	return menu, menu != nil && len(menu.Levels) > 0
 }

@@ -6,14 +6,18 @@ import (
 	"github.com/pvo-doctor/pvo-doctor/internal/facts"
 )
 
-// ParseCommit reads `commit`: "Changes committed: <date>" or "There is no
-// data to commit.". The comment and rollback questions are optional.
+// ParseCommit reads `commit`: "Changes committed: <date>", "There is no
+// data to commit." or, after the [C-IAF] discard question was answered
+// yes, "Changes discarded." [I]. The comment, rollback (ESA 11.0+) and
+// discard questions are optional.
 func ParseCommit(text string) (*facts.CommitResult, []facts.Warning, error) {
 	return parseCommitOutput("commit", text)
 }
 
-// ParseClearChanges reads `clearchanges` [I]: "Changes cleared: <date>" or
-// "There are no changes to clear.".
+// ParseClearChanges reads `clearchanges` or `clear`: "Changes cleared…"
+// [I] or "There are no changes to clear." [I], and the [C-IAF] forms: a
+// confirmation question, then "Changes cleared." [I], or "No changes have
+// been made".
 func ParseClearChanges(text string) (*facts.CommitResult, []facts.Warning, error) {
 	return parseCommitOutput("clearchanges", text)
 }
@@ -38,6 +42,11 @@ func parseCommitOutput(cmd, text string) (*facts.CommitResult, []facts.Warning, 
 		case strings.HasPrefix(lt, "changes committed"):
 			c.Outcome = facts.CommitCommitted
 			c.When = afterColon(t)
+			addEvidence(&c.Evidence, t)
+		case strings.HasPrefix(lt, "changes discarded"):
+			// [I] wording after "Are you ready to discard all of your
+			// changes?" [C-IAF] was answered yes.
+			c.Outcome = facts.CommitDiscarded
 			addEvidence(&c.Evidence, t)
 		case strings.HasPrefix(lt, "changes cleared"):
 			c.Outcome = facts.CommitCleared

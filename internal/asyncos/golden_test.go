@@ -1,7 +1,6 @@
 package asyncos
 
 import (
-	"bytes"
 	"encoding/json"
 	"flag"
 	"os"
@@ -75,24 +74,7 @@ func TestGoldenFacts(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got = append(got, '\n')
-			golden := filepath.Join(goldenDir, strings.TrimSuffix(name, filepath.Ext(name))+".json")
-			if *update {
-				if err := os.MkdirAll(goldenDir, 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("facts differ from %s (run go test -update and review the diff):\n%s", golden, got)
-			}
+			compareGolden(t, filepath.Join(goldenDir, strings.TrimSuffix(name, filepath.Ext(name))+".json"), append(got, '\n'))
 		})
 	}
 }

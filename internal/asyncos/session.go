@@ -255,7 +255,8 @@ func known(name string) bool {
 		return true
 	}
 	switch name {
-	case "telnet", "featurekey", "commit", "clearchanges", "interfaceconfig", "applianceconfig":
+	case "telnet", "featurekey", "commit", "clearchanges", "interfaceconfig", "applianceconfig",
+		"clear", "showchanges", "dqconfig":
 		return true
 	}
 	return false

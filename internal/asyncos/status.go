@@ -27,8 +27,17 @@ func ParseStatus(text string) (*facts.SystemStatus, []facts.Warning, error) {
 		if strings.HasPrefix(strings.ToLower(t), `enter "status detail"`) {
 			continue
 		}
+		if name, rem, ok := featureLine(t); ok {
+			// [C-IAF] "Feature - <name>: <time remaining>".
+			s.Features = append(s.Features, facts.StatusFeature{Name: name, Remaining: rem})
+			addEvidence(&s.Evidence, t)
+			continue
+		}
 		label, value, ok := parseLabel(t)
 		if ok && (value == "" || isStatusTable(label)) {
+			if isStatusTable(label) {
+				s.Sections = append(s.Sections, sectionName(label))
+			}
 			inTable = true
 			continue
 		}
@@ -77,9 +86,30 @@ func ParseStatus(text string) (*facts.SystemStatus, []facts.Warning, error) {
 // isStatusTable recognises the headings of `status detail`'s tables, whose
 // column names follow the colon: "Counters:   Reset   Uptime   Lifetime".
 func isStatusTable(label string) bool {
-	switch strings.ToLower(strings.TrimSpace(label)) {
-	case "counters", "gauges", "rates", "current ids":
-		return true
+	return sectionName(label) != ""
+}
+
+// sectionName names a `status detail` table heading: Counters, Rates
+// ("Rates (Events Per Hour)"), Gauges or Current IDs; "" for anything else.
+func sectionName(label string) string {
+	l := strings.ToLower(strings.TrimSpace(label))
+	for _, s := range []string{"Counters", "Rates", "Gauges", "Current IDs"} {
+		if l == strings.ToLower(s) || strings.HasPrefix(l, strings.ToLower(s)+" (") {
+			return s
+		}
 	}
-	return false
+	return ""
+}
+
+// featureLine splits "Feature - IronPort Anti-Spam: 287 days".
+func featureLine(t string) (name, remaining string, ok bool) {
+	rest, ok := cutPrefixFold(t, "Feature - ")
+	if !ok {
+		return "", "", false
+	}
+	i := strings.LastIndex(rest, ": ")
+	if i <= 0 {
+		return "", "", false
+	}
+	return strings.TrimSpace(rest[:i]), strings.TrimSpace(rest[i+2:]), true
 }

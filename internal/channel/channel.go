@@ -66,16 +66,22 @@ type sentLine struct {
 	secret bool
 }
 
-// Step is one question of a dialog and how to answer it.
+// Step is one question of a dialog and how to answer it. A step names
+// the question it answers, by Expect or Fragment (one of them, never
+// neither): an answer is sent only to a question recognised by its text.
 type Step struct {
 	// Expect is a regexp matched against the question: the paragraph
 	// (text after the last blank line) that ends in the sub-prompt, e.g.
-	// "Enter the remote port.\n[25]> ". Empty matches any question.
-	Expect  string
-	Answer  string
-	Choose  string // pick the numbered item with this label; its number is typed
-	Default bool   // send an empty line: accept the default in [brackets]
-	Secret  bool   // never shown: *** in the transcript, nothing in the text
+	// "Enter the remote port.\n[25]> ".
+	Expect string
+	// Fragment is a literal piece of the question, matched without regard
+	// to case, the way Cisco's own CLI tests match ("outbound SMTP ssl
+	// cipher").
+	Fragment string
+	Answer   string
+	Choose   string // pick the numbered item with this label; its number is typed
+	Default  bool   // send an empty line: accept the default in [brackets]
+	Secret   bool   // never shown: *** in the transcript, nothing in the text
 	// Optional steps are skipped when a later step's question, or the main
 	// prompt, comes first: one dialog then serves several releases.
 	Optional bool
@@ -99,10 +105,84 @@ func Open(ctx context.Context, r io.Reader, w io.Writer, opts Options) (*Channel
 		c.addSecret(s)
 	}
 	go c.readLoop()
-	if err := c.learn(ctx); err != nil {
+	if err := c.login(ctx); err != nil {
 		return nil, fmt.Errorf("login: %w", err)
 	}
 	return c, nil
+}
+
+// login waits for the first main prompt. On the way it answers N to a
+// password-expiry reminder (once) and refuses a forced password change:
+// a read-only tool never changes a password.
+func (c *Channel) login(ctx context.Context) error {
+	reminded := false
+	for {
+		const (
+			atPrompt = iota
+			atReminder
+			atForced
+			atPassword
+		)
+		var p string
+		at := atPrompt
+		err := c.wait(ctx, "a main prompt", func(text string) bool {
+			if forcedRE.MatchString(lastLine(text)) {
+				at = atForced
+				return true
+			}
+			if reminded && passwordRE.MatchString(lastLine(text)) {
+				at = atPassword
+				return true
+			}
+			if k, _ := classify(text, ""); k == subPrompt && reminderRE.MatchString(question(text)) {
+				at = atReminder
+				return true
+			}
+			var ok bool
+			p, ok = learnPrompt(text)
+			at = atPrompt
+			return ok
+		})
+		if err != nil {
+			return err
+		}
+		seg := c.take()
+		switch at {
+		case atForced:
+			return &PasswordChangeError{Host: c.opts.Host, Prompt: strings.TrimSpace(lastLine(seg))}
+		case atPassword:
+			// IAF types the password again here, for reasons it does not
+			// say; a secret is never sent to a prompt nobody understands.
+			return &UnexpectedPromptError{Command: "login", Prompt: c.redact(strings.TrimSpace(lastLine(seg)))}
+		case atReminder:
+			if reminded {
+				return &UnexpectedPromptError{Command: "login", Prompt: c.redact(question(seg))}
+			}
+			reminded = true
+			if err := c.send("N", false); err != nil {
+				return err
+			}
+		default:
+			c.prompt, c.atMain = p, true
+			return nil
+		}
+	}
+}
+
+// DisablePaging sends `setttymode 0 1`, the hidden command Cisco's own CLI
+// tests send first to turn the pager off. It reports whether the appliance
+// took it; a reply starting "Unknown command" (any wording after it) or a
+// usage line is no error: the pager stays on and is answered as before.
+func (c *Channel) DisablePaging(ctx context.Context) (bool, error) {
+	_, err := c.Run(ctx, "setttymode 0 1")
+	var ce *CommandError
+	if errors.As(err, &ce) && (ce.Kind == KindUnknown || ce.Kind == KindUsage) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("disable paging: %w", err)
+	}
+	return true, nil
 }
 
 // Prompt is the current main prompt, e.g. "mx.example.com> ".
@@ -119,6 +199,10 @@ func (c *Channel) Run(ctx context.Context, command string) (string, error) {
 		return out, err
 	}
 	more, err := c.backOut(ctx)
+	var ue *UnexpectedPromptError
+	if errors.As(err, &ue) && ue.Command == "" {
+		ue.Command = quote(c.redact(command))
+	}
 	return out + more, err
 }
 
@@ -239,7 +323,9 @@ func (c *Channel) Interrupt(ctx context.Context) error {
 		return nil
 	}
 	c.atQ = question(seg)
-	if _, err := c.backOut(ctx); err != nil {
+	// More Ctrl-C is what the caller asked for: not an error here.
+	var left *UnexpectedPromptError
+	if _, err := c.backOut(ctx); err != nil && !(errors.As(err, &left) && left.Abandoned) {
 		return fmt.Errorf("interrupt: %w", err)
 	}
 	return nil
@@ -398,7 +484,18 @@ func (c *Channel) converse(ctx context.Context, command string, steps []Step, le
 		if required(steps, next) < 0 && !learn {
 			return c.redact(out.String()), nil
 		}
-		return c.redact(out.String()), &UnexpectedPromptError{Command: shown, Prompt: c.redact(q), Expected: expected(steps, next)}
+		ue := &UnexpectedPromptError{Command: shown, Prompt: c.redact(q), Expected: expected(steps, next)}
+		more, err := c.leave(ctx, true)
+		out.WriteString(more)
+		var left *UnexpectedPromptError
+		if errors.As(err, &left) && left.Abandoned {
+			err = nil
+		}
+		ue.Abandoned = err == nil
+		if err != nil {
+			return c.redact(out.String()), errors.Join(ue, err)
+		}
+		return c.redact(out.String()), ue
 	}
 }
 
@@ -446,7 +543,6 @@ func (c *Channel) backOut(ctx context.Context) (string, error) {
 	if c.atMain {
 		return "", nil
 	}
-	var out strings.Builder
 	c.drain()
 	if c.echo == nil {
 		if kind, line := classify(string(c.pending), c.prompt); kind != noPrompt {
@@ -458,15 +554,41 @@ func (c *Channel) backOut(ctx context.Context) (string, error) {
 			c.atQ = question(seg)
 		}
 	}
+	return c.leave(ctx, false)
+}
+
+// leave brings the channel from the question it sits at (c.atQ) back to
+// the main prompt without ever agreeing to anything: N to an offer to
+// switch cluster mode, a blank line at an operations menu (where blank
+// goes up a level), Ctrl-C at every other question, since Enter there would
+// take its default (a [Y]> yes, item 2 of a NOTICE, the next dialog
+// step). abandon starts with Ctrl-C whatever the question. A question that
+// needed Ctrl-C is an *UnexpectedPromptError once the prompt is back.
+func (c *Channel) leave(ctx context.Context, abandon bool) (string, error) {
+	var out strings.Builder
+	var interrupted string
 	for i := 0; i < maxBackOut; i++ {
-		ans := ""
-		if isRestricted(c.atQ) {
-			ans = "N"
+		switch {
+		case !abandon && isRestricted(c.atQ):
+			out.WriteString("N\n")
+			if err := c.send("N", false); err != nil {
+				return out.String(), fmt.Errorf("back out: %w", err)
+			}
+		case !abandon && isMenu(c.atQ):
+			out.WriteString("\n")
+			if err := c.send("", false); err != nil {
+				return out.String(), fmt.Errorf("back out: %w", err)
+			}
+		default:
+			if interrupted == "" {
+				interrupted = c.atQ
+			}
+			c.echo, c.atMain = nil, false
+			if err := c.write("\x03", "^C"); err != nil {
+				return out.String(), fmt.Errorf("back out: %w", err)
+			}
 		}
-		out.WriteString(ans + "\n")
-		if err := c.send(ans, false); err != nil {
-			return out.String(), fmt.Errorf("back out: %w", err)
-		}
+		abandon = false
 		var kind promptKind
 		var line string
 		err := c.wait(ctx, fmt.Sprintf("main prompt %s or a menu while backing out", quote(c.prompt)), func(text string) bool {
@@ -474,18 +596,21 @@ func (c *Channel) backOut(ctx context.Context) (string, error) {
 			return kind != noPrompt
 		})
 		if err != nil {
-			return out.String(), fmt.Errorf("back out: %w", err)
+			return c.redact(out.String()), fmt.Errorf("back out: %w", err)
 		}
 		seg := c.take()
 		if kind == mainPrompt {
 			out.WriteString(strings.TrimSuffix(seg, line))
 			c.prompt, c.atMain, c.atQ = line, true, ""
+			if interrupted != "" {
+				return c.redact(out.String()), &UnexpectedPromptError{Prompt: c.redact(interrupted), Abandoned: true}
+			}
 			return c.redact(out.String()), nil
 		}
 		out.WriteString(seg)
 		c.atQ = question(seg)
 	}
-	return c.redact(out.String()), fmt.Errorf("back out: still at %s after %d blank lines", quote(lastLine(c.atQ)), maxBackOut)
+	return c.redact(out.String()), fmt.Errorf("back out: still at %s after %d tries", quote(lastLine(c.atQ)), maxBackOut)
 }
 
 // wait reads until match accepts the pending text, under ctx and the step
@@ -643,10 +768,18 @@ func compileAll(patterns []string) ([]*regexp.Regexp, error) {
 func compileSteps(steps []Step) ([]*regexp.Regexp, error) {
 	res := make([]*regexp.Regexp, len(steps))
 	for i, st := range steps {
-		if st.Anywhere && st.Expect == "" {
+		pattern := st.Expect
+		switch {
+		case st.Expect != "" && st.Fragment != "":
+			return nil, fmt.Errorf("step %d: both a pattern and a fragment", i+1)
+		case st.Fragment != "":
+			pattern = "(?i)" + regexp.QuoteMeta(st.Fragment)
+		case st.Expect == "" && st.Anywhere:
 			return nil, fmt.Errorf("step %d: anywhere step needs a pattern", i+1)
+		case st.Expect == "":
+			return nil, fmt.Errorf("step %d: names no question (Expect or Fragment)", i+1)
 		}
-		re, err := regexp.Compile(st.Expect)
+		re, err := regexp.Compile(pattern)
 		if err != nil {
 			return nil, fmt.Errorf("step %d: %w", i+1, err)
 		}
@@ -694,7 +827,7 @@ func required(steps []Step, next int) int {
 func expected(steps []Step, next int) []string {
 	var want []string
 	for j := next; j < len(steps); j++ {
-		want = append(want, quote(steps[j].Expect))
+		want = append(want, quote(steps[j].Expect+steps[j].Fragment))
 		if !steps[j].Optional {
 			break
 		}

@@ -63,10 +63,14 @@ func (e *ClosedError) Unwrap() error { return e.Err }
 
 // UnexpectedPromptError is a question no dialog step expected. The channel
 // is left at that question: BackOut or Interrupt brings it back.
+//
+// Abandoned means the channel left the question with Ctrl-C (never Enter
+// or yes) and is back at the main prompt: nothing was answered to it.
 type UnexpectedPromptError struct {
-	Command  string
-	Prompt   string // the question paragraph ending in the prompt
-	Expected []string
+	Command   string
+	Prompt    string // the question paragraph ending in the prompt
+	Expected  []string
+	Abandoned bool
 }
 
 func (e *UnexpectedPromptError) Error() string {
@@ -74,7 +78,27 @@ func (e *UnexpectedPromptError) Error() string {
 	if len(e.Expected) > 0 {
 		want = strings.Join(e.Expected, " or ")
 	}
-	return fmt.Sprintf("%s: unexpected prompt %s (expected %s)", e.Command, quote(e.Prompt), want)
+	left := ""
+	if e.Abandoned {
+		left = "; left it with Ctrl-C"
+	}
+	cmd := e.Command
+	if cmd == "" {
+		cmd = "back out"
+	}
+	return fmt.Sprintf("%s: unexpected prompt %s (expected %s)%s", cmd, quote(e.Prompt), want, left)
+}
+
+// PasswordChangeError is an appliance demanding a new password before the
+// first prompt. The channel never answers it: the session is over.
+type PasswordChangeError struct {
+	Host   string
+	Prompt string // e.g. "Old Password:"
+}
+
+func (e *PasswordChangeError) Error() string {
+	return fmt.Sprintf("%sthe account's password has expired and the appliance asks for a new one (%s); change it by hand, pvo-doctor never changes a password",
+		hostPrefix(e.Host), quote(e.Prompt))
 }
 
 func hostPrefix(h string) string {

@@ -19,10 +19,22 @@ var (
 	// subRE is a question: the default, if any, sits in the brackets. "[> "
 	// is the seed's mangled rendering of "[]> ".
 	subRE = regexp.MustCompile(`\[[^\[\]\n]*\]> $|\[> $`)
+	// reminderRE is the password-expiry reminder's question (IAF).
+	reminderRE = regexp.MustCompile(`(?i)change your password now`)
+	// forcedRE is a forced password change at login (IAF: Old Password:,
+	// New Password:, Retype New Password:).
+	forcedRE = regexp.MustCompile(`(?i)^(?:old|new|retype new) password: ?$`)
+	// passwordRE is a password prompt in the session (IAF: "ssword:").
+	passwordRE = regexp.MustCompile(`(?i)ssword: ?$`)
+	// menuRE is a prompt with nothing in its brackets, where a blank line
+	// goes back up (Cisco's tests back out of menus that way).
+	menuRE = regexp.MustCompile(`(?:\[\]|\[)> $`)
 	// yesNoRE tells a yes/no question from a value prompt.
 	yesNoRE = regexp.MustCompile(`(?i)\[[YN]\]> $`)
 	// restrictedRE is AsyncOS offering to change cluster mode (UG91, IAF).
-	restrictedRE = regexp.MustCompile(`(?i)restricted to "?[a-z]+"? mode`)
+	// IAF adds "restricted to run in machine mode of the machine you are
+	// logged in to" and "restricted to machine-mode only".
+	restrictedRE = regexp.MustCompile(`(?i)restricted to (?:run in )?"?[a-z]+"?[ -]mode`)
 	pagerRE      = regexp.MustCompile(`(?i)[ \t]*-*[ \t]*press any key for more[ \t]*-*[ \t]*$`)
 	// menuItemRE is one line of a numbered list: "2. In (192.168.1.1/24: …)".
 	// The seed's markdown residue ("- 1. Auto**") is tolerated.
@@ -40,6 +52,14 @@ const (
 	mainPrompt
 	subPrompt
 )
+
+// isMenu reports whether question q is an operations menu ("Choose the
+// operation…" ending in "[]> "), where a blank line goes back up. Any other
+// question, even with empty brackets (a NOTICE without a default, "Enter
+// the name or number…"), may take a blank line as an answer.
+func isMenu(q string) bool {
+	return menuRE.MatchString(lastLine(q)) && strings.Contains(strings.ToLower(q), "choose the operation")
+}
 
 // lastLine is the text after the last line break.
 func lastLine(s string) string {

@@ -67,6 +67,12 @@ func startSite(tb testing.TB, opts sim.Options) *sim.Site {
 	if err != nil {
 		tb.Fatalf("scenario: %v", err)
 	}
+	return serveScenario(tb, sc, opts)
+}
+
+// serveScenario starts a site for the test and stops it at the end.
+func serveScenario(tb testing.TB, sc *sim.Scenario, opts sim.Options) *sim.Site {
+	tb.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	site, err := sim.Start(ctx, sc, opts)
 	if err != nil {

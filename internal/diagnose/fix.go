@@ -345,11 +345,9 @@ func (r fixRunner) Read(ctx context.Context, command string) (*facts.Appliance, 
 	return a, err
 }
 
-// ShowChanges reads showchanges's dict literal: "{}" is nothing pending.
-// A release without the command refuses it; then ok is false.
-//
-// The seam for asyncos's showchanges parser: until it is in main, only
-// the empty dict and a dict's opening are told apart here.
+// ShowChanges reads showchanges with asyncos's parser. A release without
+// the command refuses it, and output the parser does not take proves
+// nothing: then ok is false.
 func (r fixRunner) ShowChanges(ctx context.Context) (pending bool, line string, ok bool, err error) {
 	text, err := r.s.Run(ctx, "showchanges")
 	if session.IsRefused(err) {
@@ -358,19 +356,15 @@ func (r fixRunner) ShowChanges(ctx context.Context) (pending bool, line string, 
 	if err != nil {
 		return false, "", false, err
 	}
-	t := strings.TrimSpace(text)
-	switch {
-	case t == "{}":
-		return false, t, true, nil
-	case strings.HasPrefix(t, "{") && strings.HasSuffix(t, "}"):
-		return true, firstLine(t), true, nil
+	pc, _, perr := asyncos.ParseShowChanges(text)
+	if perr != nil {
+		return false, "", false, nil
 	}
-	return false, "", false, nil
-}
-
-func firstLine(s string) string {
-	first, _, _ := strings.Cut(s, "\n")
-	return first
+	line = "{}"
+	if len(pc.Lines) > 0 {
+		line = pc.Lines[0]
+	}
+	return pc.Pending, line, true, nil
 }
 
 // Dialog also fails when a question comes after the last answer: the

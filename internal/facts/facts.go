@@ -103,6 +103,54 @@ type Appliance struct {
 	Quarantines *Quarantines
 	// Interfaces is keyed by machine hostname, like FeatureKeys.
 	Interfaces map[string]*Interfaces
+	// Pending is each `showchanges` read, in order: the proof that a
+	// read-only session staged nothing, or what was pending before it.
+	Pending []PendingChanges `json:",omitempty"`
+	// DelayedQuarantine is the ESA's `dqconfig` (13.0.3 and later).
+	DelayedQuarantine *DelayedQuarantine `json:",omitempty"`
+}
+
+// PendingChanges is one `showchanges`: the session's uncommitted changes.
+type PendingChanges struct {
+	Pending bool
+	// Keys are the pending settings, sorted: mode ("standalone", or a
+	// cluster mode as AsyncOS names it), mode name ("" standalone), key.
+	Keys []PendingKey
+	Evidence
+}
+
+// PendingKey is one pending setting of `showchanges`.
+type PendingKey struct {
+	Mode, Name, Key string
+}
+
+// DelayedQuarantine is what `dqconfig` says. PVOCentralized is nil when
+// the output does not tell (or the release has no dqconfig).
+type DelayedQuarantine struct {
+	PVOCentralized *bool
+	// Enabled is nil unless PVO is centralized.
+	Enabled *bool
+	Evidence
+}
+
+// Notice is a clusterable command's first line in a cluster mode where it
+// has no settings: "not defined at this mode".
+type Notice struct {
+	Mode LevelDefinition // the mode the command ran in
+	// Question is "yes_no" (start a new, empty configuration?) or "menu"
+	// (What would you like to do?); "" when the block ends before it.
+	Question string
+	// SettingsAt is the mode item 1 ("Switch modes to edit at mode …")
+	// names, where the menu form says the settings live; nil otherwise.
+	SettingsAt *LevelDefinition
+	Evidence
+}
+
+// StatusFeature is one "Feature - <name>: <time remaining>" line of
+// `status`.
+type StatusFeature struct {
+	Name      string
+	Remaining string
 }
 
 // Name is how findings and errors refer to the appliance: its hostname when
@@ -148,6 +196,11 @@ type SystemStatus struct {
 	// TransfersSuspended is nil when the output does not say (how AsyncOS
 	// shows `suspendtransfers` is not confirmed).
 	TransfersSuspended *bool
+	// Features are the "Feature - <name>: <remaining>" lines, in order.
+	Features []StatusFeature `json:",omitempty"`
+	// Sections are the `status detail` tables seen: Counters, Rates,
+	// Gauges (a block without the last one may have been cut).
+	Sections []string `json:",omitempty"`
 	Evidence
 }
 
@@ -315,6 +368,55 @@ type FeatureKey struct {
 	Expiration string
 }
 
+// KeyState is a feature key's remaining time read as a state.
+type KeyState string
+
+const (
+	KeyActive    KeyState = "active"    // N years/weeks/days/hours/mins/secs left
+	KeyPerpetual KeyState = "perpetual" // never expires
+	KeyDormant   KeyState = "dormant"   // installed, not activated
+	KeyExpired   KeyState = "expired"   // contains "expired", or no time left
+	KeyUnknown   KeyState = "unknown"
+)
+
+// State reads Remaining as Cisco's test library does, without regard to
+// case: Perpetual, Dormant, anything containing "expired", or a time.
+func (k FeatureKey) State() KeyState {
+	r := strings.ToLower(strings.TrimSpace(k.Remaining))
+	switch {
+	case r == "perpetual":
+		return KeyPerpetual
+	case r == "dormant":
+		return KeyDormant
+	case strings.Contains(r, "expired"):
+		return KeyExpired
+	}
+	f := strings.Fields(r)
+	if len(f) < 2 || len(f)%2 != 0 {
+		return KeyUnknown
+	}
+	left := false
+	for i := 0; i < len(f); i += 2 {
+		unit := strings.TrimSuffix(f[i+1], "s")
+		if strings.Trim(f[i], "0123456789") != "" || !oneOfUnits(unit) {
+			return KeyUnknown
+		}
+		left = left || strings.Trim(f[i], "0") != ""
+	}
+	if !left {
+		return KeyExpired
+	}
+	return KeyActive
+}
+
+func oneOfUnits(u string) bool {
+	switch u {
+	case "year", "week", "day", "hour", "min", "sec":
+		return true
+	}
+	return false
+}
+
 type FeatureKeys struct {
 	Machine string
 	Keys    []FeatureKey
@@ -420,6 +522,9 @@ const (
 	CommitNothing   CommitOutcome = "nothing_to_commit"
 	CommitCleared   CommitOutcome = "cleared"
 	CommitFailed    CommitOutcome = "failed"
+	// CommitDiscarded is commit's "Are you ready to discard all of your
+	// changes?" answered yes: nothing was committed and nothing is pending.
+	CommitDiscarded CommitOutcome = "discarded"
 )
 
 type CommitResult struct {
@@ -455,6 +560,8 @@ type ManagedAppliance struct {
 	// state (the default in brackets); nil when not read.
 	Services map[string]bool
 	Test     *ApplianceTest
+	// Authenticated is `applianceconfig list`'s column; nil when not read.
+	Authenticated *bool `json:",omitempty"`
 	Evidence
 }
 

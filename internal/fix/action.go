@@ -155,7 +155,7 @@ var deliveryAuto = Definition{
 	summary:  func(Params) string { return "Set the ESA's default delivery interface to Auto, then commit." },
 	readBack: "deliveryconfig",
 	holds: func(_ Params, a *facts.Appliance) Reading {
-		if a.Delivery == nil || a.Delivery.DefaultInterface == "" {
+		if a.Delivery == nil || a.Delivery.DefaultInterface == "" || a.Delivery.Incomplete != "" {
 			return Reading{}
 		}
 		return Reading{Known: true, Holds: strings.EqualFold(strings.TrimSpace(a.Delivery.DefaultInterface), "Auto"), Line: "Default interface to deliver mail: " + a.Delivery.DefaultInterface}
@@ -198,7 +198,7 @@ var outboundCiphers = Definition{
 	readBack: "sslconfig",
 	holds: func(p Params, a *facts.Appliance) Reading {
 		svc := a.SSL.Service("outbound")
-		if svc == nil || svc.Ciphers == "" {
+		if svc == nil || svc.Ciphers == "" || a.SSL.Incomplete != "" {
 			return Reading{}
 		}
 		return Reading{Known: true, Holds: svc.Ciphers == p.ciphers(), Line: svc.Name + " ciphers: " + svc.Ciphers}

@@ -52,12 +52,18 @@ func TestClusterModesAndRestrictedCommands(t *testing.T) {
 	}
 	tm.cmd("", clusterPrompt)
 
-	// The menu form of clustermode.
+	// The menu form of clustermode [C-IAF]: the kind first, then the
+	// machine only because there are two.
 	got = tm.cmd("clustermode", `\[1\]> $`)
-	if !strings.Contains(got, "Choose the mode to modify:\r\n1. Cluster PVOCluster\r\n2. Group Main_Group\r\n3. Machine esa1.example.com\r\n4. Machine esa2.example.com\r\n") {
+	if !strings.Contains(got, "Choose the configuration mode you want to edit:\r\n1. Cluster PVOCluster\r\n2. Group Main_Group\r\n3. Machine\r\n") {
 		t.Errorf("clustermode menu:\n%s", got)
 	}
 	tm.cmd("2", `\(Group Main_Group\)> $`)
+	tm.cmd("clustermode", `\[1\]> $`)
+	if got := tm.cmd("3", `\[1\]> $`); !strings.Contains(got, "Choose a machine.\r\n1. esa1.example.com\r\n2. esa2.example.com\r\n") {
+		t.Errorf("clustermode machine list:\n%s", got)
+	}
+	tm.cmd("2", `\(Machine esa2\.example\.com\)> $`)
 	tm.cmd("clustermode cluster", clusterPrompt)
 	if got := tm.cmd("clustermode machine nosuch", clusterPrompt); !strings.Contains(got, "Unknown machine: nosuch") {
 		t.Errorf("unknown machine: %q", got)

@@ -1,6 +1,10 @@
 package sim
 
-import "fmt"
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
 
 // managedItem is how applianceconfig names one managed appliance in its
 // choice lists: "mx.example.com (10.172.12.17)".
@@ -20,6 +24,9 @@ func (s *session) applianceList() {
 }
 
 func (s *session) cmdApplianceconfig(args []string) error {
+	if len(args) > 1 {
+		return s.applianceBatch(args[1:])
+	}
 	for {
 		s.applianceList()
 		op, err := s.menu("applianceconfig.menu", [][2]string{
@@ -37,7 +44,11 @@ func (s *session) cmdApplianceconfig(args []string) error {
 		s.out("\n")
 		switch op {
 		case "SERVICES":
-			err = s.applianceServices()
+			if *s.dialect().ApplianceByName {
+				err = s.applianceServicesByName()
+			} else {
+				err = s.applianceServices()
+			}
 		case "TEST":
 			err = s.applianceTest()
 		default:
@@ -77,22 +88,39 @@ func (s *session) applianceServices() error {
 	if err != nil || !ok {
 		return err
 	}
+	return s.askServices(m)
+}
+
+// askServices asks every service question for m with the current state as
+// default, then stages the answers.
+func (s *session) askServices(m ManagedSpec) error {
 	answers := make([]bool, len(smaServices))
 	for i, svc := range smaServices {
 		s.out("\n")
 		cur := s.get(serviceKey(m.Name, svc.key)) == "Enabled"
+		var err error
 		if answers[i], err = s.askYN("applianceconfig.service", "Do you want the "+svc.label+" to be enabled?", cur); err != nil {
 			return err
 		}
 	}
 	for i, svc := range smaServices {
-		s.set(serviceKey(m.Name, svc.key), onOff(answers[i]))
+		k := serviceKey(m.Name, svc.key)
+		if *s.dialect().ServicesStageDefaults || s.get(k) != onOff(answers[i]) {
+			s.set(k, onOff(answers[i]))
+		}
 	}
 	return nil
 }
 
 func (s *session) applianceTest() error {
-	m, ok, err := s.chooseManaged("applianceconfig.choose", "Choose the appliance to test:")
+	var m ManagedSpec
+	var ok bool
+	var err error
+	if *s.dialect().ApplianceByName {
+		m, ok, err = s.askManaged("Enter the name or number of the appliance to test.\n")
+	} else {
+		m, ok, err = s.chooseManaged("applianceconfig.choose", "Choose the appliance to test:")
+	}
 	if err != nil || !ok {
 		return err
 	}
@@ -105,6 +133,73 @@ func (s *session) applianceTest() error {
 		s.printf("Error while trying to connect to %s: Connection timed out.\n", item)
 	default:
 		s.printf("Connection to %s succeeded.\n", m.Name)
+	}
+	return nil
+}
+
+// askManaged asks for an appliance by name or number, typed [C-IAF]; a
+// blank answer goes back (ok false), an unknown one asks again.
+func (s *session) askManaged(question string) (ManagedSpec, bool, error) {
+	managed := s.a.spec.Managed
+	if len(managed) == 0 {
+		s.out("No appliances have been added.\n")
+		return ManagedSpec{}, false, nil
+	}
+	for {
+		ans, err := s.ask("applianceconfig.choose", question, "")
+		if err != nil || ans == "" {
+			return ManagedSpec{}, false, err
+		}
+		for i, m := range managed {
+			if strings.EqualFold(ans, m.Name) || ans == strconv.Itoa(i+1) {
+				return m, true, nil
+			}
+		}
+		s.printf("\nNo appliance named %q.\n\n", ans)
+	}
+}
+
+// applianceServicesByName is the [C-IAF] SERVICES: the appliance typed
+// by name or number, its service questions, then back to "Enter the …"
+// for the next one until a blank answer. Every answered appliance is a
+// pending change, defaults included ([unknown] on AsyncOS).
+func (s *session) applianceServicesByName() error {
+	s.applianceList()
+	for {
+		m, ok, err := s.askManaged("Enter the name or number of the appliance you want to configure services for.\n")
+		if err != nil || !ok {
+			return err
+		}
+		if err := s.askServices(m); err != nil {
+			return err
+		}
+		s.out("\n")
+	}
+}
+
+// applianceBatch is `applianceconfig list` and `applianceconfig port`
+// [C-IAF forms; I layout]: the read-only sources of the managed list.
+func (s *session) applianceBatch(args []string) error {
+	switch strings.ToLower(args[0]) {
+	case "list":
+		managed := s.a.spec.Managed
+		if len(managed) == 0 {
+			s.out("No appliances have been added.\n")
+			return nil
+		}
+		w := []int{24, 18, 15}
+		s.out(pad(w, "Name", "IP Address", "Authenticated", "Product"))
+		for _, m := range managed {
+			auth := "Yes"
+			if m.Test != "success" {
+				auth = "No"
+			}
+			s.out(pad(w, m.Name, m.Address, auth, "Email"))
+		}
+	case "port":
+		s.out("Port used to connect to appliances: 22\n")
+	default:
+		s.printf("Unknown applianceconfig operation: %s\n", args[0])
 	}
 	return nil
 }

@@ -113,16 +113,7 @@ func (s *session) cmdClustermode(args []string) error {
 	}
 	modes := cl.modes()
 	if len(args) == 1 {
-		labels := make([]string, len(modes))
-		for i, m := range modes {
-			labels[i] = m.label()
-		}
-		i, err := s.choose("clustermode.choose", "Choose the mode to modify:", labels, 1)
-		if err != nil {
-			return err
-		}
-		s.mode = modes[i]
-		return nil
+		return s.clustermodeMenu(modes)
 	}
 	kind := strings.ToLower(args[1])
 	name := ""
@@ -148,6 +139,48 @@ func (s *session) cmdClustermode(args []string) error {
 	return nil
 }
 
+// clustermodeMenu is bare clustermode [C-IAF]: "Choose the configuration"
+// with items naming Cluster, Group and Machine, then the group or machine
+// list only when there is more than one. The item wording is [I].
+func (s *session) clustermodeMenu(modes []mode) error {
+	byKind := map[string][]mode{}
+	for _, m := range modes {
+		byKind[m.kind] = append(byKind[m.kind], m)
+	}
+	kinds := []string{"cluster", "group", "machine"}
+	items := make([]string, len(kinds))
+	for i, k := range kinds {
+		items[i] = mode{k, ""}.label()
+		if ms := byKind[k]; len(ms) == 1 {
+			items[i] = ms[0].label()
+		}
+		items[i] = strings.TrimSpace(items[i])
+	}
+	i, err := s.choose("clustermode.choose", "Choose the configuration mode you want to edit:", items, 1)
+	if err != nil || i < 0 {
+		return err
+	}
+	ms := byKind[kinds[i]]
+	if len(ms) > 1 {
+		names := make([]string, len(ms))
+		for j, m := range ms {
+			names[j] = m.name
+		}
+		header := "Choose the group to configure."
+		if kinds[i] == "machine" {
+			header = "Choose a machine."
+		}
+		s.out("\n")
+		j, err := s.choose("clustermode.choose", header, names, 1)
+		if err != nil || j < 0 {
+			return err
+		}
+		ms = ms[j:]
+	}
+	s.mode = ms[0]
+	return nil
+}
+
 // levelCommand describes one of the four commands whose setting level
 // matters for PVO.
 var levelCommands = map[string]struct {
@@ -157,6 +190,19 @@ var levelCommands = map[string]struct {
 	"filters":      {"message_filters", "Message Filters", "message filter"},
 	"dlpconfig":    {"dlp", "Data Loss Prevention", "DLP policy"},
 	"dmarcconfig":  {"dmarc", "DMARC Verification", "DMARC verification profile"},
+}
+
+// clusterShow is CLUSTERSHOW's read-only account of where the settings
+// are configured: [C-IAF] that it exists, [I] its layout.
+func (s *session) clusterShow(key string) string {
+	var b strings.Builder
+	b.WriteString("Settings are configured at these modes:\n")
+	for _, m := range s.a.cluster.modes() {
+		if s.a.store.definedAt(s.id, levelOf(m), key) {
+			b.WriteString("  " + m.label() + "\n")
+		}
+	}
+	return b.String()
 }
 
 // levelLine is the [I] "Settings defined at:" line every mode of a cluster
@@ -181,22 +227,42 @@ func (s *session) levelLine(prefix string) string {
 
 func (s *session) cmdLevel(args []string) error {
 	lc := levelCommands[args[0]]
-	if s.a.cluster != nil {
-		s.out(s.levelLine("level."+lc.setting) + "\n\n")
+	title := lc.title
+	if args[0] == "policyconfig" && *s.dialect().PolicyType {
+		// [C-IAF] the type comes first, chosen by label; wording [I].
+		types := []string{"Incoming Mail Policies", "Outgoing Mail Policies", "Match Headers Priority"}
+		i, err := s.choose("policyconfig.type", "Would you like to configure Incoming Mail Policy or Outgoing Mail Policy or Match Headers Priority?", types, 1)
+		if err != nil || i < 0 {
+			return err
+		}
+		title = []string{"Incoming Mail Policy Configuration", "Outgoing Mail Policy Configuration", "Match Headers Priority Configuration"}[i]
+		s.out("\n")
 	}
-	s.out(lc.title + "\n\n")
+	if done, err := s.levelHeader(args[0]); done || err != nil {
+		return err
+	}
+	s.out(title + "\n\n")
+	ops := [][2]string{
+		{"NEW", "Create a new " + lc.thing + " at this level."},
+		{"DELETE", "Remove the " + lc.thing + "s defined at this level."},
+		{"LIST", "List the " + lc.thing + "s."},
+	}
+	if args[0] == "policyconfig" && s.a.cluster != nil {
+		ops = append(ops, [2]string{"CLUSTERSET", "Set how policies are configured in a cluster."},
+			[2]string{"CLUSTERSHOW", "Display how policies are configured in a cluster."})
+	}
 	for {
-		op, err := s.menu("level.menu", [][2]string{
-			{"NEW", "Create a new " + lc.thing + " at this level."},
-			{"DELETE", "Remove the " + lc.thing + "s defined at this level."},
-			{"LIST", "List the " + lc.thing + "s."},
-		})
+		op, err := s.menu("level.menu", ops)
 		if err != nil || op == "" {
 			return err
 		}
 		key := "level." + lc.setting
-		here := s.a.store.definedAt(s.id, s.editLevel(), key)
+		here := s.a.store.definedAt(s.id, s.editLevel(), key) && s.get(key) != emptyConfig
 		switch op {
+		case "CLUSTERSHOW":
+			s.out("\n" + s.clusterShow(key))
+		case "CLUSTERSET":
+			s.out("\nThis operation is not available in the simulator.\n")
 		case "NEW":
 			s.set(key, "defined")
 			s.printf("\nA %s was created.\n", lc.thing)

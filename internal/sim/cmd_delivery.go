@@ -27,8 +27,8 @@ func (a *appliance) interfaceItems() []string {
 }
 
 func (s *session) cmdDeliveryconfig(args []string) error {
-	if s.a.cluster != nil {
-		s.out(s.levelLine("delivery.") + "\n\n")
+	if done, err := s.levelHeader("deliveryconfig"); done || err != nil {
+		return err
 	}
 	for {
 		s.deliveryBlock()
@@ -79,11 +79,29 @@ func (s *session) deliverySetup() error {
 			return err
 		}
 	}
+	notls, asked := s.get("delivery.notls"), false
+	if nt := s.dialect().DeliveryNoTLS; s.a.spec.ver.atLeast(12, 0) && (nt == "always" || nt == "below-max" && atoi(tlsmax) < atoi(max)) {
+		// [C-IAF] fragment and "YES by default"; the sentence is [I].
+		s.out("\n")
+		yes, err := s.askYN("deliveryconfig.notls", "Do you want to attempt to connect without TLS when the TLS concurrency limit is reached?", notls != "No")
+		if err != nil {
+			return err
+		}
+		notls, asked = map[bool]string{true: "Yes", false: "No"}[yes], true
+	}
+	if asked {
+		s.set("delivery.notls", notls)
+	}
 	s.set("delivery.interface", iface)
 	s.set("delivery.possible", map[bool]string{true: "Enabled", false: "Disabled"}[possible])
 	s.set("delivery.max", max)
 	s.set("delivery.tlsmax", tlsmax)
 	return nil
+}
+
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
 }
 
 // askNumber asks until it gets a whole number from 1 to 10000.

@@ -116,11 +116,18 @@ func (s *session) cmdStatus(args []string) error {
 	kv("Last counter reset", "Never")
 	kv("System status", status)
 	kv("Oldest Message", "No Messages")
+	if a.isSMA() && detail {
+		s.out(transfersLine(suspended))
+	}
+	// [C-IAF] one "Feature - <name>: <time remaining>" line per key.
+	if keys := s.target().spec.FeatureKeys; len(keys) > 0 {
+		s.out("\n")
+		for _, k := range keys {
+			s.printf("Feature - %s: %s\n", k.Module, k.Remaining)
+		}
+	}
 	if !detail {
 		return nil
-	}
-	if a.isSMA() {
-		s.out(transfersLine(suspended))
 	}
 	s.out(`
 Counters:                           Reset       Uptime     Lifetime
@@ -137,6 +144,13 @@ Counters:                           Reset       Uptime     Lifetime
       Hard Bounced Recipients           0            0            0
       Delivered Recipients              0            0            0
       Deleted Recipients                0            0            0
+
+Rates (Events Per Hour):            1-Minute    5-Minutes    15-Minutes
+  Receiving
+    Messages Received                   0            0             0
+    Recipients Received                 0            0             0
+  Completion
+    Completed Recipients                0            0             0
 
 Gauges:                                                     Current
   System
@@ -155,6 +169,12 @@ Gauges:                                                     Current
     Kilobytes Used                                                0
     Kilobytes Free                                        8,388,608
 `)
+	// [C-IAF] the quarantine gauges differ by product.
+	if a.isSMA() {
+		s.out("    Messages In Quarantine                                        0\n      Kilobytes In Quarantine                                     0\n")
+	} else {
+		s.out("    Messages In Quarantine\n      Policy, Virus and Outbreak                                  0\n    Kilobytes In Quarantine\n      Policy, Virus and Outbreak                                  0\n")
+	}
 	return nil
 }
 
@@ -253,10 +273,21 @@ func (s *session) cmdTCPServices(args []string) error {
 
 func (s *session) cmdFeaturekey(args []string) error {
 	keys := s.target().spec.FeatureKeys
-	if len(keys) > 0 {
-		s.printf("%-36s%-10s%-11s%s\n", "Module", "Quantity", "Remaining", "Expiration Date")
+	switch {
+	case len(keys) == 0:
+	case s.a.isSMA():
+		// [C-IAF] the SMA's table has no Quantity column.
+		w := []int{36, 11}
+		s.out(pad(w, "Module", "Remaining", "Expiration Date"))
 		for _, k := range keys {
-			s.printf("%-36s%-10s%-11s%s\n", k.Module, k.Quantity, k.Remaining, k.Expiration)
+			s.out(pad(w, k.Module, k.Remaining, k.Expiration))
+		}
+		s.out("\n")
+	default:
+		w := []int{36, 10, 11}
+		s.out(pad(w, "Module", "Quantity", "Remaining", "Expiration Date"))
+		for _, k := range keys {
+			s.out(pad(w, k.Module, k.Quantity, k.Remaining, k.Expiration))
 		}
 		s.out("\n")
 	}

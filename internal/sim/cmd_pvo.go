@@ -34,6 +34,7 @@ type QuotaSpec struct {
 // QuarantinesSpec is what ESA quarantineconfig shows.
 type QuarantinesSpec struct {
 	Centralized bool           `yaml:"centralized"`
+	Delayed     bool           `yaml:"delayed"` // dqconfig: Delayed Quarantine on
 	Messages    map[string]int `yaml:"messages"`
 }
 
@@ -83,7 +84,7 @@ func (sc *Scenario) checkBeyond(v *validator) {
 	if sma.ReachFromSMA != "" {
 		v.failf([]any{"sma", "reach_from_sma"}, "reach_from_sma is an esa field")
 	}
-	if sma.Quarantines.Centralized || sma.Quarantines.Messages != nil {
+	if sma.Quarantines.Centralized || sma.Quarantines.Delayed || sma.Quarantines.Messages != nil {
 		v.failf([]any{"sma", "quarantines"}, "quarantines is an esa field")
 	}
 	if sma.PVOListener == nil {

@@ -16,8 +16,8 @@ func quarantineSize(messages int) string {
 }
 
 func (s *session) cmdQuarantineconfig(args []string) error {
-	if s.a.cluster != nil {
-		s.out(s.levelLine("level.pvo") + "\n\n")
+	if done, err := s.levelHeader("quarantineconfig"); done || err != nil {
+		return err
 	}
 	q := s.target().spec.Quarantines
 	return s.browse("quarantineconfig.menu", [][2]string{

@@ -27,10 +27,31 @@ var (
 // sslServices lists the services this appliance's sslconfig shows: SMA
 // 13.8 and later has no GUI service.
 func (a *appliance) sslServiceList() []string {
-	if a.isSMA() && a.spec.ver.atLeast(13, 8) {
+	if a.isSMA() && (a.spec.ver.atLeast(13, 8) || a.sslIAF() && a.spec.ver.atLeast(12, 0)) {
 		return []string{"inbound", "outbound"}
 	}
 	return sslServices
+}
+
+// sslIAF is the [C-IAF] sslconfig of asyncos.ssl_method: every service
+// asks its method on every release; only the SMA has VERSIONS.
+func (a *appliance) sslIAF() bool { return *a.site.sc.AsyncOS.SSLMethod }
+
+// sslAsksMethod: before 12.0 everywhere, and always with ssl_method.
+func (a *appliance) sslAsksMethod() bool { return !a.spec.ver.atLeast(12, 0) || a.sslIAF() }
+
+// sslHasVersions: 12.0 and later, on the SMA only with ssl_method.
+func (a *appliance) sslHasVersions() bool {
+	return a.spec.ver.atLeast(12, 0) && (!a.sslIAF() || a.isSMA())
+}
+
+// sslAsksRenegotiation: 12.0+ for every service, or with ssl_method
+// [C-IAF] ESA 13.0+ for GUI and inbound only.
+func (a *appliance) sslAsksRenegotiation(svc string) bool {
+	if a.sslIAF() {
+		return !a.isSMA() && a.spec.ver.atLeast(13, 0) && svc != "outbound"
+	}
+	return a.spec.ver.atLeast(12, 0)
 }
 
 func (s *session) sslBlock() {
@@ -43,7 +64,7 @@ func (s *session) sslBlock() {
 		case !v.atLeast(9, 5):
 			s.printf("%s method:  %s\n%s ciphers: %s\n", label, method, label, ciphers)
 		default:
-			if !v.atLeast(12, 0) {
+			if s.a.sslAsksMethod() {
 				s.printf("  %s method:  %s\n", label, method)
 			}
 			s.printf("  %s ciphers:\n", label)
@@ -54,7 +75,7 @@ func (s *session) sslBlock() {
 			}
 		}
 	}
-	if v.atLeast(12, 0) {
+	if s.a.sslHasVersions() {
 		s.out("\n")
 		for _, svc := range s.a.sslServiceList() {
 			s.printf("Currently enabled protocol(s) for %s are %s.\n", sslLabels[svc], s.get("ssl."+svc+".versions"))
@@ -64,9 +85,8 @@ func (s *session) sslBlock() {
 }
 
 func (s *session) cmdSSLConfig(args []string) error {
-	v := s.a.spec.ver
-	if s.a.cluster != nil {
-		s.out(s.levelLine("ssl.") + "\n\n")
+	if done, err := s.levelHeader("sslconfig"); done || err != nil {
+		return err
 	}
 	for {
 		s.sslBlock()
@@ -74,7 +94,7 @@ func (s *session) cmdSSLConfig(args []string) error {
 		for _, svc := range s.a.sslServiceList() {
 			ops = append(ops, [2]string{strings.ToUpper(svc), "Edit " + sslLabels[svc] + " ssl settings."})
 		}
-		if v.atLeast(12, 0) {
+		if s.a.sslHasVersions() {
 			ops = append(ops, [2]string{"VERSIONS", "Enable or disable SSL/TLS versions."})
 		}
 		ops = append(ops, [2]string{"VERIFY", "Verify and show ssl cipher list."})
@@ -87,7 +107,7 @@ func (s *session) cmdSSLConfig(args []string) error {
 		case "VERIFY":
 			err = s.sslVerify()
 		case "VERSIONS":
-			if v.atLeast(12, 0) {
+			if s.a.sslHasVersions() {
 				err = s.sslVersions()
 			}
 		default:
@@ -110,7 +130,7 @@ func (s *session) sslEdit(svc string) error {
 	v := s.a.spec.ver
 	name := sslPromptNames[svc]
 	method := s.get("ssl." + svc + ".method")
-	if !v.atLeast(12, 0) {
+	if s.a.sslAsksMethod() {
 		menu := sslMethods95
 		if !v.atLeast(9, 5) {
 			menu = sslMethodsPre95
@@ -135,18 +155,21 @@ func (s *session) sslEdit(svc string) error {
 		return err
 	}
 	reneg := s.get("ssl." + svc + ".renegotiation")
-	if v.atLeast(12, 0) {
+	if s.a.sslAsksRenegotiation(svc) {
 		s.out("\n")
-		yes, err := s.askYN("sslconfig.renegotiation", "Do you want to enable TLS renegotiation for "+name+"?", reneg == "Yes")
+		word := "renegotiation"
+		if s.a.sslIAF() {
+			word = "Renegotiation"
+		}
+		yes, err := s.askYN("sslconfig.renegotiation", "Do you want to enable TLS "+word+" for "+name+"?", reneg == "Yes")
 		if err != nil {
 			return err
 		}
 		reneg = map[bool]string{true: "Yes", false: "No"}[yes]
-	}
-	if !v.atLeast(12, 0) {
-		s.set("ssl."+svc+".method", method)
-	} else {
 		s.set("ssl."+svc+".renegotiation", reneg)
+	}
+	if s.a.sslAsksMethod() {
+		s.set("ssl."+svc+".method", method)
 	}
 	s.set("ssl."+svc+".ciphers", ciphers)
 	return nil

@@ -16,6 +16,8 @@ type command struct {
 	// restrict is the cluster mode the command needs on a cluster member:
 	// "machine", "cluster" or "".
 	restrict string
+	// since is the first release with the command (major, minor, patch).
+	since [3]int
 }
 
 // lookup finds a command by name; a switch keeps the table explicit.
@@ -73,6 +75,12 @@ func lookup(name string) (command, bool) {
 		return command{run: (*session).cmdClearchanges}, true
 	case "exit", "quit":
 		return command{run: (*session).cmdExit}, true
+	case "showchanges":
+		return command{run: (*session).cmdShowchanges}, true
+	case "setttymode":
+		return command{run: (*session).cmdSetttymode}, true
+	case "dqconfig":
+		return command{run: (*session).cmdDqconfig, role: "esa", since: [3]int{13, 0, 3}}, true
 	}
 	return command{}, false
 }
@@ -88,8 +96,9 @@ func (s *session) execLine(line string) error {
 	name := strings.ToLower(args[0])
 	args[0] = name
 	cmd, ok := lookup(name)
-	if !ok || (cmd.role != "" && cmd.role != s.a.spec.role) {
-		s.printf("Unknown command or missing feature key: %s\n", args[0])
+	if !ok || (cmd.role != "" && cmd.role != s.a.spec.role) || !s.a.spec.ver.atLeastPatch(cmd.since[0], cmd.since[1], cmd.since[2]) ||
+		name == "clearchanges" && s.a.isSMA() && *s.dialect().ClearConfirm {
+		s.printf("%s: %s\n", s.dialect().UnknownCommand, args[0])
 		return nil
 	}
 	err := s.restricted(cmd.restrict)
@@ -140,11 +149,23 @@ func splitArgs(line string) []string {
 // restricted enforces machine-only and cluster-only commands on a cluster
 // member, offering to switch modes as AsyncOS does.
 func (s *session) restricted(need string) error {
-	if need == "" || s.a.cluster == nil || s.mode.kind == need {
+	if need == "" || s.a.cluster == nil {
 		return nil
 	}
-	switchTo, err := s.askYN("restricted.switch",
-		fmt.Sprintf("This command is restricted to %q mode.  Would you like to switch to %q mode?", need, need), true)
+	if need == "machine" && *s.dialect().RestrictedDisconnected {
+		if done, err := s.restrictedDisconnected(); done {
+			return err
+		}
+	}
+	if s.mode.kind == need {
+		return nil
+	}
+	cl := s.a.cluster
+	question := fmt.Sprintf("This command is restricted to %q mode.  Would you like to switch to %q mode?", need, need)
+	if need == "machine" && s.dialect().Restricted == "login-machine" {
+		question = fmt.Sprintf("This command is restricted to run in machine mode of the machine you are logged in to.  Do you want to switch to \"Machine %s\" mode?", s.a.spec.Hostname)
+	}
+	switchTo, err := s.askYN("restricted.switch", question, true)
 	if err != nil {
 		return err
 	}
@@ -152,7 +173,11 @@ func (s *session) restricted(need string) error {
 		s.out("Command cancelled.\n")
 		return errCancelled
 	}
-	cl := s.a.cluster
+	if need == "machine" && s.dialect().Restricted == "login-machine" {
+		s.mode = mode{"machine", s.a.spec.Hostname}
+		s.out("\n")
+		return nil
+	}
 	if need == "cluster" {
 		s.mode = mode{"cluster", cl.spec.Name}
 		return nil
@@ -176,6 +201,50 @@ func (s *session) restricted(need string) error {
 	s.mode = mode{"machine", target.spec.Hostname}
 	s.out("\n")
 	return nil
+}
+
+// restrictedDisconnected plays the two [C-IAF] disconnected branches of a
+// machine-only command: the login host, or the current mode's machine,
+// being disconnected. done is false when neither applies.
+func (s *session) restrictedDisconnected() (done bool, err error) {
+	cl := s.a.cluster
+	down := map[string]bool{}
+	for _, m := range cl.spec.Disconnected {
+		down[m] = true
+	}
+	var first string
+	switch {
+	case s.mode.kind == "machine" && down[s.mode.name]:
+		first = fmt.Sprintf("This command is restricted to machine-mode only.  The machine for the current mode (Machine %s) is currently disconnected.  You may only run the command on a connected machine.", s.mode.name)
+	case s.mode.kind != "machine" && down[s.a.spec.Hostname]:
+		first = fmt.Sprintf("This command is restricted to machine mode.  Since the current host (%s) is disconnected, you may only run it in machine mode.", s.a.spec.Hostname)
+	default:
+		return false, nil
+	}
+	s.out(first + "\n")
+	yes, err := s.askYN("restricted.switch", "Do you want to switch to a different machine to run the command on?", true)
+	if err != nil {
+		return true, err
+	}
+	if !yes {
+		s.out("Command cancelled.\n")
+		return true, errCancelled
+	}
+	var names []string
+	var ms []*appliance
+	for _, m := range cl.members {
+		if !down[m.spec.Hostname] || m == s.a {
+			names, ms = append(names, m.spec.Hostname), append(ms, m)
+		}
+	}
+	s.out("\n")
+	i, err := s.choose("restricted.machine", "Choose the machine to run this command on.", names, 1)
+	if err != nil || i < 0 {
+		return true, err
+	}
+	s.mode = mode{"machine", ms[i].spec.Hostname}
+	s.out("\n")
+	return true, nil
 }
 
 // target is the appliance a machine-level command acts on: the machine of
@@ -247,7 +316,20 @@ func (s *session) cmdCommit(args []string) error {
 	if _, err := s.ask("commit.comment", "Please enter some comments describing your changes:\n", ""); err != nil {
 		return err
 	}
-	if !s.a.isSMA() && s.a.spec.ver.atLeast(12, 0) {
+	if s.dialect().CommitDiscard && s.a.store.noOp(s.id) {
+		// [C-IAF] question; [I] that changes which change nothing trigger it.
+		s.out("\n")
+		yes, err := s.askYN("commit.discard", "Your changes do not modify the configuration.  Are you ready to discard all of your changes?", true)
+		if err != nil {
+			return err
+		}
+		if yes {
+			s.a.store.discard(s.id)
+			s.out("\nChanges discarded.\n")
+			return nil
+		}
+	}
+	if !s.a.isSMA() && s.a.spec.ver.atLeast(11, 0) && *s.dialect().Rollback {
 		s.out("\n")
 		if _, err := s.askYN("commit.rollback", "Do you want to save the current configuration for rollback?", true); err != nil {
 			return err
@@ -263,6 +345,21 @@ func (s *session) cmdCommit(args []string) error {
 }
 
 func (s *session) cmdClearchanges(args []string) error {
+	if *s.dialect().ClearConfirm {
+		// [C-IAF] a confirmation, or "No changes have been made"; the
+		// wording around both and the default are [I].
+		if !s.a.store.hasPending(s.id) {
+			s.out("No changes have been made since the last commit.\n")
+			return nil
+		}
+		yes, err := s.askYN("clear.confirm", "Are you sure you want to clear all changes since the last commit?", true)
+		if err != nil || !yes {
+			return err
+		}
+		s.a.store.discard(s.id)
+		s.out("\nChanges cleared.\n")
+		return nil
+	}
 	if s.a.store.discard(s.id) {
 		s.printf("Changes cleared: %s UTC\n", simDate)
 	} else {
@@ -273,7 +370,9 @@ func (s *session) cmdClearchanges(args []string) error {
 
 func (s *session) cmdExit(args []string) error {
 	if s.a.store.hasPending(s.id) {
-		leave, err := s.askYN("exit.confirm", "You have uncommitted changes.  Do you want to exit without committing?", false)
+		// [C-IAF] "Are you sure you wish to exit?"; the sentence before it
+		// and the default are [I].
+		leave, err := s.askYN("exit.confirm", "You have uncommitted changes.  Are you sure you wish to exit?", false)
 		if err != nil || !leave {
 			return err
 		}

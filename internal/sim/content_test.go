@@ -133,7 +133,12 @@ func TestSSLConfigEras(t *testing.T) {
 		t.Errorf("9.1 tlsverify:\n%s", out)
 	}
 
-	modern := startSite(t, "multi-cause", Options{})
+	// The [I] 12.0+ variant of the fact sheets, kept as asyncos.ssl_method
+	// false; the [C-IAF] default is in TestIAFReleases.
+	modern := startSiteWith(t, "multi-cause", func(sc *Scenario) {
+		off := false
+		sc.AsyncOS.SSLMethod = &off
+	}, Options{})
 	out = execOn(t, modern, "mx.example.com", "sslconfig")
 	for _, w := range []string{
 		"sslconfig settings:\n  GUI HTTPS ciphers:\n    MEDIUM\n", "  Outbound SMTP ciphers:\n    RC4-SHA\n    RC4-MD5\n    ALL\n\n",

@@ -20,9 +20,11 @@ func TestPagerStopsAtTerminalHeight(t *testing.T) {
 	if !strings.Contains(more, "Counters:") && !strings.Contains(first, "Counters:") {
 		t.Errorf("counters missing:\n%s%s", first, more)
 	}
-	tm.send(" ")
-	tm.send(" ")
-	rest := tm.expect(esaPrompt)
+	rest := ""
+	for i := 0; i < 10 && !strings.Contains(rest, "mx.example.com> "); i++ {
+		tm.send(" ")
+		rest += tm.expect(pagerText + "|" + esaPrompt)
+	}
 	if !strings.Contains(rest, "Kilobytes Free") {
 		t.Errorf("end of status detail missing:\n%s", rest)
 	}
@@ -79,7 +81,7 @@ func TestDeliveryconfigPendingCommit(t *testing.T) {
 		t.Errorf("pending change leaked to another session:\n%s", out)
 	}
 	// exit warns while changes are pending; N stays.
-	tm.cmd("exit", `You have uncommitted changes\.  Do you want to exit without committing\? \[N\]> $`)
+	tm.cmd("exit", `You have uncommitted changes\.  Are you sure you wish to exit\? \[N\]> $`)
 	tm.cmd("N", esaPrompt)
 	tm.cmd("commit", `Please enter some comments describing your changes:\r\n\[\]> $`)
 	tm.cmd("pvo-doctor: PVO-003 deliver from Auto", `Do you want to save the current configuration for rollback\? \[Y\]> $`)
@@ -270,8 +272,9 @@ func TestTLSVerifyFollowsCommittedCiphers(t *testing.T) {
 		t.Errorf("pending ciphers took effect:\n%s", got)
 	}
 	tm.cmd("commit", `\[\]> $`)
-	// ESA 11.1 asks no rollback question.
-	if got := tm.cmd("PVO-004", esaPrompt); !strings.Contains(got, "Changes committed:") || strings.Contains(got, "rollback") {
+	// ESA 11.1 asks the rollback question too [C-IAF].
+	tm.cmd("PVO-004", `Do you want to save the current configuration for rollback\? \[Y\]> $`)
+	if got := tm.cmd("", esaPrompt); !strings.Contains(got, "Changes committed:") {
 		t.Errorf("commit on 11.1:\n%s", got)
 	}
 	got = tm.cmd("tlsverify the.cpq.host 10.172.12.18:7025", esaPrompt)

@@ -18,6 +18,7 @@
 //	spam_port: 6025             # the SMA's euq_listener port (default 6025)
 //	sma:                        # an appliance (fields below); required
 //	esas: [appliance, ...]      # at least one
+//	asyncos: {iaf: true}        # dialect choices; see testdata/FORMATS.md
 //	cluster:                    # optional; absent means every ESA is standalone
 //	  name: PVOCluster
 //	  groups:
@@ -42,7 +43,8 @@
 //	                            # says "Centralized transfers: Suspended|Active"
 //	users:                      # the first is the one Appliance.User logs in as
 //	  - {name: admin, password: ironport, role: Administrator, full_name: Administrator,
-//	     authorized_keys: ["ssh-ed25519 AAAA..."]}
+//	     authorized_keys: ["ssh-ed25519 AAAA..."],
+//	     password_expiry: reminder}   # reminder-password, forced: login questions before the prompt
 //	interfaces:                 # required; port is what interfaceconfig shows after "on"
 //	  - {name: Management, address: 10.172.12.18/24, hostname: sma.example.com, port: Management}
 //	                            # (default port: Management for Management, else Data1, Data2, ...)
@@ -88,11 +90,24 @@
 //	                            # connect|refused|timeout|hang
 //	quarantines:                # quarantineconfig
 //	  centralized: false        # true prints the "centralized on <sma>" note
+//	  delayed: false            # dqconfig (13.0.3+): Delayed Quarantine on
 //	  messages: {Outbreak: 12, Virus: 3}   # local messages per quarantine (default 0)
 //
 // SERVICES answers, even the defaults, are pending changes like any dialog's;
 // TEST, status detail, diskquotaconfig, quarantineconfig and interfaceconfig
 // (machine mode in a cluster) only read.
+//
+// # The asyncos block
+//
+// DialectSpec lists its fields: the forms Cisco's own CLI test library
+// confirms (NOTICE flow, policyconfig's type list, clear confirmation,
+// deliveryconfig's fifth question, sslconfig's method on every release,
+// applianceconfig by name, restricted wordings, commit rollback and
+// discard, setttymode) and, where it is silent, each plausible form.
+// Defaults are the forms today's client copes with; `iaf: true` turns on
+// every confirmed one. showchanges, dqconfig, `applianceconfig list|port`,
+// bare clustermode's list, the SMA's featurekey and status's Feature lines
+// need no choice.
 //
 // # Fault injection prompt names
 //
@@ -105,8 +120,11 @@
 // sslconfig.verify, telnet.interface, telnet.host, telnet.port,
 // tlsverify.domain, tlsverify.host, clusterconfig.menu, clustermode.choose,
 // restricted.switch, restricted.machine, featurekey.menu, commit.comment,
-// commit.rollback, commit.reply, exit.confirm, level.menu (policyconfig, filters,
-// dlpconfig, dmarcconfig), applianceconfig.menu, applianceconfig.choose,
+// commit.rollback, commit.discard, commit.reply, exit.confirm, clear.confirm,
+// level.menu (policyconfig, filters, dlpconfig, dmarcconfig),
+// policyconfig.type, notice.new, notice.menu, notice.copy,
+// deliveryconfig.notls, dqconfig.enable, dqconfig.menu, login.reminder,
+// login.password, applianceconfig.menu, applianceconfig.choose,
 // applianceconfig.service, diskquotaconfig.menu, quarantineconfig.menu and
 // interfaceconfig.menu.
 package sim

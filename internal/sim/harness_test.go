@@ -16,9 +16,18 @@ const waitFor = 10 * time.Second
 
 func startSite(t *testing.T, name string, opts Options) *Site {
 	t.Helper()
+	return startSiteWith(t, name, nil, opts)
+}
+
+// startSiteWith lets a test change the loaded scenario before it starts.
+func startSiteWith(t *testing.T, name string, change func(*Scenario), opts Options) *Site {
+	t.Helper()
 	sc, err := LoadScenario(name)
 	if err != nil {
 		t.Fatalf("load %s: %v", name, err)
+	}
+	if change != nil {
+		change(sc)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	site, err := Start(ctx, sc, opts)

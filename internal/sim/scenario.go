@@ -31,6 +31,7 @@ type Scenario struct {
 	SMA         *ApplianceSpec  `yaml:"sma"`
 	ESAs        []ApplianceSpec `yaml:"esas"`
 	Cluster     *ClusterSpec    `yaml:"cluster"`
+	AsyncOS     DialectSpec     `yaml:"asyncos"`
 }
 
 // ApplianceSpec is one appliance's starting state (see doc.go for fields).
@@ -56,6 +57,7 @@ type ApplianceSpec struct {
 	FeatureKeys        []FeatureKeySpec   `yaml:"feature_keys"`
 	MailLogs           []string           `yaml:"mail_logs"`
 	role               string             // "esa" or "sma", set by LoadScenario
+	dialect            *DialectSpec       // the scenario's, set by check
 	ver                version            // parsed Version
 	prefixes           map[string]netip.Prefix
 
@@ -75,6 +77,11 @@ type UserSpec struct {
 	Role           string   `yaml:"role"`
 	FullName       string   `yaml:"full_name"`
 	AuthorizedKeys []string `yaml:"authorized_keys"`
+	// PasswordExpiry is "", reminder (a change-now question before the
+	// first prompt), reminder-password (the same, then the password asked
+	// again, as IAF answers it [unknown]) or forced (Old/New/Retype
+	// Password first) [C-IAF].
+	PasswordExpiry string `yaml:"password_expiry"`
 }
 
 type InterfaceSpec struct {
@@ -300,6 +307,11 @@ func (sc *Scenario) check(v *validator) {
 		v.failf([]any{"sma", "pvo_interface"}, "pvo_interface %q is not an interface of %s", sc.SMA.PVOInterface, sc.SMA.Hostname)
 	}
 	sc.checkBeyond(v)
+	sc.AsyncOS.check(v)
+	sc.SMA.dialect = &sc.AsyncOS
+	for i := range sc.ESAs {
+		sc.ESAs[i].dialect = &sc.AsyncOS
+	}
 	if c := sc.Cluster; c != nil {
 		sc.checkCluster(v)
 	}
@@ -350,6 +362,9 @@ func (a *ApplianceSpec) check(v *validator, role string, at []any, seen map[stri
 		}
 		if u.Password == "" && len(u.AuthorizedKeys) == 0 {
 			v.failf(sub("users", i), "user %s has neither password nor authorized_keys", u.Name)
+		}
+		if !oneOf(u.PasswordExpiry, []string{"", "reminder", "reminder-password", "forced"}) {
+			v.failf(sub("users", i, "password_expiry"), "password_expiry %q is not reminder, reminder-password or forced", u.PasswordExpiry)
 		}
 		if u.Role == "" {
 			u.Role = "Administrator"

@@ -94,6 +94,7 @@ type appliance struct {
 	status             string
 	transfersSuspended bool
 	sessions           map[int]*session
+	passwordChanged    []string // users who changed their password in a session
 }
 
 func (a *appliance) isSMA() bool { return a.spec.role == "sma" }
@@ -514,11 +515,15 @@ func (s *Site) Snapshot(hostname string) string {
 	}
 	a.mu.Lock()
 	status, ts := a.status, a.transfersSuspended
+	changed := strings.Join(a.passwordChanged, ", ")
 	a.mu.Unlock()
 	committed, pending, _ := a.store.dump(a.spec.Hostname, a.chain())
 	var b strings.Builder
 	fmt.Fprintf(&b, "appliance %s (%s %s)\n", a.spec.Hostname, a.spec.role, a.spec.Version)
 	fmt.Fprintf(&b, "status: %s\n", status)
+	if changed != "" {
+		fmt.Fprintf(&b, "password changed: %s\n", changed)
+	}
 	if a.isSMA() {
 		fmt.Fprintf(&b, "transfers_suspended: %t\n", ts)
 	}

@@ -55,6 +55,8 @@ type session struct {
 	discard     bool // Ctrl-C at the pager: drop output until the next read
 	interrupted bool
 	skipLF      bool // a CR was just read; swallow a following LF
+	noPager     bool // setttymode 0 1 turned the pager off
+	noEcho      bool // a password is being typed
 	err         error
 	mode        mode
 	// outBuf holds output until the session would block for input, so that
@@ -196,6 +198,9 @@ func (s *session) serve(exec bool, cmdline string) int {
 		return s.batch(cmdline)
 	}
 	s.waitLatency()
+	if !s.passwordExpiry() {
+		return 0
+	}
 	s.banner()
 	for s.err == nil {
 		s.discard, s.interrupted = false, false
@@ -303,6 +308,62 @@ func (s *session) plainShell(exec bool, cmdline string) int {
 	return 0
 }
 
+// passwordExpiry plays the [C-IAF] login questions before the banner: the
+// reminder (its [unknown] default is the dangerous Y) and the forced
+// change. Changing the password is recorded for Snapshot, never applied,
+// so a client that does it is caught. It reports whether to go on.
+func (s *session) passwordExpiry() bool {
+	if s.user == nil || s.user.PasswordExpiry == "" {
+		return true
+	}
+	if strings.HasPrefix(s.user.PasswordExpiry, "reminder") {
+		s.out("Your password will expire in 3 days.\n")
+		change, err := s.askYN("login.reminder", "Do you want to change your password now?", true)
+		if err != nil {
+			return false
+		}
+		if !change && s.user.PasswordExpiry == "reminder-password" {
+			s.noEcho = true
+			s.prompt("Password: ")
+			line, err := s.readLine()
+			s.noEcho = false
+			if err != nil || line != s.user.Password {
+				s.out("\nLogin incorrect.\n")
+				return false
+			}
+		}
+		if !change {
+			s.out("\n")
+			return true
+		}
+	} else {
+		s.out("Your password has expired.  You must change your password now.\n")
+	}
+	s.noEcho = true
+	defer func() { s.noEcho = false }()
+	var typed [3]string
+	for i, p := range []string{"Old Password: ", "New Password: ", "Retype New Password: "} {
+		if err := s.fault("login.password"); err != nil {
+			return false
+		}
+		s.prompt(p)
+		line, err := s.readLine()
+		if err != nil {
+			return false
+		}
+		typed[i] = line
+	}
+	if typed[0] != s.user.Password || typed[1] == "" || typed[1] != typed[2] {
+		s.out("Password change failed.\n")
+		return false
+	}
+	s.a.mu.Lock()
+	s.a.passwordChanged = append(s.a.passwordChanged, s.user.Name)
+	s.a.mu.Unlock()
+	s.out("Password changed.\n")
+	return true
+}
+
 func (s *session) banner() {
 	sp := s.a.spec
 	if sp.Banner != "" {
@@ -368,7 +429,7 @@ func (s *session) out(text string) {
 	}
 	var b strings.Builder
 	for text != "" {
-		if s.pty && !s.midLine && s.lines >= int(s.height.Load())-1 {
+		if s.pty && !s.noPager && !s.midLine && s.lines >= int(s.height.Load())-1 {
 			s.raw(b.String())
 			b.Reset()
 			if !s.pagerWait() {
@@ -511,7 +572,7 @@ func (s *session) readLine() (string, error) {
 			}
 		case b >= 0x20 || b == '\t':
 			buf = append(buf, b)
-			if s.pty {
+			if s.pty && !s.noEcho {
 				s.raw(string([]byte{b}))
 			}
 		}

@@ -190,7 +190,7 @@ func (st *store) dump(host string, levels []string) (committed, pending []string
 	return committed, pending, len(sids) > 0
 }
 
-func sortedKeys(m map[string]string) []string {
+func sortedKeys[T any](m map[string]T) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
@@ -230,6 +230,12 @@ func configOf(a *ApplianceSpec) map[string]string {
 	kv["delivery.possible"] = map[bool]string{true: "Enabled", false: "Disabled"}[*d.PossibleDelivery]
 	kv["delivery.max"] = strconv.Itoa(d.MaxConcurrency)
 	kv["delivery.tlsmax"] = strconv.Itoa(d.TLSMaxConcurrency)
+	if a.role == "esa" && a.ver.atLeast(12, 0) && a.dialect != nil && a.dialect.DeliveryNoTLS != "off" {
+		kv["delivery.notls"] = "Yes"
+	}
+	if a.Quarantines.Delayed {
+		kv["dq.enabled"] = "Yes"
+	}
 	for _, svc := range sslServices {
 		def := defaultSSL(a.ver, svc)
 		spec := a.SSL[svc]
@@ -242,9 +248,14 @@ func configOf(a *ApplianceSpec) map[string]string {
 		if spec.Versions == nil {
 			spec.Versions = def.Versions
 		}
-		if !a.ver.atLeast(12, 0) {
+		iaf := a.dialect != nil && *a.dialect.SSLMethod
+		if !a.ver.atLeast(12, 0) || iaf {
+			if spec.Method == "" {
+				spec.Method = "tlsv1/tlsv1.2"
+			}
 			kv["ssl."+svc+".method"] = spec.Method
-		} else {
+		}
+		if a.ver.atLeast(12, 0) {
 			kv["ssl."+svc+".versions"] = strings.Join(spec.Versions, ", ")
 			kv["ssl."+svc+".renegotiation"] = "No"
 		}
@@ -265,4 +276,113 @@ func defaultSSL(v version, svc string) SSLSpec {
 		versions = []string{"TLSv1.2"}
 	}
 	return SSLSpec{Ciphers: "MEDIUM:HIGH:-SSLv2:-aNULL:!RC4:@STRENGTH:-EXPORT", Versions: versions}
+}
+
+// copyPrefix stages, at level to, every key under prefix that level from
+// holds (the session's pending view): a NOTICE's "copy settings".
+func (st *store) copyPrefix(sid int, host, from, to, prefix string) {
+	st.mu.Lock()
+	kv := map[string]string{}
+	for k, v := range st.committed[from] {
+		if strings.HasPrefix(k, prefix) {
+			kv[k] = v
+		}
+	}
+	if p := st.pending[sid]; p != nil {
+		for k, v := range p.levels[from] {
+			if strings.HasPrefix(k, prefix) {
+				kv[k] = v
+			}
+		}
+	}
+	st.mu.Unlock()
+	if len(kv) == 0 {
+		kv[prefix] = emptyConfig
+	}
+	for k, v := range kv {
+		st.set(sid, host, to, k, v)
+	}
+}
+
+// pythonDict renders the session's pending changes as showchanges does, a
+// Python literal: {'standalone': {”: {'key': 'value'}}} on a standalone
+// appliance; in a cluster the mode kind and its name ([I]), e.g.
+// {'machine': {'esa2.example.com': {...}}}. A removal is None; nothing
+// pending is {}.
+func (st *store) pythonDict(sid int, clusterName string) string {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	p := st.pending[sid]
+	if p == nil {
+		return "{}"
+	}
+	modes := map[string]map[string]map[string]string{}
+	for lvl, kv := range p.levels {
+		kind, name, _ := strings.Cut(lvl, ":")
+		switch {
+		case clusterName == "":
+			kind, name = "standalone", ""
+		case kind == "cluster":
+			name = clusterName
+		}
+		if modes[kind] == nil {
+			modes[kind] = map[string]map[string]string{}
+		}
+		modes[kind][name] = kv
+	}
+	var b strings.Builder
+	b.WriteString("{")
+	for i, kind := range sortedKeys(modes) {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(pyStr(kind) + ": {")
+		for j, name := range sortedKeys(modes[kind]) {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(pyStr(name) + ": {")
+			kv := modes[kind][name]
+			for k, key := range sortedKeys(kv) {
+				if k > 0 {
+					b.WriteString(", ")
+				}
+				v := pyStr(kv[key])
+				if kv[key] == deleted {
+					v = "None"
+				}
+				b.WriteString(pyStr(key) + ": " + v)
+			}
+			b.WriteString("}")
+		}
+		b.WriteString("}")
+	}
+	b.WriteString("}")
+	return b.String()
+}
+
+// pyStr is Python's repr of a plain string.
+func pyStr(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `'`, `\'`, "\n", `\n`)
+	return "'" + r.Replace(s) + "'"
+}
+
+// noOp reports whether the session's pending changes would leave every
+// committed value as it is.
+func (st *store) noOp(sid int) bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	p := st.pending[sid]
+	if p == nil {
+		return false
+	}
+	for lvl, kv := range p.levels {
+		for k, v := range kv {
+			old, ok := st.committed[lvl][k]
+			if v == deleted && ok || v != deleted && (!ok || old != v) {
+				return false
+			}
+		}
+	}
+	return true
 }
