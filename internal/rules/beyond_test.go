@@ -279,11 +279,21 @@ func TestReleaseSkew(t *testing.T) {
 		{"same release", site(ver("14.2.0-620", 14, 2), ver("14.2.0-224", 14, 2)), []want{{
 			app: "mx.example.com", status: StatusPass, summary: []string{"compatibility matrix"}, lines: []string{"Version: 14.2.0-620", "Version: 14.2.0-224"}}}},
 		{"older ESA", site(ver("13.5.1-1", 13, 5), ver("14.2.0-224", 14, 2)), []want{{
-			app: "mx.example.com", status: StatusPass, summary: []string{"not newer"}}}},
-		{"newer ESA", site(ver("15.0.0-104", 15, 0), ver("14.2.0-224", 14, 2)), []want{{
-			app: "mx.example.com", status: StatusFail, summary: []string{"15.0, newer than the SMA sma.example.com's 14.2", "upgrade the SMA first"}, fix: "manual"}}},
+			app: "mx.example.com", status: StatusPass, summary: []string{"no known incompatibility", "compatibility matrix"}}}},
+		{"newer ESA major", site(ver("15.0.0-104", 15, 0), ver("14.2.0-224", 14, 2)), []want{{
+			app: "mx.example.com", status: StatusFail, summary: []string{"15.0, a major release above the SMA sma.example.com's 14.2", "upgrade the SMA first"}, fix: "manual"}}},
+		{"ESA 12 on an SMA 10", site(ver("12.0.0-281", 12, 0), ver("10.0.0-1", 10, 0)), []want{{
+			app: "mx.example.com", status: StatusFail, summary: []string{"major release above"}, fix: "manual"}}},
+		// A newer minor release within one major is the matrix's to judge.
 		{"newer minor", site(ver("14.3.0-1", 14, 3), ver("14.2.0-224", 14, 2)), []want{{
-			app: "mx.example.com", status: StatusFail, summary: []string{"newer"}, fix: "manual"}}},
+			app: "mx.example.com", status: StatusPass, summary: []string{"compatibility matrix"}}}},
+		// SMA 8.3 was the management release of ESA 8.5: numbers diverged.
+		{"8.x era", site(ver("8.5.6-113", 8, 5), ver("8.3.6-048", 8, 3)), []want{{
+			app: "mx.example.com", status: StatusPass, summary: []string{"numbers differ", "compatibility matrix"}}}},
+		{"9.x era", site(ver("9.7.2-065", 9, 7), ver("9.1.0-033", 9, 1)), []want{{
+			app: "mx.example.com", status: StatusPass, summary: []string{"compatibility matrix"}}}},
+		{"SMA below the minimum", site(ver("8.5.6-113", 8, 5), ver("8.0.1-1", 8, 0)), []want{{
+			app: "mx.example.com", status: StatusFail, summary: []string{"needs ESA 8.0 and SMA 8.1"}, fix: "manual"}}},
 		{"before centralized PVO", site(ver("7.6.3-023", 7, 6), ver("8.0.0-404", 8, 0)), []want{{
 			app: "mx.example.com", status: StatusFail, summary: []string{"needs ESA 8.0 and SMA 8.1"}, fix: "manual"}}},
 		{"SMA version missing", &facts.Site{SMA: smaWithStatus("Online"), ESAs: []*facts.Appliance{esaAt(ver("14.2.0-620", 14, 2))}}, []want{{
