@@ -96,8 +96,9 @@ func FromSession(name string, r io.Reader, role facts.Role) (*facts.Appliance, e
 		case "tcpservices":
 			app.TCPServices, warns, perr = ParseTCPServices(c.Text)
 		case "deliveryconfig":
-			app.Delivery, warns, perr = ParseDeliveryConfig(c.Text)
-			recordLevel(app, c.Name, c.Text, modeArg(c.Mode))
+			if text := StripNotice(c.Text); text != "" {
+				app.Delivery, warns, perr = ParseDeliveryConfig(text)
+			}
 		case "telnet":
 			if telnetIfs == nil && c.Mode.Level == "" {
 				if ifs := TelnetInterfaces(c.Text); ifs != nil {
@@ -113,8 +114,9 @@ func FromSession(name string, r io.Reader, role facts.Role) (*facts.Appliance, e
 		case "tlsverify":
 			app.TLSVerify, warns, perr = ParseTLSVerify(c.Text)
 		case "sslconfig":
-			app.SSL, warns, perr = ParseSSLConfig(c.Text)
-			recordLevel(app, c.Name, c.Text, modeArg(c.Mode))
+			if text := StripNotice(c.Text); text != "" {
+				app.SSL, warns, perr = ParseSSLConfig(text)
+			}
 		case "clusterconfig":
 			app.Cluster, warns, perr = ParseClusterConfig(c.Text)
 		case "featurekey":
@@ -140,13 +142,8 @@ func FromSession(name string, r io.Reader, role facts.Role) (*facts.Appliance, e
 		case "diskquotaconfig":
 			app.DiskQuota, warns, perr = ParseDiskQuotaConfig(c.Text)
 		case "quarantineconfig":
-			var sl *facts.SettingLevel
-			app.Quarantines, sl, warns, perr = ParseQuarantineConfig(c.Text)
-			if sl != nil {
-				if app.SettingLevels == nil {
-					app.SettingLevels = map[facts.Setting]*facts.SettingLevel{}
-				}
-				app.SettingLevels[facts.SettingPVO] = sl
+			if text := StripNotice(c.Text); text != "" {
+				app.Quarantines, warns, perr = ParseQuarantineConfig(text)
 			}
 		case "commit", "clearchanges":
 			var cr *facts.CommitResult
@@ -164,18 +161,9 @@ func FromSession(name string, r io.Reader, role facts.Role) (*facts.Appliance, e
 			}
 			continue
 		default:
-			s, ok := SettingForCommand(c.Name)
-			if !ok {
-				continue
-			}
-			var sl *facts.SettingLevel
-			sl, warns, perr = ParseSettingLevel(c.Text, s)
-			if sl != nil {
-				if app.SettingLevels == nil {
-					app.SettingLevels = map[facts.Setting]*facts.SettingLevel{}
-				}
-				app.SettingLevels[s] = sl
-			}
+			// The clusterable commands' levels are read from all their
+			// runs at once, below (readLevels).
+			continue
 		}
 		record(app, c, warns, perr)
 	}
@@ -202,6 +190,7 @@ func FromSession(name string, r io.Reader, role facts.Role) (*facts.Appliance, e
 			app.MailLog = ml
 		}
 	}
+	readLevels(app, cmds)
 	if app.Hostname == "" && app.Version != nil && app.Cluster != nil {
 		// A session typed only in cluster mode never shows the machine's
 		// name in its prompt; its serial number finds it in the cluster.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -88,7 +87,9 @@ func collect(ctx context.Context, s Conn, p Plan) *facts.Appliance {
 	if c.p.MailLogDCIDs == 0 {
 		c.p.MailLogDCIDs = defaultMailLogDCIDs
 	}
+	c.begin(ctx)
 	c.collect(ctx)
+	c.end(ctx)
 
 	app, err := asyncos.FromSession(p.Address, strings.NewReader(c.log.String()), p.Role)
 	if err != nil {
@@ -125,6 +126,10 @@ type collector struct {
 	told    bool // Plan.Identified was called
 	// mailText holds what the mail_logs greps printed.
 	mailText []string
+	// paging is true when setttymode was refused and the pager stays on.
+	paging bool
+	// before is showchanges at the start; nil when it was not read.
+	before *pendingRead
 }
 
 func (c *collector) collect(ctx context.Context) {
@@ -284,6 +289,13 @@ func (c *collector) servicesAndTests(ctx context.Context, managed []facts.Manage
 	if c.dead {
 		return
 	}
+	if c.before == nil || c.before.Pending {
+		// Its answers may stage a change, and only a clear undoes that:
+		// never where someone's uncommitted work (or unknown) is pending.
+		c.errs = append(c.errs, facts.CollectError{Step: "applianceconfig SERVICES",
+			Message: "not read: showchanges did not show an empty change list before the check, and reading SERVICES may stage a change that only clearing everything undoes"})
+		return
+	}
 	c.progress("applianceconfig SERVICES, TEST")
 	names := make([]string, len(managed))
 	for i, a := range managed {
@@ -302,7 +314,6 @@ func (c *collector) servicesAndTests(ctx context.Context, managed []facts.Manage
 		}
 		c.fail(ctx, "applianceconfig SERVICES", err)
 	}
-	c.run(ctx, "clearchanges")
 }
 
 func (c *collector) prompt() string {
@@ -323,6 +334,9 @@ func (c *collector) progress(step string) {
 func (c *collector) run(ctx context.Context, command string) (string, bool) {
 	if c.dead {
 		return "", false
+	}
+	if asyncos.ReadDialog(command) != nil {
+		return c.readDialog(ctx, command)
 	}
 	c.progress(command)
 	prompt := c.prompt()
@@ -448,30 +462,6 @@ func (c *collector) clusterLayout(ctx context.Context) *facts.Cluster {
 		return nil
 	}
 	return cl
-}
-
-// members reads every member's feature keys and interfaces in its machine
-// mode (the session's own machine, me, first: it is already there), then
-// the level of each setting PVO-006 and PVO-103 look at, in cluster mode.
-func (c *collector) members(ctx context.Context, cl *facts.Cluster, me string) {
-	order := cl.Members()
-	if me != "" {
-		order = append([]string{me}, slices.DeleteFunc(order, func(m string) bool { return m == me })...)
-	}
-	for _, m := range order {
-		if asyncos.ModeOf(c.prompt()) != "machine "+m && !c.setMode(ctx, "machine "+m) {
-			break
-		}
-		c.run(ctx, "featurekey")
-		c.run(ctx, "interfaceconfig")
-	}
-	if c.setMode(ctx, "cluster") {
-		for _, cmd := range asyncos.ClusterLevelCommands() {
-			c.run(ctx, cmd)
-		}
-		// In cluster mode it also prints the level of the PVO settings.
-		c.run(ctx, "quarantineconfig")
-	}
 }
 
 // standalone reads, on an ESA outside any cluster, what a cluster member's

@@ -218,7 +218,7 @@ func (fr *fixRun) apply(ctx context.Context, s fix.Session, round int, log io.Wr
 	}
 	// With nothing pending, exit asks nothing; with something pending, the
 	// dropped session discards it.
-	out := fix.Apply(ctx, fixRunner{sess}, s)
+	out := fix.Apply(ctx, fixRunner{sess, s.Machine, s.Group}, s)
 	sess.Close()
 	for i, f := range s.Fixes {
 		r := out.Results[i]
@@ -277,7 +277,10 @@ func orNone(st rules.Status) string {
 }
 
 // fixRunner adapts a session to the runner fix drives.
-type fixRunner struct{ s *session.Session }
+type fixRunner struct {
+	s              *session.Session
+	machine, group string // the session's own machine and group in its cluster
+}
 
 func (r fixRunner) Mode() string { return asyncos.ModeOf(r.s.Prompt()) }
 
@@ -285,17 +288,10 @@ func (r fixRunner) Run(ctx context.Context, command string) (string, error) {
 	return r.s.Run(ctx, command)
 }
 
-// ReadLevel reads a setting's level with the one level reader, asyncos's.
+// ReadLevel reads a setting's level with the one level reader, asyncos's,
+// in this session's machine, group and cluster modes.
 func (r fixRunner) ReadLevel(ctx context.Context, command string, setting facts.Setting) (*facts.SettingLevel, error) {
-	text, err := r.s.Run(ctx, command)
-	if err != nil {
-		return nil, err
-	}
-	sl, err := asyncos.ReadLevel(text, setting, r.Mode())
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", fix.ErrNoLevel, err)
-	}
-	return sl, nil
+	return readFixLevel(ctx, r.s, command, setting, r.machine, r.group)
 }
 
 func (r fixRunner) SetMode(ctx context.Context, mode string) (string, error) {

@@ -16,8 +16,9 @@ type Runner interface {
 	// Mode is the cluster mode the prompt shows, as a clustermode argument
 	// ("cluster", "machine m"); "" on a standalone appliance.
 	Mode() string
-	// ReadLevel runs command and reads the level of setting from its
-	// "Settings defined at:" line; it fails when there is none.
+	// ReadLevel runs command in the cluster modes that decide this
+	// session's level and reads where setting is defined (a NOTICE means
+	// "not here"); it fails when that cannot be told.
 	ReadLevel(ctx context.Context, command string, setting facts.Setting) (*facts.SettingLevel, error)
 	// Run runs a command that asks nothing (a menu it stops in is left).
 	Run(ctx context.Context, command string) (string, error)
@@ -32,9 +33,9 @@ type Runner interface {
 	Interrupt(ctx context.Context) error
 }
 
-// ErrNoLevel is what a Runner's ReadLevel wraps when the output has no
-// "Settings defined at:" line.
-var ErrNoLevel = errors.New(`no "Settings defined at:" line`)
+// ErrNoLevel is what a Runner's ReadLevel wraps when the runs do not tell
+// where the setting is defined.
+var ErrNoLevel = errors.New("level not readable")
 
 // Status is how far a fix got.
 type Status string
@@ -140,7 +141,7 @@ func (a *applier) one(ctx context.Context, f Fix) ([]Evidence, error) {
 		sl, err := a.r.ReadLevel(ctx, cmd, f.Setting)
 		if err != nil {
 			if errors.Is(err, ErrNoLevel) {
-				return ev, fmt.Errorf(`%s shows no "Settings defined at:" line in cluster mode, so its level is unknown; nothing was changed`, cmd)
+				return ev, fmt.Errorf("%s does not show where it is defined (%v), so its level is unknown; nothing was changed", cmd, err)
 			}
 			return ev, fmt.Errorf("read the level of %s: %w", cmd, err)
 		}

@@ -32,7 +32,7 @@ func (f *fakeRunner) ReadLevel(ctx context.Context, command string, setting fact
 	if err != nil {
 		return nil, err
 	}
-	sl, err := asyncos.ReadLevel(out, setting, f.Mode())
+	sl, err := levelFromSpec(out, setting)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrNoLevel, err)
 	}
@@ -195,8 +195,8 @@ func clusterSession(t *testing.T, level string) Session {
 func TestApplyClusterLevels(t *testing.T) {
 	// Cluster level: already in cluster mode, no switch.
 	r := &fakeRunner{prompt: "(Cluster C)> ", replies: map[string]reply{
-		"sslconfig": {out: "Settings defined at: Cluster C\n"}, "commit": {out: committed}}}
-	out := Apply(context.Background(), r, clusterSession(t, "Settings defined at: Cluster C"))
+		"sslconfig": {out: "defined at: Cluster C\n"}, "commit": {out: committed}}}
+	out := Apply(context.Background(), r, clusterSession(t, "defined at: Cluster C"))
 	if got := strings.Join(r.calls, " "); !strings.HasPrefix(got, "sslconfig sslconfig[OUTBOUND") || strings.Contains(got, "clustermode") {
 		t.Errorf("calls: %s", got)
 	}
@@ -204,7 +204,7 @@ func TestApplyClusterLevels(t *testing.T) {
 		t.Errorf("result = %+v", out.Results[0])
 	}
 	// esa2's own machine level: switch there for the dialog, and back.
-	over := "Settings defined at: Cluster C; Machine esa2.example.com"
+	over := "defined at: Cluster C; Machine esa2.example.com"
 	r = &fakeRunner{prompt: "(Cluster C)> ", replies: map[string]reply{"sslconfig": {out: over + "\n"}, "commit": {out: committed}}}
 	out = Apply(context.Background(), r, clusterSession(t, over))
 	want := "sslconfig clustermode machine esa2.example.com sslconfig[OUTBOUND||" + SafeCiphers + "||] clustermode cluster commit["
@@ -215,8 +215,8 @@ func TestApplyClusterLevels(t *testing.T) {
 		t.Errorf("result = %+v", out.Results[0])
 	}
 	// The level moved since the check (esa1 now has its own): change nothing.
-	r = &fakeRunner{prompt: "(Cluster C)> ", replies: map[string]reply{"sslconfig": {out: "Settings defined at: Cluster C; Machine esa1.example.com\n"}}}
-	out = Apply(context.Background(), r, clusterSession(t, "Settings defined at: Cluster C"))
+	r = &fakeRunner{prompt: "(Cluster C)> ", replies: map[string]reply{"sslconfig": {out: "defined at: Cluster C; Machine esa1.example.com\n"}}}
+	out = Apply(context.Background(), r, clusterSession(t, "defined at: Cluster C"))
 	if out.Results[0].Status != Failed || !strings.Contains(out.Results[0].Err.Error(), "not at cluster level") {
 		t.Errorf("result = %+v", out.Results[0])
 	}
@@ -227,8 +227,8 @@ func TestApplyClusterLevels(t *testing.T) {
 	}
 	// No level line in cluster mode: change nothing.
 	r = &fakeRunner{prompt: "(Cluster C)> ", replies: map[string]reply{"sslconfig": {out: "sslconfig settings:\n"}}}
-	out = Apply(context.Background(), r, clusterSession(t, "Settings defined at: Cluster C"))
-	if out.Results[0].Status != Failed || !strings.Contains(out.Results[0].Err.Error(), "no \"Settings defined at:\" line") {
+	out = Apply(context.Background(), r, clusterSession(t, "defined at: Cluster C"))
+	if out.Results[0].Status != Failed || !strings.Contains(out.Results[0].Err.Error(), "level not readable") {
 		t.Errorf("result = %+v", out.Results[0])
 	}
 }

@@ -1,0 +1,82 @@
+package diagnose
+
+import (
+	"context"
+
+	"github.com/pvo-doctor/pvo-doctor/internal/asyncos"
+	"github.com/pvo-doctor/pvo-doctor/internal/session"
+)
+
+// pager is a session that can turn AsyncOS's pager off (setttymode).
+type pager interface {
+	DisablePaging(ctx context.Context) (bool, error)
+}
+
+// begin turns the pager off, as Cisco's own CLI tests do first (every
+// "-Press Any Key For More-" is one more round trip; a refusal leaves it
+// on and answered), then reads what is pending before anything runs.
+func (c *collector) begin(ctx context.Context) {
+	if p, ok := c.s.(pager); ok && !c.dead {
+		prompt := c.prompt()
+		sctx, cancel := context.WithTimeout(ctx, c.p.StepTimeout)
+		on, err := p.DisablePaging(sctx)
+		cancel()
+		c.paging = !on
+		c.log.WriteString(prompt + "setttymode 0 1\n")
+		if err != nil {
+			c.fail(ctx, "setttymode", err)
+		}
+	}
+	c.before = c.showchanges(ctx)
+}
+
+// end reads what is pending after the read-only plan: the proof that the
+// check staged nothing. Only what this session staged itself is cleared
+// (the SERVICES walk, where AsyncOS records even unchanged answers), and
+// only when nothing was pending before: someone else's uncommitted work is
+// shown, never discarded.
+func (c *collector) end(ctx context.Context) {
+	after := c.showchanges(ctx)
+	if after == nil || !after.Pending {
+		return
+	}
+	if c.before == nil || c.before.Pending {
+		return
+	}
+	if _, ok := c.dialog(ctx, "clear", asyncos.ClearDialog()...); ok {
+		c.showchanges(ctx)
+	}
+}
+
+// showchanges reads the session's pending changes; nil when it could not.
+func (c *collector) showchanges(ctx context.Context) *pendingRead {
+	out, ok := c.run(ctx, "showchanges")
+	if !ok {
+		return nil
+	}
+	pc, _, err := asyncos.ParseShowChanges(out)
+	if err != nil || pc == nil {
+		return nil
+	}
+	return &pendingRead{Pending: pc.Pending}
+}
+
+type pendingRead struct{ Pending bool }
+
+// dialog runs a command with steps, logged like run.
+func (c *collector) dialog(ctx context.Context, command string, steps ...session.Step) (string, bool) {
+	if c.dead {
+		return "", false
+	}
+	c.progress(command)
+	prompt := c.prompt()
+	sctx, cancel := context.WithTimeout(ctx, c.p.StepTimeout)
+	out, err := c.s.Dialog(sctx, command, steps...)
+	cancel()
+	c.log.WriteString(prompt + command + "\n" + out + "\n")
+	if err != nil {
+		c.fail(ctx, command, err)
+		return out, false
+	}
+	return out, true
+}
