@@ -91,8 +91,8 @@ func esaSession() Session {
 func TestApplyCommitsOnce(t *testing.T) {
 	r := &fakeRunner{prompt: "mx.example.com> ", replies: map[string]reply{"commit": {out: committed}}}
 	out := Apply(context.Background(), r, esaSession())
-	want := "deliveryconfig[SETUP|choose:Auto||||] sslconfig[OUTBOUND||" + SafeCiphers + "||] " +
-		"commit[pvo-doctor: PVO-003 default delivery interface Auto; PVO-004 remove anonymous outbound ciphers|]"
+	want := "deliveryconfig[SETUP|choose:Auto|||||] sslconfig[OUTBOUND||" + SafeCiphers + "||] " +
+		"commit[pvo-doctor: PVO-003 default delivery interface Auto; PVO-004 remove anonymous outbound ciphers|N|]"
 	if got := strings.Join(r.calls, " "); got != want {
 		t.Errorf("calls:\n got %s\nwant %s", got, want)
 	}
@@ -140,7 +140,7 @@ func TestApplyLostSession(t *testing.T) {
 	r := &fakeRunner{prompt: "mx.example.com> ", interruptErr: errors.New("connection closed"),
 		replies: map[string]reply{"deliveryconfig": {err: errors.New("connection closed")}}}
 	out := Apply(context.Background(), r, esaSession())
-	if got := strings.Join(r.calls, " "); got != "deliveryconfig[SETUP|choose:Auto||||] ^C" {
+	if got := strings.Join(r.calls, " "); got != "deliveryconfig[SETUP|choose:Auto|||||] ^C" {
 		t.Errorf("calls: %s", got)
 	}
 	if out.Cleared || out.Results[0].Status != Failed || out.Results[1].Status != Failed ||
