@@ -110,7 +110,7 @@ func FuzzParseClusterConfig(f *testing.F) {
 
 func FuzzReadLevels(f *testing.F) {
 	fuzzParser(f, "policyconfig", func(s string) (any, []facts.Warning, error) {
-		v, err := ReadLevels(facts.SettingContentFilters, []LevelBlock{{Mode: "cluster", Text: s}}, []string{"cluster"})
+		v, err := ReadLevels(facts.SettingContentFilters, "C", []LevelBlock{{Mode: "cluster", Text: s}}, []string{"cluster"})
 		return v, nil, err
 	})
 }

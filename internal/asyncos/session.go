@@ -155,6 +155,17 @@ func FromSession(name string, r io.Reader, role facts.Role) (*facts.Appliance, e
 			if cr != nil {
 				app.Commits = append(app.Commits, *cr)
 			}
+		case "showchanges":
+			var pc *facts.PendingChanges
+			pc, warns, perr = ParseShowChanges(c.Text)
+			if pc != nil {
+				app.Pending = append(app.Pending, *pc)
+			}
+		case "dqconfig":
+			app.DelayedQuarantine, warns, perr = ParseDQConfig(c.Text)
+			if errors.Is(perr, ErrRefused) {
+				perr = nil // before 13.0.3: no dqconfig, and no evidence
+			}
 		case "grep":
 			if grepsMailLogs(c) {
 				mailText = append(mailText, c.Text)

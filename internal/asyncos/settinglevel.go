@@ -106,7 +106,8 @@ func ClusterModes(cl *facts.Cluster) []string {
 // whatever the rest says); and when no run showed a NOTICE for a command
 // IAF does not confirm prints one: then "shows settings" cannot be told
 // from "defined here".
-func ReadLevels(setting facts.Setting, blocks []LevelBlock, modes []string) (*facts.SettingLevel, error) {
+// cluster names the cluster, for the cluster-level definition ("" if unknown).
+func ReadLevels(setting facts.Setting, cluster string, blocks []LevelBlock, modes []string) (*facts.SettingLevel, error) {
 	cmd := CommandForSetting(setting)
 	if cmd == "" {
 		cmd = string(setting)
@@ -135,7 +136,7 @@ func ReadLevels(setting facts.Setting, blocks []LevelBlock, modes []string) (*fa
 			continue
 		}
 		defined[b.Mode] = true
-		lines[b.Mode] = modeLabel(b.Mode) + ": " + firstOutputLine(ls)
+		lines[b.Mode] = modeLabel(b.Mode, cluster) + ": " + firstOutputLine(ls)
 	}
 	if !notices && cmd != "policyconfig" && len(defined) > 0 {
 		return nil, parseErr(cmd, 0, "", errors.New("no cluster mode printed a NOTICE, so where its settings are shown cannot be told from where they are defined"))
@@ -165,6 +166,9 @@ func ReadLevels(setting facts.Setting, blocks []LevelBlock, modes []string) (*fa
 		if !ok {
 			continue
 		}
+		if d.Level == facts.LevelCluster {
+			d.Name = cluster
+		}
 		below = below || d.Level != facts.LevelCluster
 		sl.Definitions = append(sl.Definitions, d)
 	}
@@ -192,8 +196,11 @@ func levelOfMode(mode string) (facts.LevelDefinition, bool) {
 }
 
 // modeLabel is a clustermode argument as AsyncOS names the mode.
-func modeLabel(mode string) string {
+func modeLabel(mode, cluster string) string {
 	kind, name, _ := strings.Cut(mode, " ")
+	if kind == "cluster" {
+		name = cluster
+	}
 	if kind == "" {
 		return mode
 	}
@@ -229,7 +236,11 @@ func readLevels(app *facts.Appliance, cmds []sessionlog.Command) {
 			// No cluster layout: only a proven override can be told.
 			need = []string{"cluster"}
 		}
-		sl, err := ReadLevels(lc.setting, blocks, need)
+		name := ""
+		if app.Cluster != nil {
+			name = app.Cluster.Name
+		}
+		sl, err := ReadLevels(lc.setting, name, blocks, need)
 		if err != nil {
 			var pe *ParseError
 			msg := err.Error()
@@ -292,4 +303,3 @@ func modeArg(m sessionlog.Mode) string {
 	}
 	return m.Level + " " + m.Name
 }
-

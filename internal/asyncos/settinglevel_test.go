@@ -51,32 +51,32 @@ const (
 func TestReadLevels(t *testing.T) {
 	modes := []string{"cluster", "group Main_Group", "machine esa1.example.com", "machine esa2.example.com"}
 	all := []LevelBlock{{"cluster", definedHere}, {"group Main_Group", noticeYN}, {"machine esa1.example.com", noticeMenu}, {"machine esa2.example.com", definedHere}}
-	sl, err := ReadLevels(facts.SettingMessageFilters, all, modes)
-	want := []facts.LevelDefinition{{Level: facts.LevelCluster}, {Level: facts.LevelMachine, Name: "esa2.example.com"}}
+	sl, err := ReadLevels(facts.SettingMessageFilters, "C", all, modes)
+	want := []facts.LevelDefinition{{Level: facts.LevelCluster, Name: "C"}, {Level: facts.LevelMachine, Name: "esa2.example.com"}}
 	if err != nil || len(sl.Definitions) != 2 || sl.Definitions[0] != want[0] || sl.Definitions[1] != want[1] || sl.Command != "filters" {
 		t.Fatalf("got %+v, %v", sl, err)
 	}
 	// At cluster level only, read in every mode.
 	clusterOnly := []LevelBlock{{"cluster", definedHere}, {"group Main_Group", noticeYN}, {"machine esa1.example.com", noticeMenu}, {"machine esa2.example.com", noticeMenu}}
-	if sl, err := ReadLevels(facts.SettingMessageFilters, clusterOnly, modes); err != nil || len(sl.Definitions) != 1 || sl.Definitions[0].Level != facts.LevelCluster {
+	if sl, err := ReadLevels(facts.SettingMessageFilters, "C", clusterOnly, modes); err != nil || len(sl.Definitions) != 1 || sl.Definitions[0].Level != facts.LevelCluster {
 		t.Errorf("cluster only: %+v, %v", sl, err)
 	}
 	// A mode not read: "cluster only" cannot be claimed...
-	if _, err := ReadLevels(facts.SettingMessageFilters, clusterOnly[:3], modes); err == nil || !strings.Contains(err.Error(), "machine esa2.example.com") {
+	if _, err := ReadLevels(facts.SettingMessageFilters, "C", clusterOnly[:3], modes); err == nil || !strings.Contains(err.Error(), "machine esa2.example.com") {
 		t.Errorf("a missing mode decided the level: %v", err)
 	}
 	// ...but a proven machine-level override stands.
-	if sl, err := ReadLevels(facts.SettingMessageFilters, all[2:], modes); err != nil || len(sl.Definitions) != 1 || sl.Definitions[0].Level != facts.LevelMachine {
+	if sl, err := ReadLevels(facts.SettingMessageFilters, "C", all[2:], modes); err != nil || len(sl.Definitions) != 1 || sl.Definitions[0].Level != facts.LevelMachine {
 		t.Errorf("proven override: %+v, %v", sl, err)
 	}
 	// A refused command reads nothing.
 	refused := []LevelBlock{{"cluster", "Unknown command or missing feature key: dlpconfig\n"}}
-	if _, err := ReadLevels(facts.SettingDLP, refused, []string{"cluster"}); err == nil {
+	if _, err := ReadLevels(facts.SettingDLP, "C", refused, []string{"cluster"}); err == nil {
 		t.Error("a refused command decided a level")
 	}
 	// Without any NOTICE, only policyconfig's menu means "defined here".
 	shown := []LevelBlock{{"cluster", "Default interface to deliver mail: In\n"}}
-	if _, err := ReadLevels(facts.SettingDelivery, shown, []string{"cluster"}); err == nil {
+	if _, err := ReadLevels(facts.SettingDelivery, "C", shown, []string{"cluster"}); err == nil {
 		t.Error("deliveryconfig with no NOTICE anywhere decided a level")
 	}
 }

@@ -218,7 +218,7 @@ func (fr *fixRun) apply(ctx context.Context, s fix.Session, round int, log io.Wr
 	}
 	// With nothing pending, exit asks nothing; with something pending, the
 	// dropped session discards it.
-	out := fix.Apply(ctx, fixRunner{sess, s.Machine, s.Group}, s)
+	out := fix.Apply(ctx, fixRunner{sess, s.Cluster, s.Machine, s.Group}, s)
 	sess.Close()
 	for i, f := range s.Fixes {
 		r := out.Results[i]
@@ -278,8 +278,9 @@ func orNone(st rules.Status) string {
 
 // fixRunner adapts a session to the runner fix drives.
 type fixRunner struct {
-	s              *session.Session
-	machine, group string // the session's own machine and group in its cluster
+	s *session.Session
+	// cluster, machine and group name the session's place in its cluster.
+	cluster, machine, group string
 }
 
 func (r fixRunner) Mode() string { return asyncos.ModeOf(r.s.Prompt()) }
@@ -291,7 +292,7 @@ func (r fixRunner) Run(ctx context.Context, command string) (string, error) {
 // ReadLevel reads a setting's level with the one level reader, asyncos's,
 // in this session's machine, group and cluster modes.
 func (r fixRunner) ReadLevel(ctx context.Context, command string, setting facts.Setting) (*facts.SettingLevel, error) {
-	return readFixLevel(ctx, r.s, command, setting, r.machine, r.group)
+	return readFixLevel(ctx, r.s, command, setting, r.cluster, r.machine, r.group)
 }
 
 func (r fixRunner) SetMode(ctx context.Context, mode string) (string, error) {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -77,8 +76,10 @@ func TestCollectResolvesIdentity(t *testing.T) {
 	if site.ESAs[0].Machine != "esa1.example.com" || site.ESAs[1].Machine != "esa2.example.com" || site.SMA.Machine != "" {
 		t.Errorf("machines = %q, %q, %q", site.ESAs[0].Machine, site.ESAs[1].Machine, site.SMA.Machine)
 	}
-	if sl := site.ESAs[0].SettingLevels[facts.SettingOutboundTLS]; sl == nil || !strings.HasPrefix(sl.Mode, "machine ") {
-		t.Errorf("esa1's sslconfig level, read in its machine mode = %+v", sl)
+	// Read through the NOTICE flow in every mode: at cluster level only.
+	if sl := site.ESAs[0].SettingLevels[facts.SettingOutboundTLS]; sl == nil || len(sl.Definitions) != 1 ||
+		sl.Definitions[0] != (facts.LevelDefinition{Level: facts.LevelCluster, Name: "PVOCluster"}) {
+		t.Errorf("esa1's sslconfig level = %+v", sl)
 	}
 }
 

@@ -82,7 +82,7 @@ func modeMachine(mode string) (string, bool) {
 // as seen from this session's machine: its command through the NOTICE flow
 // in the cluster, group and machine modes (all EffectiveMode needs), then
 // back to the mode the session was in.
-func readFixLevel(ctx context.Context, s Conn, command string, setting facts.Setting, machine, group string) (*facts.SettingLevel, error) {
+func readFixLevel(ctx context.Context, s Conn, command string, setting facts.Setting, cluster, machine, group string) (*facts.SettingLevel, error) {
 	start := asyncos.ModeOf(s.Prompt())
 	modes := []string{"cluster"}
 	if group != "" {
@@ -112,7 +112,7 @@ func readFixLevel(ctx context.Context, s Conn, command string, setting facts.Set
 			return nil, fmt.Errorf("clustermode %s: %w", start, err)
 		}
 	}
-	sl, err := asyncos.ReadLevels(setting, blocks, modes)
+	sl, err := asyncos.ReadLevels(setting, cluster, blocks, modes)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", fix.ErrNoLevel, err)
 	}

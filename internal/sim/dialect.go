@@ -25,7 +25,8 @@ type DialectSpec struct {
 	// configuration), safe (N, item 1) or none (a blank answer asks again).
 	NoticeDefault string `yaml:"notice_default"`
 	// NoticeCommands print the NOTICE. policyconfig is [C-IAF]; the others
-	// are [unknown]. Default: policyconfig, filters, dlpconfig, dmarcconfig.
+	// are [unknown]. Default: all seven (policyconfig, filters, dlpconfig,
+	// dmarcconfig, quarantineconfig, deliveryconfig, sslconfig).
 	NoticeCommands []string `yaml:"notice_commands"`
 	// NoticeSwitch is what item 1 ("Switch modes") does, [unknown]:
 	// continue (the command goes on in the new mode; default) or prompt.
@@ -132,7 +133,9 @@ func (d *DialectSpec) check(v *validator) {
 		}
 	}
 	if d.NoticeCommands == nil {
-		d.NoticeCommands = []string{"policyconfig", "filters", "dlpconfig", "dmarcconfig"}
+		// Every clusterable command the client reads: only policyconfig's
+		// NOTICE is [C-IAF]; iaf-cluster-notice plays the others without.
+		d.NoticeCommands = []string{"policyconfig", "filters", "dlpconfig", "dmarcconfig", "quarantineconfig", "deliveryconfig", "sslconfig"}
 	}
 	for i, c := range d.NoticeCommands {
 		if _, ok := noticeTargets[c]; !ok {
