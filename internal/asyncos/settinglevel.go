@@ -136,7 +136,7 @@ func ReadLevels(setting facts.Setting, cluster string, blocks []LevelBlock, mode
 			continue
 		}
 		defined[b.Mode] = true
-		lines[b.Mode] = modeLabel(b.Mode, cluster) + ": " + firstOutputLine(ls)
+		lines[b.Mode] = fmt.Sprintf("defined at %s (no NOTICE there; it opens with %q)", modeLabel(b.Mode, cluster), firstOutputLine(ls))
 	}
 	if !notices && cmd != "policyconfig" && len(defined) > 0 {
 		return nil, parseErr(cmd, 0, "", errors.New("no cluster mode printed a NOTICE, so where its settings are shown cannot be told from where they are defined"))
@@ -155,13 +155,18 @@ func ReadLevels(setting facts.Setting, cluster string, blocks []LevelBlock, mode
 	order = append(append([]string{}, modes...), order...)
 	sl := &facts.SettingLevel{Setting: setting, Definitions: []facts.LevelDefinition{}, Evidence: evidence(cmd)}
 	below := false
+	// The NOTICEs first, the definitions last: the last line names where
+	// the setting lives.
 	for _, m := range order {
-		if l, ok := lines[m]; ok {
+		if l, ok := lines[m]; ok && !defined[m] {
 			addEvidence(&sl.Evidence, l)
 		}
+	}
+	for _, m := range order {
 		if !defined[m] {
 			continue
 		}
+		addEvidence(&sl.Evidence, lines[m])
 		d, ok := levelOfMode(m)
 		if !ok {
 			continue

@@ -225,7 +225,8 @@ func (a *applier) abandon(ctx context.Context, out *Outcome, from int, why error
 	if err := a.r.Interrupt(ctx); err != nil {
 		return
 	}
-	text, err := a.r.Run(ctx, "clearchanges")
+	// clearchanges asks to confirm when something is pending [C-IAF].
+	text, err := a.r.Dialog(ctx, "clearchanges", Step{Expect: `(?i)sure|clear`, Question: "Are you sure you want to clear all changes?", Answer: "Y", Optional: true})
 	if err == nil {
 		out.Cleared = true
 		for i := range out.Results {

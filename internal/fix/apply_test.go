@@ -117,7 +117,7 @@ func TestApplyAllOrNothing(t *testing.T) {
 		"clearchanges": {out: "Changes cleared: Thu Nov 26 18:00:00 2026 UTC\n"},
 	}}
 	out := Apply(context.Background(), r, esaSession())
-	if got := strings.Join(r.calls, " "); strings.Contains(got, "commit[") || !strings.HasSuffix(got, "^C clearchanges") {
+	if got := strings.Join(r.calls, " "); strings.Contains(got, "commit[") || !strings.HasSuffix(got, "^C clearchanges[Y]") {
 		t.Errorf("calls: %s (want Ctrl-C and clearchanges, no commit)", got)
 	}
 	if !out.Cleared {

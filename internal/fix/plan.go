@@ -39,7 +39,7 @@ type Level struct {
 	// Known is false for a cluster member whose level the check could not
 	// read; Apply then reads it before the change or stops.
 	Known bool
-	// Line is the "Settings defined at:" line the level was read from.
+	// Line is the evidence line that names where the check saw it defined.
 	Line string
 }
 
