@@ -130,6 +130,9 @@ type collector struct {
 	paging bool
 	// before is showchanges at the start; nil when it was not read.
 	before *pendingRead
+	// walked is true once the SMA's SERVICES walk ran, the one read that
+	// may stage a change (and whose change the collection clears).
+	walked bool
 }
 
 func (c *collector) collect(ctx context.Context) {
@@ -297,6 +300,7 @@ func (c *collector) servicesAndTests(ctx context.Context, managed []facts.Manage
 		return
 	}
 	c.progress("applianceconfig SERVICES, TEST")
+	c.walked = true
 	names := make([]string, len(managed))
 	for i, a := range managed {
 		names[i] = a.Name

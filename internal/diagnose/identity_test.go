@@ -108,6 +108,14 @@ func TestAnalyzeResolvesIdentity(t *testing.T) {
 // logging in with the scenario's password.
 func simConfig(t *testing.T, scenario string) Config {
 	t.Helper()
+	cfg, _ := simSite(t, scenario)
+	return cfg
+}
+
+// simSite serves scenario and returns the check's configuration for it and
+// the simulator, whose state a test can compare.
+func simSite(t *testing.T, scenario string) (Config, *sim.Site) {
+	t.Helper()
 	t.Setenv("HOME", t.TempDir()) // no keys of the user's own get in the way
 	sc, err := sim.LoadScenario(scenario)
 	if err != nil {
@@ -143,5 +151,5 @@ func simConfig(t *testing.T, scenario string) Config {
 	return Config{Targets: ids, PVO: pvo,
 		Dial: session.Options{KnownHosts: kh, ConnectTimeout: 10 * time.Second, StepTimeout: 10 * time.Second,
 			Secrets: &session.Secrets{Password: func() (string, error) { return pw, nil }}},
-		ProbeTimeout: 3 * time.Second, StepTimeout: 10 * time.Second, Timeout: 60 * time.Second, Concurrency: 4}
+		ProbeTimeout: 3 * time.Second, StepTimeout: 10 * time.Second, Timeout: 60 * time.Second, Concurrency: 4}, site
 }

@@ -40,7 +40,9 @@ func (c *collector) end(ctx context.Context) {
 	if after == nil || !after.Pending {
 		return
 	}
-	if c.before == nil || c.before.Pending {
+	if !c.walked || c.before == nil || c.before.Pending {
+		// Nothing else the plan runs may stage a change: what shows is a
+		// finding, never cleared.
 		return
 	}
 	if _, ok := c.dialog(ctx, "clear", asyncos.ClearDialog()...); ok {
