@@ -219,6 +219,7 @@ func (fr *fixRun) apply(ctx context.Context, s fix.Session, round int, log io.Wr
 	// With nothing pending, exit asks nothing; with something pending, the
 	// dropped session discards it.
 	out := fix.Apply(ctx, fixRunner{sess, s.Cluster, s.Machine, s.Group}, s)
+	afterCommit(ctx, sess, s, &out)
 	sess.Close()
 	for i, f := range s.Fixes {
 		r := out.Results[i]

@@ -2,8 +2,11 @@ package diagnose
 
 import (
 	"context"
+	"strings"
 
 	"github.com/pvo-doctor/pvo-doctor/internal/asyncos"
+	"github.com/pvo-doctor/pvo-doctor/internal/facts"
+	"github.com/pvo-doctor/pvo-doctor/internal/fix"
 	"github.com/pvo-doctor/pvo-doctor/internal/session"
 )
 
@@ -81,4 +84,40 @@ func (c *collector) dialog(ctx context.Context, command string, steps ...session
 		return out, false
 	}
 	return out, true
+}
+
+// afterCommit proves with showchanges that a committed fix left nothing
+// pending, and quotes what it says beside each committed fix; what is
+// still pending is dropped with the session, and the record says so.
+func afterCommit(ctx context.Context, s Conn, fs fix.Session, out *fix.Outcome) {
+	committed := false
+	for i, f := range fs.Fixes {
+		committed = committed || f.Comment != "" && out.Results[i].Status == fix.Applied
+	}
+	if !committed {
+		return
+	}
+	text, err := s.Run(ctx, "showchanges")
+	line := "could not be read"
+	if err == nil {
+		if pc, _, perr := asyncos.ParseShowChanges(text); perr == nil {
+			line = "nothing pending after the commit"
+			if pc.Pending {
+				line = "still pending after the commit (dropped with the session): " + strings.Join(pendingKeys(pc), ", ")
+			}
+		}
+	}
+	for i, f := range fs.Fixes {
+		if f.Comment != "" && out.Results[i].Status == fix.Applied {
+			out.Results[i].Evidence = append(out.Results[i].Evidence, fix.Evidence{Appliance: fs.Appliance, Command: "showchanges", Lines: []string{line}})
+		}
+	}
+}
+
+func pendingKeys(pc *facts.PendingChanges) []string {
+	ks := make([]string, len(pc.Keys))
+	for i, k := range pc.Keys {
+		ks[i] = k.Key
+	}
+	return ks
 }
