@@ -175,7 +175,7 @@ func TestClusterPVO(t *testing.T) {
 			app: "cluster PVOCluster", status: StatusFail, summary: []string{"the SMA does not manage esa2.example.com", "also defined at machine esa2.example.com"},
 			lines: []string{"Settings defined at: Cluster PVOCluster; Machine esa2.example.com"}, fix: "manual"}}},
 		{"level line not read", site(both, build("Data1", nil, "Auto")), []want{{
-			app: "cluster PVOCluster", status: StatusUnknown, summary: []string{"run `quarantineconfig` in cluster mode on esa1.example.com"}}}},
+			app: "cluster PVOCluster", status: StatusUnknown, summary: []string{"run `quarantineconfig` in every cluster mode on esa1.example.com"}}}},
 		{"no SMA, Auto with a host name", &facts.Site{ESAs: []*facts.Appliance{build("Data1", clusterLevel, "Auto")}, PVOHost: "sma.example.com"}, []want{{
 			app: "cluster PVOCluster", status: StatusUnknown, summary: []string{"`applianceconfig` on the SMA", "give --sma-pvo-host as an IP"}}}},
 		{"standalone", site(both, standalone("mx.example.com")), []want{{

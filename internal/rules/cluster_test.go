@@ -142,7 +142,7 @@ func TestSettingLevels(t *testing.T) {
 			lines:   []string{"Settings defined at: Cluster PVOCluster; Machine esa2.example.com", "Settings defined at: Group Main_Group"},
 			fix:     "manual"}}},
 		{"two settings not read", &facts.Site{ESAs: []*facts.Appliance{missing}}, []want{{
-			app: "cluster PVOCluster", status: StatusUnknown, summary: []string{"message filters, DMARC were not read", "run `filters`, `dmarcconfig` in cluster mode on esa1.example.com"}}}},
+			app: "cluster PVOCluster", status: StatusUnknown, summary: []string{"message filters, DMARC were not read", "run `filters`, `dmarcconfig` in every cluster mode (clustermode cluster, each group, each machine) on esa1.example.com"}}}},
 		{"machine level proven, DMARC not read", &facts.Site{ESAs: []*facts.Appliance{machineAndUnread}}, []want{{
 			app: "cluster PVOCluster", status: StatusFail,
 			summary: []string{"DLP at machine level (esa2.example.com)", "Not yet known: `dmarcconfig` could not be read on esa1.example.com", "timed out"},
