@@ -373,17 +373,7 @@ func (c *collector) run(ctx context.Context, command string) (string, bool) {
 	if asyncos.ReadDialog(command) != nil {
 		return c.readDialog(ctx, command)
 	}
-	c.progress(command)
-	prompt := c.prompt()
-	sctx, cancel := context.WithTimeout(ctx, c.p.StepTimeout)
-	out, err := c.s.Run(sctx, command)
-	cancel()
-	c.log.WriteString(prompt + command + "\n" + out + "\n")
-	if err != nil {
-		c.fail(ctx, command, err)
-		return out, false
-	}
-	return out, true
+	return c.step(ctx, command, func(ctx context.Context) (string, error) { return c.s.Run(ctx, command) })
 }
 
 // fail records a step's error and brings the session back to the main

@@ -17,23 +17,17 @@ import (
 // settings.
 func (c *collector) readDialog(ctx context.Context, command string) (string, bool) {
 	mode := asyncos.ModeOf(c.prompt())
-	c.progress(command)
-	prompt := c.prompt()
-	sctx, cancel := context.WithTimeout(ctx, c.p.StepTimeout)
-	out, err := c.s.Dialog(sctx, command, asyncos.ReadDialog(command)...)
-	if err == nil {
-		err = c.s.BackOut(sctx)
-	}
-	cancel()
-	c.log.WriteString(prompt + command + "\n" + out + "\n")
-	if err != nil {
-		c.fail(ctx, command, err)
-		return out, false
-	}
-	if mode != "" && asyncos.ModeOf(c.prompt()) != mode {
+	out, ok := c.step(ctx, command, func(ctx context.Context) (string, error) {
+		out, err := c.s.Dialog(ctx, command, asyncos.ReadDialog(command)...)
+		if err == nil {
+			err = c.s.BackOut(ctx)
+		}
+		return out, err
+	})
+	if ok && mode != "" && asyncos.ModeOf(c.prompt()) != mode {
 		c.setMode(ctx, mode)
 	}
-	return out, true
+	return out, ok
 }
 
 // levelModes orders every mode of the cluster for the level reads: the

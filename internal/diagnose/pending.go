@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/pvo-doctor/pvo-doctor/internal/asyncos"
-	"github.com/pvo-doctor/pvo-doctor/internal/facts"
 	"github.com/pvo-doctor/pvo-doctor/internal/fix"
 	"github.com/pvo-doctor/pvo-doctor/internal/session"
 )
@@ -70,13 +69,21 @@ type pendingRead struct{ Pending bool }
 
 // dialog runs a command with steps, logged like run.
 func (c *collector) dialog(ctx context.Context, command string, steps ...session.Step) (string, bool) {
+	return c.step(ctx, command, func(ctx context.Context) (string, error) { return c.s.Dialog(ctx, command, steps...) })
+}
+
+// step runs one step of the plan under the step timeout (do is its Run or
+// Dialog) and keeps its output as a session log shows it. ok is false when
+// it did not complete; then the error is recorded and the session brought
+// back to the prompt.
+func (c *collector) step(ctx context.Context, command string, do func(context.Context) (string, error)) (string, bool) {
 	if c.dead {
 		return "", false
 	}
 	c.progress(command)
 	prompt := c.prompt()
 	sctx, cancel := context.WithTimeout(ctx, c.p.StepTimeout)
-	out, err := c.s.Dialog(sctx, command, steps...)
+	out, err := do(sctx)
 	cancel()
 	c.log.WriteString(prompt + command + "\n" + out + "\n")
 	if err != nil {
@@ -103,7 +110,7 @@ func afterCommit(ctx context.Context, s Conn, fs fix.Session, out *fix.Outcome) 
 		if pc, _, perr := asyncos.ParseShowChanges(text); perr == nil {
 			line = "nothing pending after the commit"
 			if pc.Pending {
-				line = "still pending after the commit (dropped with the session): " + strings.Join(pendingKeys(pc), ", ")
+				line = "still pending after the commit (dropped with the session): " + strings.Join(pc.KeyNames(), ", ")
 			}
 		}
 	}
@@ -112,12 +119,4 @@ func afterCommit(ctx context.Context, s Conn, fs fix.Session, out *fix.Outcome) 
 			out.Results[i].Evidence = append(out.Results[i].Evidence, fix.Evidence{Appliance: fs.Appliance, Command: "showchanges", Lines: []string{line}})
 		}
 	}
-}
-
-func pendingKeys(pc *facts.PendingChanges) []string {
-	ks := make([]string, len(pc.Keys))
-	for i, k := range pc.Keys {
-		ks[i] = k.Key
-	}
-	return ks
 }

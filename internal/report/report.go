@@ -310,14 +310,10 @@ func pendingWords(reads []facts.PendingChanges) string {
 		return ""
 	}
 	keys := func(p facts.PendingChanges) string {
-		var ks []string
-		for _, k := range p.Keys {
-			ks = append(ks, k.Key)
-		}
-		if len(ks) == 0 {
+		if len(p.Keys) == 0 {
 			return "unnamed changes"
 		}
-		return strings.Join(ks, ", ")
+		return strings.Join(p.KeyNames(), ", ")
 	}
 	first, last := reads[0], reads[len(reads)-1]
 	switch {
