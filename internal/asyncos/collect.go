@@ -91,14 +91,22 @@ func ServicesAndTestDialog(names []string) []channel.Step {
 // unknown), and never Ctrl-C, which may stage the configuration too.
 // policyconfig first asks the policy type [C-IAF]. The dialog ends in the
 // command's own menu, which the caller backs out of.
+//
+// Where the menu offers CLUSTERSHOW (policyconfig in a cluster [C-IAF]),
+// it is read too: read-only, it lists where the settings are configured
+// [I content], a second account beside the NOTICEs.
 func LevelDialog(command string) []channel.Step {
 	var steps []channel.Step
 	if command == "policyconfig" {
 		steps = append(steps, channel.Step{Fragment: "Incoming Mail Policy or Outgoing", Choose: "Incoming Mail Policies", Optional: true})
 	}
-	return append(steps,
+	steps = append(steps,
 		channel.Step{Fragment: "What would you like to do?", Choose: "Switch modes to edit at mode", Optional: true},
 		channel.Step{Fragment: "start a new, empty configuration", Answer: "N", Optional: true})
+	if command == "policyconfig" {
+		steps = append(steps, channel.Step{Expect: `(?m)^- CLUSTERSHOW - `, Answer: "CLUSTERSHOW", Optional: true})
+	}
+	return steps
 }
 
 // ReadDialog is how the read-only plan runs command: a clusterable one

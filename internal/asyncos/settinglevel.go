@@ -137,6 +137,9 @@ func ReadLevels(setting facts.Setting, cluster string, blocks []LevelBlock, mode
 		}
 		defined[b.Mode] = true
 		lines[b.Mode] = fmt.Sprintf("defined at %s (no NOTICE there; it opens with %q)", modeLabel(b.Mode, cluster), firstOutputLine(ls))
+		if shown := clusterShow(ls); shown != "" {
+			lines[b.Mode] += "; CLUSTERSHOW: " + shown
+		}
 	}
 	if !notices && cmd != "policyconfig" && len(defined) > 0 {
 		return nil, parseErr(cmd, 0, "", errors.New("no cluster mode printed a NOTICE, so where its settings are shown cannot be told from where they are defined"))
@@ -210,6 +213,30 @@ func modeLabel(mode, cluster string) string {
 		return mode
 	}
 	return strings.TrimSpace(strings.ToUpper(kind[:1]) + kind[1:] + " " + name)
+}
+
+// clusterShow is what CLUSTERSHOW printed, the modes after "Settings are
+// configured at these modes:" joined by "; " [I layout]; "" when it was
+// not read. It is evidence beside the NOTICEs, which decide.
+func clusterShow(ls []string) string {
+	var modes []string
+	in := false
+	for _, l := range ls {
+		t := strings.TrimSpace(l)
+		switch {
+		case strings.HasPrefix(strings.ToLower(t), "settings are configured at"):
+			in, modes = true, nil
+		case in && t == "":
+			in = false
+		case in:
+			if _, ok := parseModeName(t); ok {
+				modes = append(modes, t)
+			} else {
+				in = false
+			}
+		}
+	}
+	return strings.Join(modes, "; ")
 }
 
 func firstOutputLine(ls []string) string {

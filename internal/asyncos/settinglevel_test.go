@@ -102,3 +102,13 @@ func TestLevelDialogNeverAgrees(t *testing.T) {
 		}
 	}
 }
+
+// CLUSTERSHOW, where read, is quoted beside the definition it confirms.
+func TestReadLevelsQuotesClusterShow(t *testing.T) {
+	shown := "Incoming Mail Policy Configuration\n\nChoose the operation you want to perform:\n- CLUSTERSHOW - Display how policies are configured in a cluster.\n[]> CLUSTERSHOW\n\n" +
+		"Settings are configured at these modes:\n  Cluster C\n  Machine esa2.example.com\n\nChoose the operation you want to perform:\n[]> \n"
+	sl, err := ReadLevels(facts.SettingContentFilters, "C", []LevelBlock{{"cluster", shown}}, []string{"cluster"})
+	if err != nil || len(sl.Lines) != 1 || !strings.HasSuffix(sl.Lines[0], "; CLUSTERSHOW: Cluster C; Machine esa2.example.com") {
+		t.Errorf("got %+v, %v", sl, err)
+	}
+}
