@@ -116,6 +116,9 @@ func ReadLevels(setting facts.Setting, cluster string, blocks []LevelBlock, mode
 	lines := map[string]string{}
 	var order []string
 	notices := false
+	// named are the modes a NOTICE's "Switch modes to edit at mode" item
+	// names as holding the settings: definitions, where not read directly.
+	var named []facts.LevelDefinition
 	for _, b := range blocks {
 		if b.Mode == "" {
 			continue
@@ -133,12 +136,23 @@ func ReadLevels(setting facts.Setting, cluster string, blocks []LevelBlock, mode
 			if len(n.Lines) > 0 {
 				lines[b.Mode] = n.Lines[0]
 			}
+			if n.SettingsAt != nil {
+				named = append(named, *n.SettingsAt)
+			}
 			continue
 		}
 		defined[b.Mode] = true
 		lines[b.Mode] = fmt.Sprintf("defined at %s (no NOTICE there; it opens with %q)", modeLabel(b.Mode, cluster), firstOutputLine(ls))
 		if shown := clusterShow(ls); shown != "" {
 			lines[b.Mode] += "; CLUSTERSHOW: " + shown
+		}
+	}
+	for _, d := range named {
+		m := modeOfLevel(d)
+		if _, read := defined[m]; !read && m != "" {
+			defined[m] = true
+			order = append(order, m)
+			lines[m] = fmt.Sprintf("defined at %s (a NOTICE's \"Switch modes to edit at mode\" names it)", modeLabel(m, cluster))
 		}
 	}
 	if !notices && cmd != "policyconfig" && len(defined) > 0 {
@@ -203,6 +217,17 @@ func levelOfMode(mode string) (facts.LevelDefinition, bool) {
 	return facts.LevelDefinition{}, false
 }
 
+// modeOfLevel is the clustermode argument of a level a NOTICE names.
+func modeOfLevel(d facts.LevelDefinition) string {
+	switch d.Level {
+	case facts.LevelCluster:
+		return "cluster"
+	case facts.LevelGroup, facts.LevelMachine:
+		return string(d.Level) + " " + d.Name
+	}
+	return ""
+}
+
 // modeLabel is a clustermode argument as AsyncOS names the mode.
 func modeLabel(mode, cluster string) string {
 	kind, name, _ := strings.Cut(mode, " ")
@@ -265,8 +290,9 @@ func readLevels(app *facts.Appliance, cmds []sessionlog.Command) {
 		}
 		need := modes
 		if need == nil {
-			// No cluster layout: only a proven override can be told.
-			need = []string{"cluster"}
+			// No cluster layout: nothing says which groups and machines
+			// to read, so only a proven override can be told.
+			need = []string{"cluster", "the cluster's groups and machines (clusterconfig LIST was not read)"}
 		}
 		name := ""
 		if app.Cluster != nil {

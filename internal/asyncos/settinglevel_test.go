@@ -65,8 +65,10 @@ func TestReadLevels(t *testing.T) {
 	if _, err := ReadLevels(facts.SettingMessageFilters, "C", clusterOnly[:3], modes); err == nil || !strings.Contains(err.Error(), "machine esa2.example.com") {
 		t.Errorf("a missing mode decided the level: %v", err)
 	}
-	// ...but a proven machine-level override stands.
-	if sl, err := ReadLevels(facts.SettingMessageFilters, "C", all[2:], modes); err != nil || len(sl.Definitions) != 1 || sl.Definitions[0].Level != facts.LevelMachine {
+	// ...but a proven machine-level override stands, beside the cluster
+	// level esa1's NOTICE names ("Switch modes to edit at mode").
+	if sl, err := ReadLevels(facts.SettingMessageFilters, "C", all[2:], modes); err != nil || len(sl.Definitions) != 2 ||
+		sl.Definitions[0] != want[0] || sl.Definitions[1] != want[1] {
 		t.Errorf("proven override: %+v, %v", sl, err)
 	}
 	// A refused command reads nothing.
