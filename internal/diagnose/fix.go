@@ -216,6 +216,8 @@ func (fr *fixRun) apply(ctx context.Context, s fix.Session, round int, log io.Wr
 		fmt.Fprintf(log, "  failed to %s: %v\n", step, err)
 		return
 	}
+	// The pager off, as in the check's sessions; refused, it is answered.
+	_, _ = sess.DisablePaging(ctx)
 	// With nothing pending, exit asks nothing; with something pending, the
 	// dropped session discards it.
 	out := fix.Apply(ctx, fixRunner{sess, s.Cluster, s.Machine, s.Group}, s)
