@@ -20,7 +20,6 @@ func ParseDeliveryConfig(text string) (*facts.Delivery, []facts.Warning, error) 
 	for i, l := range ls {
 		t := strings.TrimSpace(l)
 		if t == "" {
-			// A cluster's level line is --fix's business, not a surprise.
 			continue
 		}
 		label, value, ok := parseLabel(t)

@@ -52,7 +52,7 @@ const (
 type Result struct {
 	Status Status
 	// Evidence holds the appliance's own words: the resume and status
-	// lines, the level line, the `Changes committed:` line.
+	// lines, the level read, the `Changes committed:` line.
 	Evidence []Evidence
 	Err      error
 }

@@ -225,7 +225,7 @@ func TestApplyClusterLevels(t *testing.T) {
 			t.Errorf("changed something after a level mismatch: %v", r.calls)
 		}
 	}
-	// No level line in cluster mode: change nothing.
+	// No readable level in cluster mode: change nothing.
 	r = &fakeRunner{prompt: "(Cluster C)> ", replies: map[string]reply{"sslconfig": {out: "sslconfig settings:\n"}}}
 	out = Apply(context.Background(), r, clusterSession(t, "defined at: Cluster C"))
 	if out.Results[0].Status != Failed || !strings.Contains(out.Results[0].Err.Error(), "level not readable") {

@@ -131,7 +131,7 @@ func TestPlanEmptyAndDone(t *testing.T) {
 
 // clusterSite is two members of one cluster whose sessions the driver
 // resolved to their machines (machines[i], "" when it could not), with
-// the sslconfig level line each session read.
+// the sslconfig level each session read (levelFromSpec shorthand).
 func clusterSite(t *testing.T, level string, machines ...string) *facts.Site {
 	cl := &facts.Cluster{Name: "PVOCluster", Groups: []facts.ClusterGroup{{Name: "Main_Group", Machines: []facts.ClusterMachine{
 		{Name: "esa1.example.com", Serial: "S-ESA1"}, {Name: "esa2.example.com", Serial: "S-ESA2"},
@@ -213,7 +213,7 @@ func TestPlanClusterMachineOverride(t *testing.T) {
 	}
 }
 
-// TestEffectiveMode reads level lines with the one level reader and asks
+// TestEffectiveMode reads levels in the tests' shorthand and asks
 // which level decides for esa2 in Main_Group.
 func TestEffectiveMode(t *testing.T) {
 	for _, tc := range []struct {

@@ -157,8 +157,8 @@ func TestClusterPVO(t *testing.T) {
 	pvoLevels := func(line string, defs ...facts.LevelDefinition) *facts.SettingLevel {
 		return &facts.SettingLevel{Setting: facts.SettingPVO, Definitions: defs, Evidence: ev("quarantineconfig", line)}
 	}
-	clusterLevel := pvoLevels("Settings defined at: Cluster PVOCluster", facts.LevelDefinition{Level: facts.LevelCluster, Name: "PVOCluster"})
-	machineLevel := pvoLevels("Settings defined at: Cluster PVOCluster; Machine esa2.example.com",
+	clusterLevel := pvoLevels("defined at Cluster PVOCluster", facts.LevelDefinition{Level: facts.LevelCluster, Name: "PVOCluster"})
+	machineLevel := pvoLevels("defined at Cluster PVOCluster; Machine esa2.example.com",
 		facts.LevelDefinition{Level: facts.LevelCluster, Name: "PVOCluster"}, facts.LevelDefinition{Level: facts.LevelMachine, Name: "esa2.example.com"})
 	both := managedSMA(managed("esa1.example.com", "10.172.12.21", bptr(true), ""), managed("esa2.example.com", "10.172.12.22", bptr(true), ""))
 	one := managedSMA(managed("esa1.example.com", "10.172.12.21", bptr(true), ""))
@@ -168,13 +168,13 @@ func TestClusterPVO(t *testing.T) {
 	runCases(t, clusterPVO(), []ruleCase{
 		{"ready, Auto picks Management", site(both, build("data_1", clusterLevel, "Auto")), []want{{
 			app: "cluster PVOCluster", status: StatusPass, summary: []string{"PVO interface Management"},
-			lines: []string{"Settings defined at: Cluster PVOCluster"}}}},
+			lines: []string{"defined at Cluster PVOCluster"}}}},
 		{"named interface missing on a member", site(both, build("data_1", clusterLevel, "Data1")), []want{{
 			app: "cluster PVOCluster", status: StatusFail, summary: []string{"Data1 (the default delivery interface) is missing on esa2.example.com (has data_1, Management)"}, fix: "manual"}}},
 		{"member missing on the SMA and machine-level settings", site(one, build("Data1", machineLevel, "Auto")), []want{{
 			app: "cluster PVOCluster", status: StatusFail, summary: []string{"the SMA does not manage esa2.example.com", "also defined at machine esa2.example.com"},
-			lines: []string{"Settings defined at: Cluster PVOCluster; Machine esa2.example.com"}, fix: "manual"}}},
-		{"level line not read", site(both, build("Data1", nil, "Auto")), []want{{
+			lines: []string{"defined at Cluster PVOCluster; Machine esa2.example.com"}, fix: "manual"}}},
+		{"PVO level not read", site(both, build("Data1", nil, "Auto")), []want{{
 			app: "cluster PVOCluster", status: StatusUnknown, summary: []string{"run `quarantineconfig` in every cluster mode on esa1.example.com"}}}},
 		{"no SMA, Auto with a host name", &facts.Site{ESAs: []*facts.Appliance{build("Data1", clusterLevel, "Auto")}, PVOHost: "sma.example.com"}, []want{{
 			app: "cluster PVOCluster", status: StatusUnknown, summary: []string{"`applianceconfig` on the SMA", "give --sma-pvo-host as an IP"}}}},
