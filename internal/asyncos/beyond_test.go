@@ -105,29 +105,25 @@ func TestParseDiskQuotaConfig(t *testing.T) {
 }
 
 func TestParseQuarantineConfig(t *testing.T) {
-	text := "Settings defined at: Cluster PVOCluster; Machine esa2.example.com\n\n" +
-		"Note: Policy, Virus and Outbreak Quarantines are centralized on sma.example.com.\n\n" +
+	text := "Note: Policy, Virus and Outbreak Quarantines are centralized on sma.example.com.\n\n" +
 		"    Quarantine Name        Space Used   Messages   Retention   Default Action\n" +
 		" 1. Outbreak               0.1M         12         12h         Release\n" +
 		" 2. File Analysis          0M           0          1h\n" +
 		"                                                               Release\n\n" +
 		"The allocated size for quarantines is 3G. The used size is 0.1M.\n\n" +
 		"Choose the operation you want to perform:\n- NEW - Create a new quarantine.\n[]> "
-	q, sl, warns, err := ParseQuarantineConfig(text)
+	q, warns, err := ParseQuarantineConfig(text)
 	if err != nil || len(warns) != 0 {
 		t.Fatalf("%v %+v", err, warns)
 	}
 	if !q.Centralized || q.CentralizedOn != "sma.example.com" || len(q.Rows) != 2 || q.Rows[0].Messages != 12 || q.Rows[1].Name != "File Analysis" {
 		t.Errorf("quarantines %+v", q)
 	}
-	if sl == nil || len(sl.Definitions) != 2 || sl.Definitions[1].Level != facts.LevelMachine {
-		t.Errorf("level %+v", sl)
+	q, _, err = ParseQuarantineConfig(strings.SplitN(text, "\n\n", 2)[1])
+	if err != nil || q.Centralized {
+		t.Errorf("not centralized: %+v %v", q, err)
 	}
-	q, sl, _, err = ParseQuarantineConfig(strings.SplitN(text, "\n\n", 3)[2])
-	if err != nil || q.Centralized || sl != nil {
-		t.Errorf("standalone, not centralized: %+v %+v %v", q, sl, err)
-	}
-	if _, _, _, err := ParseQuarantineConfig("    Quarantine Name   Messages\n 1. Virus   many\n"); err == nil {
+	if _, _, err := ParseQuarantineConfig("    Quarantine Name   Messages\n 1. Virus   many\n"); err == nil {
 		t.Error("a count that is no number accepted")
 	}
 }
@@ -169,7 +165,7 @@ func FuzzParseDiskQuotaConfig(f *testing.F) {
 
 func FuzzParseQuarantineConfig(f *testing.F) {
 	fuzzParser(f, "quarantineconfig", func(s string) (any, []facts.Warning, error) {
-		q, _, w, err := ParseQuarantineConfig(s)
+		q, w, err := ParseQuarantineConfig(s)
 		return nilIfNone(q, w, err)
 	})
 }

@@ -57,22 +57,77 @@ func ClusterConfigDialog() []channel.Step {
 
 // ServicesAndTestDialog walks the SMA's applianceconfig SERVICES (every
 // question answered with its default, the current state) and TEST for
-// each named appliance, in one dialog. AsyncOS records even unchanged
-// SERVICES answers as a pending change: the caller runs clearchanges after.
+// each named appliance, in one dialog. Both forms are spoken: the [C-IAF]
+// "Enter the name or number of the appliance" (typed, and asked again
+// after the services, where a blank answer ends the loop) and the older
+// numbered lists. AsyncOS may record even unchanged SERVICES answers as a
+// pending change: the caller proves with showchanges, and clears only
+// what it staged itself.
 func ServicesAndTestDialog(names []string) []channel.Step {
 	var steps []channel.Step
 	for _, n := range names {
 		steps = append(steps,
 			channel.Step{Expect: `(?i)choose the operation`, Answer: "SERVICES"},
-			channel.Step{Expect: `(?i)appliance whose services`, Choose: n})
+			channel.Step{Expect: `(?i)choose the appliance whose services`, Choose: n, Optional: true},
+			channel.Step{Fragment: "name or number of the appliance", Answer: n, Optional: true})
 		for i := 0; i < 6; i++ {
 			steps = append(steps, channel.Step{Expect: `(?i)to be (enabled|disabled)`, Default: true, Optional: true})
 		}
 		steps = append(steps,
+			channel.Step{Fragment: "name or number of the appliance", Default: true, Optional: true},
 			channel.Step{Expect: `(?i)choose the operation`, Answer: "TEST"},
-			channel.Step{Expect: `(?i)appliance to test`, Choose: n})
+			channel.Step{Expect: `(?i)choose the appliance to test`, Choose: n, Optional: true},
+			channel.Step{Fragment: "name or number of the appliance", Answer: n, Optional: true})
 	}
 	return append(steps, channel.Step{Expect: `(?i)choose the operation`, Default: true})
+}
+
+// LevelDialog reads a clusterable command without ever configuring it. In
+// a cluster mode where the command has no settings AsyncOS opens with a
+// NOTICE and offers to start a new, empty configuration there [C-IAF]:
+// the menu form is left with "Switch modes" (chosen by label; it only
+// changes the CLI mode, which the caller switches back), the yes/no form
+// with N. Never Y, item 2 or 3, or a bare Enter (the defaults are
+// unknown), and never Ctrl-C, which may stage the configuration too.
+// policyconfig first asks the policy type [C-IAF]. The dialog ends in the
+// command's own menu, which the caller backs out of.
+//
+// Where the menu offers CLUSTERSHOW (policyconfig in a cluster [C-IAF]),
+// it is read too: read-only, it lists where the settings are configured
+// [I content], a second account beside the NOTICEs.
+func LevelDialog(command string) []channel.Step {
+	var steps []channel.Step
+	if command == "policyconfig" {
+		steps = append(steps, channel.Step{Fragment: "Incoming Mail Policy or Outgoing", Choose: "Incoming Mail Policies", Optional: true})
+	}
+	steps = append(steps,
+		channel.Step{Fragment: "What would you like to do?", Choose: "Switch modes to edit at mode", Optional: true},
+		channel.Step{Fragment: "start a new, empty configuration", Answer: "N", Optional: true})
+	if command == "policyconfig" {
+		steps = append(steps, channel.Step{Expect: `(?m)^- CLUSTERSHOW - `, Answer: "CLUSTERSHOW", Optional: true})
+	}
+	return steps
+}
+
+// ReadDialog is how the read-only plan runs command: a clusterable one
+// through LevelDialog, dqconfig declining to enable Delayed Quarantine
+// (13.0.3+ asks when PVO is centralized and it is off) [C-IAF]; nil for
+// a command that asks nothing.
+func ReadDialog(command string) []channel.Step {
+	if _, ok := SettingForCommand(command); ok {
+		return LevelDialog(command)
+	}
+	if command == "dqconfig" {
+		return []channel.Step{{Fragment: "enable Delayed Quarantine", Answer: "N", Optional: true}}
+	}
+	return nil
+}
+
+// ClearDialog discards this session's pending changes: `clear` (ESA and
+// SMA; the SMA has no clearchanges) confirms with Y [C-IAF] or prints "No
+// changes have been made".
+func ClearDialog() []channel.Step {
+	return []channel.Step{{Expect: `(?i)sure|clear`, Answer: "Y", Optional: true}}
 }
 
 // MailLogPortGrep finds the recent deliveries to the PVO port in mail_logs.

@@ -45,10 +45,23 @@ func completeness(c sessionlog.Command) string {
 		return c.Incomplete
 	}
 	m, ok := endMarkers[c.Name]
-	if !ok {
+	if !ok || (len(m.menus) > 0 && len(c.Args) > 0) {
+		// Batch forms ("applianceconfig list") print no menu: the prompt
+		// after them is their end.
 		return ""
 	}
-	ls := strings.Split(c.Text, "\n")
+	text := c.Text
+	if _, ok := DetectNotice(text); ok {
+		// A cluster NOTICE first: declined, it is all the command prints;
+		// taken, the settings and menu follow it.
+		if text = StripNotice(text); text == "" {
+			if endsAnswered(c.Text) {
+				return ""
+			}
+			return "the output ends inside the cluster mode NOTICE question"
+		}
+	}
+	ls := strings.Split(text, "\n")
 	if m.final != "" {
 		for _, l := range ls {
 			if strings.Contains(strings.ToLower(l), m.final) {
@@ -82,6 +95,17 @@ func completeness(c sessionlog.Command) string {
 		}
 	}
 	return ""
+}
+
+// endsAnswered tells whether the last line of text is an answered
+// question ("[Y]> N").
+func endsAnswered(text string) bool {
+	t := strings.TrimRight(text, " \t\n")
+	if i := strings.LastIndexByte(t, '\n'); i >= 0 {
+		t = t[i+1:]
+	}
+	_, ok := parseSubPrompt(strings.TrimSpace(t))
+	return ok
 }
 
 var evidenceType = reflect.TypeFor[facts.Evidence]()

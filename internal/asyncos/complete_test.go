@@ -2,6 +2,7 @@ package asyncos
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/pvo-doctor/pvo-doctor/internal/facts"
@@ -46,11 +47,19 @@ func TestCompleteness(t *testing.T) {
 		{"tlsverify closed", "tlsverify", "Connecting\nTLS verification completed.\nprose", "", false},
 		{"tlsverify cut", "tlsverify", "Connecting to 10.1.1.1 on port 7025.", "", true},
 		{"no prompt after it", "status", "System status: Online", "the log ends", true},
+		{"batch form prints no menu", "applianceconfig list", "Name  IP Address\nesa1  10.1.1.1", "", false},
+		{"NOTICE declined", "filters", "NOTICE: This configuration command has not yet been configured for the current cluster mode (Machine m).\n\nDo you want to start a new, empty configuration at the current mode (Machine m)? [Y]> N", "", false},
+		{"NOTICE cut before its answer", "filters", "NOTICE: This configuration command has not yet been configured for the current cluster mode (Machine m).", "", true},
 		{"a plain command with its prompt", "status", "System status: Online", "", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := completeness(sessionlog.Command{Name: tt.cmd, Text: tt.text, Incomplete: tt.cut})
+			name, args, _ := strings.Cut(tt.cmd, " ")
+			c := sessionlog.Command{Name: name, Text: tt.text, Incomplete: tt.cut}
+			if args != "" {
+				c.Args = strings.Fields(args)
+			}
+			got := completeness(c)
 			if (got != "") != tt.want {
 				t.Errorf("completeness = %q, want incomplete %v", got, tt.want)
 			}

@@ -19,8 +19,7 @@ func ParseDeliveryConfig(text string) (*facts.Delivery, []facts.Warning, error) 
 	var warns []facts.Warning
 	for i, l := range ls {
 		t := strings.TrimSpace(l)
-		if t == "" || isSettingsLine(t) {
-			// A cluster's level line is --fix's business, not a surprise.
+		if t == "" {
 			continue
 		}
 		label, value, ok := parseLabel(t)

@@ -108,9 +108,10 @@ func FuzzParseClusterConfig(f *testing.F) {
 	fuzzParser(f, "clusterconfig", func(s string) (any, []facts.Warning, error) { return nilIfNone(ParseClusterConfig(s)) })
 }
 
-func FuzzParseSettingLevel(f *testing.F) {
+func FuzzReadLevels(f *testing.F) {
 	fuzzParser(f, "policyconfig", func(s string) (any, []facts.Warning, error) {
-		return nilIfNone(ParseSettingLevel(s, facts.SettingContentFilters))
+		v, err := ReadLevels(facts.SettingContentFilters, "C", []LevelBlock{{Mode: "cluster", Text: s}}, []string{"cluster"})
+		return v, nil, err
 	})
 }
 

@@ -130,23 +130,6 @@ func TestParseClusterConfigRestricted(t *testing.T) {
 	}
 }
 
-func TestParseSettingLevel(t *testing.T) {
-	sl, _, err := ParseSettingLevel("Settings defined at: cluster C; GROUP g1; Machine m.example.com.\n", facts.SettingDLP)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []facts.LevelDefinition{{Level: facts.LevelCluster, Name: "C"}, {Level: facts.LevelGroup, Name: "g1"}, {Level: facts.LevelMachine, Name: "m.example.com"}}
-	if len(sl.Definitions) != 3 || sl.Definitions[0] != want[0] || sl.Definitions[1] != want[1] || sl.Definitions[2] != want[2] || sl.Command != "dlpconfig" {
-		t.Errorf("got %+v", sl)
-	}
-	if _, _, err := ParseSettingLevel("Settings defined at: Planet Mars", facts.SettingDLP); err == nil {
-		t.Error("unknown level accepted")
-	}
-	if _, _, err := ParseSettingLevel("Content Filters\n[]> ", facts.SettingContentFilters); err == nil {
-		t.Error("output without a level line decided something")
-	}
-}
-
 func TestParseFeatureKeyFallbackAndEmpty(t *testing.T) {
 	text := "Module  Quantity  Remaining  Expiration Date\nBounce Verification 1 30 days     Sat Oct 21 06:59:37 2006\n\nChoose the operation you want to perform:\n[]> "
 	fk, _, err := ParseFeatureKey(text)
@@ -237,7 +220,6 @@ func allParsers() map[string]func(string) (any, error) {
 		"tlsverify":       wrap(func(s string) (any, []facts.Warning, error) { return ParseTLSVerify(s) }),
 		"sslconfig":       wrap(func(s string) (any, []facts.Warning, error) { return ParseSSLConfig(s) }),
 		"clusterconfig":   wrap(func(s string) (any, []facts.Warning, error) { return ParseClusterConfig(s) }),
-		"policyconfig":    wrap(func(s string) (any, []facts.Warning, error) { return ParseSettingLevel(s, facts.SettingContentFilters) }),
 		"featurekey":      wrap(func(s string) (any, []facts.Warning, error) { return ParseFeatureKey(s) }),
 		"tcpservices":     wrap(func(s string) (any, []facts.Warning, error) { return ParseTCPServices(s) }),
 		"commit":          wrap(func(s string) (any, []facts.Warning, error) { return ParseCommit(s) }),

@@ -17,13 +17,13 @@ var (
 // ParseQuarantineConfig reads the ESA's `quarantineconfig` [C table, I note]:
 // the "Note: … centralized on <sma>." line when PVO is centralized, and the
 // numbered table whose Messages column counts what each quarantine holds.
-// In a cluster it also returns the "Settings defined at:" line of the PVO
-// settings, nil when the output has none.
-func ParseQuarantineConfig(text string) (*facts.Quarantines, *facts.SettingLevel, []facts.Warning, error) {
+// Its level in a cluster is read like every clusterable command's
+// (ReadLevels).
+func ParseQuarantineConfig(text string) (*facts.Quarantines, []facts.Warning, error) {
 	const cmd = "quarantineconfig"
 	ls, err := begin(cmd, text)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	q := &facts.Quarantines{Rows: []facts.QuarantineRow{}, Evidence: evidence(cmd)}
 	var warns []facts.Warning
@@ -32,7 +32,7 @@ func ParseQuarantineConfig(text string) (*facts.Quarantines, *facts.SettingLevel
 		t := strings.TrimSpace(l)
 		lt := strings.ToLower(t)
 		switch {
-		case t == "" || isSettingsLine(t):
+		case t == "":
 		case centralizedRE.MatchString(t):
 			q.Centralized = true
 			q.CentralizedOn = strings.TrimSuffix(centralizedRE.FindStringSubmatch(t)[1], ".")
@@ -44,7 +44,7 @@ func ParseQuarantineConfig(text string) (*facts.Quarantines, *facts.SettingLevel
 				}
 			}
 			if msgCol < 0 {
-				return nil, nil, warns, parseErr(cmd, i+1, l, errors.New("no Messages column"))
+				return nil, warns, parseErr(cmd, i+1, l, errors.New("no Messages column"))
 			}
 			addEvidence(&q.Evidence, t)
 		case msgCol >= 0 && quarantineItemRE.MatchString(t):
@@ -55,7 +55,7 @@ func ParseQuarantineConfig(text string) (*facts.Quarantines, *facts.SettingLevel
 			}
 			n, err := strconv.Atoi(f[msgCol])
 			if err != nil || n < 0 {
-				return nil, nil, warns, parseErr(cmd, i+1, l, errors.New("message count is not a number"))
+				return nil, warns, parseErr(cmd, i+1, l, errors.New("message count is not a number"))
 			}
 			if hasLine(q.Lines, t) {
 				continue // the table again after a menu visit
@@ -71,13 +71,7 @@ func ParseQuarantineConfig(text string) (*facts.Quarantines, *facts.SettingLevel
 		}
 	}
 	if msgCol < 0 {
-		return nil, nil, warns, parseErr(cmd, 0, "", errors.New(`no "Quarantine Name … Messages" table`))
+		return nil, warns, parseErr(cmd, 0, "", errors.New(`no "Quarantine Name … Messages" table`))
 	}
-	sl, err := settingLevel(cmd, ls, facts.SettingPVO)
-	var pe *ParseError
-	if errors.As(err, &pe) {
-		// A level line it cannot read leaves the level unknown, not the table.
-		warns = append(warns, warning(cmd, pe.Line, pe.Text))
-	}
-	return q, sl, warns, nil
+	return q, warns, nil
 }

@@ -226,9 +226,10 @@ func fromCommands(name string, cmds []sessionlog.Command, role facts.Role) (*fac
 			app.TCPServices, warns, perr = ParseTCPServices(c.Text)
 			got = app.TCPServices
 		case "deliveryconfig":
-			app.Delivery, warns, perr = ParseDeliveryConfig(c.Text)
-			got = app.Delivery
-			recordLevel(app, c.Name, c.Text, modeArg(c.Mode))
+			if text := StripNotice(c.Text); text != "" {
+				app.Delivery, warns, perr = ParseDeliveryConfig(text)
+				got = app.Delivery
+			}
 		case "telnet":
 			if telnetIfs == nil && c.Mode.Level == "" {
 				if ifs := TelnetInterfaces(c.Text); ifs != nil {
@@ -246,9 +247,10 @@ func fromCommands(name string, cmds []sessionlog.Command, role facts.Role) (*fac
 			app.TLSVerify, warns, perr = ParseTLSVerify(c.Text)
 			got = app.TLSVerify
 		case "sslconfig":
-			app.SSL, warns, perr = ParseSSLConfig(c.Text)
-			got = app.SSL
-			recordLevel(app, c.Name, c.Text, modeArg(c.Mode))
+			if text := StripNotice(c.Text); text != "" {
+				app.SSL, warns, perr = ParseSSLConfig(text)
+				got = app.SSL
+			}
 		case "clusterconfig":
 			app.Cluster, warns, perr = ParseClusterConfig(c.Text)
 			got = app.Cluster
@@ -279,15 +281,9 @@ func fromCommands(name string, cmds []sessionlog.Command, role facts.Role) (*fac
 			app.DiskQuota, warns, perr = ParseDiskQuotaConfig(c.Text)
 			got = app.DiskQuota
 		case "quarantineconfig":
-			var sl *facts.SettingLevel
-			app.Quarantines, sl, warns, perr = ParseQuarantineConfig(c.Text)
-			markIncomplete(app.Quarantines, cut)
-			if sl != nil {
-				markIncomplete(sl, cut)
-				if app.SettingLevels == nil {
-					app.SettingLevels = map[facts.Setting]*facts.SettingLevel{}
-				}
-				app.SettingLevels[facts.SettingPVO] = sl
+			if text := StripNotice(c.Text); text != "" {
+				app.Quarantines, warns, perr = ParseQuarantineConfig(text)
+				got = app.Quarantines
 			}
 		case "commit", "clearchanges":
 			var cr *facts.CommitResult
@@ -300,6 +296,19 @@ func fromCommands(name string, cmds []sessionlog.Command, role facts.Role) (*fac
 				markIncomplete(cr, cut)
 				app.Commits = append(app.Commits, *cr)
 			}
+		case "showchanges":
+			var pc *facts.PendingChanges
+			pc, warns, perr = ParseShowChanges(c.Text)
+			if pc != nil {
+				markIncomplete(pc, cut)
+				app.Pending = append(app.Pending, *pc)
+			}
+		case "dqconfig":
+			app.DelayedQuarantine, warns, perr = ParseDQConfig(c.Text)
+			got = app.DelayedQuarantine
+			if errors.Is(perr, ErrRefused) {
+				perr = nil // before 13.0.3: no dqconfig, and no evidence
+			}
 		case "grep":
 			if grepsMailLogs(c) {
 				mailText = append(mailText, c.Text)
@@ -309,28 +318,15 @@ func fromCommands(name string, cmds []sessionlog.Command, role facts.Role) (*fac
 			}
 			continue
 		default:
-			s, ok := SettingForCommand(c.Name)
-			if !ok {
-				if !ignored[c.Name] && !known(c.Name) {
-					app.Warnings = append(app.Warnings, facts.Warning{Command: c.CommandLine(), Line: c.Line,
-						Text: "a command pvo-doctor does not read; its output decides nothing"})
-				}
-				continue
+			// The clusterable commands' levels are read from all their
+			// runs at once, below (readLevels).
+			if !isLevelCommand(c.Name) && !ignored[c.Name] && !known(c.Name) {
+				app.Warnings = append(app.Warnings, facts.Warning{Command: c.CommandLine(), Line: c.Line,
+					Text: "a command pvo-doctor does not read; its output decides nothing"})
 			}
-			var sl *facts.SettingLevel
-			sl, warns, perr = ParseSettingLevel(c.Text, s)
-			if sl != nil {
-				markIncomplete(sl, cut)
-				if app.SettingLevels == nil {
-					app.SettingLevels = map[facts.Setting]*facts.SettingLevel{}
-				}
-				app.SettingLevels[s] = sl
-			}
+			continue
 		}
 		markIncomplete(got, cut)
-		if st, ok := SettingForCommand(c.Name); ok {
-			markIncomplete(app.SettingLevels[st], cut) // also what recordLevel read
-		}
 		record(app, c, warns, perr)
 	}
 	if whoText != nil {
@@ -364,6 +360,8 @@ func fromCommands(name string, cmds []sessionlog.Command, role facts.Role) (*fac
 			app.MailLog = ml
 		}
 	}
+	readLevels(app, cmds)
+	markLevelCuts(app, cmds)
 	if app.Hostname == "" && app.Version != nil && app.Cluster != nil {
 		// A session typed only in cluster mode never shows the machine's
 		// name in its prompt; its serial number finds it in the cluster.
@@ -571,4 +569,20 @@ func whoRows(text string) int {
 		}
 	}
 	return rows
+}
+
+// markLevelCuts marks a setting's level incomplete when any block it was
+// read from is: readLevels reads all of a command's runs at once.
+func markLevelCuts(app *facts.Appliance, cmds []sessionlog.Command) {
+	for _, lc := range levelCommands {
+		sl := app.SettingLevels[lc.setting]
+		if sl == nil {
+			continue
+		}
+		for _, c := range cmds {
+			if c.Name == lc.command && c.Mode.Level != "" {
+				markIncomplete(sl, completeness(c))
+			}
+		}
+	}
 }

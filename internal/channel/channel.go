@@ -106,7 +106,9 @@ func Open(ctx context.Context, r io.Reader, w io.Writer, opts Options) (*Channel
 	}
 	go c.readLoop()
 	if err := c.login(ctx); err != nil {
-		return nil, fmt.Errorf("login: %w", err)
+		// The caller names the step ("login: …"); saying it here too
+		// doubled it.
+		return nil, err
 	}
 	return c, nil
 }

@@ -578,7 +578,7 @@ func TestCloseClosesSharedEndOnce(t *testing.T) {
 func TestOpenFailsOnEOFAndTimeout(t *testing.T) {
 	_, err := Open(testCtx(t), strings.NewReader("Last login: never\n"), io.Discard, Options{})
 	var ce *ClosedError
-	if !errors.As(err, &ce) || !errors.Is(err, io.EOF) || !strings.HasPrefix(err.Error(), "login: ") {
+	if !errors.As(err, &ce) || !errors.Is(err, io.EOF) || strings.HasPrefix(err.Error(), "login: ") {
 		t.Fatalf("EOF before the prompt: %v", err)
 	}
 	r, w := io.Pipe()

@@ -174,10 +174,16 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// BenchmarkSimStatusDetailPaging compares `status detail` on a 24-line
-// PTY with the pager on and after `setttymode 0 1`: pager-keys/op is the
-// round trips the pager costs.
-func BenchmarkSimStatusDetailPaging(b *testing.B) {
+// readPlan is what an ESA's read-only plan types that may page: each
+// command, one round trip, plus one per "-Press Any Key For More-".
+var readPlan = []string{"version", "status detail", "featurekey", "sslconfig", "deliveryconfig", "quarantineconfig", "status detail"}
+
+// BenchmarkSimReadPlanPaging runs the ESA read plan's long outputs on a
+// 24-line PTY with the pager on and after `setttymode 0 1`, counting round
+// trips (lines sent: commands, menu exits, setttymode itself, and a key
+// per pager stop): round-trips/op with the pager on minus with it off is
+// what turning it off saves per plan.
+func BenchmarkSimReadPlanPaging(b *testing.B) {
 	for _, off := range []bool{false, true} {
 		name := "pager-on"
 		if off {
@@ -188,29 +194,46 @@ func BenchmarkSimStatusDetailPaging(b *testing.B) {
 			var tr syncBuffer
 			ch := dialSim(b, appliance(b, site, "esa4.example.com"), channel.Options{Transcript: channel.NewTranscript(&tr)})
 			ctx := context.Background()
+			sentBefore := sentLines(tr.String())
 			if off {
 				if on, err := ch.DisablePaging(ctx); err != nil || !on {
 					b.Fatalf("setttymode: %v, %v", on, err)
 				}
 			}
-			before := strings.Count(tr.String(), "> <space>")
 			var times []time.Duration
 			b.ResetTimer()
 			for b.Loop() {
 				start := time.Now()
-				if _, err := ch.Run(ctx, "status detail"); err != nil {
-					b.Fatal(err)
+				for _, cmd := range readPlan {
+					if _, err := ch.Run(ctx, cmd); err != nil {
+						b.Fatal(err)
+					}
 				}
 				times = append(times, time.Since(start))
 			}
 			b.StopTimer()
 			ch.Close()
-			if len(times) > 0 {
-				b.ReportMetric(float64(strings.Count(tr.String(), "> <space>")-before)/float64(len(times)), "pager-keys/op")
+			if n := float64(len(times)); n > 0 {
+				t := tr.String()
+				b.ReportMetric(float64(strings.Count(t, "> <space>"))/n, "pager-keys/op")
+				b.ReportMetric(float64(sentLines(t)-sentBefore)/n, "round-trips/op")
+				b.Logf("%s: %.1f round trips per read plan (%.1f of them pager keys)", name, float64(sentLines(t)-sentBefore)/n, float64(strings.Count(t, "> <space>"))/n)
 			}
 			reportMedian(b, times)
 		})
 	}
+}
+
+// sentLines counts what the client typed in a transcript: the records
+// marked ">" after their time stamp.
+func sentLines(tr string) int {
+	n := 0
+	for _, l := range strings.Split(tr, "\n") {
+		if f := strings.Fields(l); len(f) >= 2 && f[1] == ">" {
+			n++
+		}
+	}
+	return n
 }
 
 // A NOTICE without a default shows empty brackets like a menu: it is still

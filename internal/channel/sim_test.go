@@ -227,6 +227,7 @@ func TestSimDeliveryconfigAuto(t *testing.T) {
 		channel.Step{Expect: `Possible Delivery`, Default: true},
 		channel.Step{Expect: `(?i)system wide maximum outbound`, Default: true},
 		channel.Step{Expect: `(?i)TLS maximum outbound`, Default: true, Optional: true},
+		channel.Step{Fragment: "attempt to connect without TLS", Default: true, Optional: true},
 	)
 	if err != nil {
 		t.Fatal(err)
@@ -237,7 +238,8 @@ func TestSimDeliveryconfigAuto(t *testing.T) {
 	if err := ch.BackOut(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if out, err := ch.Run(ctx, "clearchanges"); err != nil {
+	// clearchanges confirms [C-IAF]: answered by its text.
+	if out, err := ch.Dialog(ctx, "clearchanges", channel.Step{Expect: `(?i)sure|clear`, Answer: "Y"}); err != nil || !strings.Contains(out, "Changes cleared") {
 		t.Fatalf("clearchanges: %q %v", out, err)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -95,7 +94,9 @@ func collect(ctx context.Context, s Conn, p Plan) *facts.Appliance {
 	if c.p.MailLogDCIDs == 0 {
 		c.p.MailLogDCIDs = defaultMailLogDCIDs
 	}
+	c.begin(ctx)
 	c.collect(ctx)
+	c.end(ctx)
 
 	app, err := asyncos.FromSession(p.Address, strings.NewReader(c.logSoFar()), p.Role)
 	if err != nil {
@@ -132,6 +133,13 @@ type collector struct {
 	told    bool // Plan.Identified was called
 	// mailText holds what the mail_logs greps printed.
 	mailText []string
+	// paging is true when setttymode was refused and the pager stays on.
+	paging bool
+	// before is showchanges at the start; nil when it was not read.
+	before *pendingRead
+	// walked is true once the SMA's SERVICES walk ran, the one read that
+	// may stage a change (and whose change the collection clears).
+	walked bool
 }
 
 func (c *collector) collect(ctx context.Context) {
@@ -308,7 +316,15 @@ func (c *collector) servicesAndTests(ctx context.Context, managed []facts.Manage
 	if c.dead {
 		return
 	}
+	if c.before == nil || c.before.Pending {
+		// Its answers may stage a change, and only a clear undoes that:
+		// never where someone's uncommitted work (or unknown) is pending.
+		c.errs = append(c.errs, facts.CollectError{Step: "applianceconfig SERVICES",
+			Message: "not read: showchanges did not show an empty change list before the check, and reading SERVICES may stage a change that only clearing everything undoes"})
+		return
+	}
 	c.progress("applianceconfig SERVICES, TEST")
+	c.walked = true
 	names := make([]string, len(managed))
 	for i, a := range managed {
 		names[i] = a.Name
@@ -327,13 +343,12 @@ func (c *collector) servicesAndTests(ctx context.Context, managed []facts.Manage
 		c.fail(ctx, "applianceconfig SERVICES", err)
 	}
 	if ctx.Err() != nil && !session.IsClosed(err) {
-		// The run ended mid-dialog: what SERVICES staged is still cleared.
+		// The run ended mid-dialog: what SERVICES staged is still cleared
+		// (end will not run), with the confirmed clear the SMA has.
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recoverTimeout)
 		defer cancel()
-		_, _ = c.s.Run(rctx, "clearchanges")
-		return
+		_, _ = c.s.Dialog(rctx, "clear", asyncos.ClearDialog()...)
 	}
-	c.run(ctx, "clearchanges")
 }
 
 // logSoFar is the session log with the prompt the last command returned
@@ -365,17 +380,10 @@ func (c *collector) run(ctx context.Context, command string) (string, bool) {
 	if c.dead {
 		return "", false
 	}
-	c.progress(command)
-	prompt := c.prompt()
-	sctx, cancel := context.WithTimeout(ctx, c.p.StepTimeout)
-	out, err := c.s.Run(sctx, command)
-	cancel()
-	c.log.WriteString(prompt + command + "\n" + out + "\n")
-	if err != nil {
-		c.fail(ctx, command, err)
-		return out, false
+	if asyncos.ReadDialog(command) != nil {
+		return c.readDialog(ctx, command)
 	}
-	return out, true
+	return c.step(ctx, command, func(ctx context.Context) (string, error) { return c.s.Run(ctx, command) })
 }
 
 // fail records a step's error and brings the session back to the main
@@ -495,30 +503,6 @@ func (c *collector) clusterLayout(ctx context.Context) *facts.Cluster {
 		return nil
 	}
 	return cl
-}
-
-// members reads every member's feature keys and interfaces in its machine
-// mode (the session's own machine, me, first: it is already there), then
-// the level of each setting PVO-006 and PVO-103 look at, in cluster mode.
-func (c *collector) members(ctx context.Context, cl *facts.Cluster, me string) {
-	order := cl.Members()
-	if me != "" {
-		order = append([]string{me}, slices.DeleteFunc(order, func(m string) bool { return m == me })...)
-	}
-	for _, m := range order {
-		if asyncos.ModeOf(c.prompt()) != "machine "+m && !c.setMode(ctx, "machine "+m) {
-			break
-		}
-		c.run(ctx, "featurekey")
-		c.run(ctx, "interfaceconfig")
-	}
-	if c.setMode(ctx, "cluster") {
-		for _, cmd := range asyncos.ClusterLevelCommands() {
-			c.run(ctx, cmd)
-		}
-		// In cluster mode it also prints the level of the PVO settings.
-		c.run(ctx, "quarantineconfig")
-	}
 }
 
 // standalone reads, on an ESA outside any cluster, what a cluster member's

@@ -13,7 +13,9 @@ import (
 
 // fakeSession answers Run from canned outputs and Dialog with dialogErr.
 type fakeSession struct {
-	outputs   map[string]string
+	outputs map[string]string
+	// seq answers a command from its list, one per call, before outputs.
+	seq       map[string][]string
 	dialogErr error
 	dialogs   []string
 	runs      []string
@@ -22,6 +24,10 @@ type fakeSession struct {
 func (f *fakeSession) Prompt() string { return "sma.example.com> " }
 func (f *fakeSession) Run(ctx context.Context, command string) (string, error) {
 	f.runs = append(f.runs, command)
+	if q := f.seq[command]; len(q) > 0 {
+		f.seq[command] = q[1:]
+		return q[0], nil
+	}
 	out, ok := f.outputs[command]
 	if !ok {
 		return "Unknown command or missing feature key: " + command + "\n",
@@ -39,14 +45,14 @@ func (f *fakeSession) BackOut(ctx context.Context) error                        
 
 // TestCollectSMATestTimeoutHint: a TEST that outlasts the step timeout (a
 // real SMA may take two minutes) is an error that says which flags help,
-// and the session still ends with clearchanges.
+// and what the walk staged is cleared (nothing was pending before it).
 func TestCollectSMATestTimeoutHint(t *testing.T) {
 	s := &fakeSession{
 		outputs: map[string]string{
 			"version":         "Current Version\n===============\nModel: M100V\nVersion: 14.2.0-224\n",
 			"applianceconfig": "Security Appliances:\n1. mx.example.com (10.172.12.17) - Email\n\nChoose the operation you want to perform:\n- ADD - Add a new appliance.\n[]> \n",
-			"clearchanges":    "There are no changes to clear.\n",
 		},
+		seq:       map[string][]string{"showchanges": {"{}\n", "{'standalone': {'': {'appliance.mx.services': 'x'}}}\n", "{}\n"}},
 		dialogErr: fmt.Errorf("waiting: %w", context.DeadlineExceeded),
 	}
 	app := collect(context.Background(), s, Plan{Role: facts.RoleSMA, Address: "sma:22"})
@@ -59,8 +65,8 @@ func TestCollectSMATestTimeoutHint(t *testing.T) {
 	if !strings.Contains(msg, "--step-timeout 150s") {
 		t.Errorf("SERVICES/TEST timeout error = %q, want the flags that give TEST its two minutes", msg)
 	}
-	if !strings.Contains(strings.Join(s.runs, ","), "clearchanges") {
-		t.Errorf("commands run = %v, want clearchanges after SERVICES", s.runs)
+	if got := strings.Join(s.dialogs, ","); !strings.HasSuffix(got, "clear") || strings.Count(strings.Join(s.runs, ","), "showchanges") != 2 {
+		t.Errorf("dialogs = %v, runs = %v, want showchanges before and after, then clear (this fake fails every dialog, so no third showchanges)", s.dialogs, s.runs)
 	}
 	if len(s.dialogs) == 0 || s.dialogs[0] != "applianceconfig" {
 		t.Errorf("dialogs = %v, want the applianceconfig SERVICES/TEST dialog", s.dialogs)
@@ -95,6 +101,10 @@ type cancelInDialog struct {
 }
 
 func (c *cancelInDialog) Dialog(ctx context.Context, command string, steps ...session.Step) (string, error) {
+	if ctx.Err() == nil && len(c.dialogs) > 0 {
+		c.liveAfter = append(c.liveAfter, command)
+		return "", nil
+	}
 	c.dialogs = append(c.dialogs, command)
 	c.cancel()
 	<-ctx.Done()
@@ -124,10 +134,10 @@ func TestCollectCancelMidDialog(t *testing.T) {
 	s := &cancelInDialog{cancel: cancel, fakeSession: fakeSession{outputs: map[string]string{
 		"version":         "Current Version\n===============\nModel: M100V\nVersion: 14.2.0-224\n",
 		"applianceconfig": "Security Appliances:\n1. mx.example.com (10.172.12.17) - Email\n\nChoose the operation you want to perform:\n- ADD - Add a new appliance.\n[]> \n",
-		"clearchanges":    "There are no changes to clear.\n",
+		"showchanges":     "{}\n",
 	}}}
 	collect(ctx, s, Plan{Role: facts.RoleSMA, Address: "sma:22"})
-	if got := strings.Join(s.liveAfter, " "); got != "^C clearchanges" {
-		t.Errorf("sent after the cancel with a live deadline: %q, want ^C then clearchanges", got)
+	if got := strings.Join(s.liveAfter, " "); got != "^C clear" {
+		t.Errorf("sent after the cancel with a live deadline: %q, want ^C then clear", got)
 	}
 }

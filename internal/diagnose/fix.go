@@ -227,6 +227,8 @@ func (fr *fixRun) apply(ctx context.Context, s fix.Session, round int, log io.Wr
 		fmt.Fprintf(log, "  failed to %s: %v\n", step, err)
 		return
 	}
+	// The pager off, as in the check's sessions; refused, it is answered.
+	_, _ = sess.DisablePaging(ctx)
 	// With nothing pending, exit asks nothing; with something pending, the
 	// dropped session discards it.
 	defer func() { sess.Close() }()
@@ -240,9 +242,10 @@ func (fr *fixRun) apply(ctx context.Context, s fix.Session, round int, log io.Wr
 			return nil, fmt.Errorf("%s: %w", step, err)
 		}
 		sess = ns
-		return fixRunner{ns}, nil
+		return fixRunner{ns, s.Cluster, s.Machine, s.Group}, nil
 	}
-	out := fix.Apply(ctx, fixRunner{sess}, s, fix.ApplyOptions{CommitTimeout: commitTimeout, Reopen: reopen})
+	out := fix.Apply(ctx, fixRunner{sess, s.Cluster, s.Machine, s.Group}, s, fix.ApplyOptions{CommitTimeout: commitTimeout, Reopen: reopen})
+	afterCommit(ctx, sess, s, &out)
 	for i, f := range s.Fixes {
 		r := out.Results[i]
 		rec := record(s, f, r.Status, "")
@@ -296,7 +299,11 @@ func orNone(st rules.Status) string {
 }
 
 // fixRunner adapts a session to the runner fix drives.
-type fixRunner struct{ s *session.Session }
+type fixRunner struct {
+	s *session.Session
+	// cluster, machine and group name the session's place in its cluster.
+	cluster, machine, group string
+}
 
 func (r fixRunner) Mode() string { return asyncos.ModeOf(r.s.Prompt()) }
 
@@ -304,17 +311,10 @@ func (r fixRunner) Run(ctx context.Context, command string) (string, error) {
 	return r.s.Run(ctx, command)
 }
 
-// ReadLevel reads a setting's level with the one level reader, asyncos's.
+// ReadLevel reads a setting's level with the one level reader, asyncos's,
+// in this session's machine, group and cluster modes.
 func (r fixRunner) ReadLevel(ctx context.Context, command string, setting facts.Setting) (*facts.SettingLevel, error) {
-	text, err := r.s.Run(ctx, command)
-	if err != nil {
-		return nil, err
-	}
-	sl, err := asyncos.ReadLevel(text, setting, r.Mode())
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", fix.ErrNoLevel, err)
-	}
-	return sl, nil
+	return readFixLevel(ctx, r.s, command, setting, r.cluster, r.machine, r.group)
 }
 
 func (r fixRunner) SetMode(ctx context.Context, mode string) (string, error) {
@@ -329,10 +329,16 @@ func (r fixRunner) Commit(ctx context.Context, timeout time.Duration, command st
 
 // Read parses a settings command with the parser the collection uses.
 func (r fixRunner) Read(ctx context.Context, command string) (*facts.Appliance, error) {
-	text, err := r.s.Run(ctx, command)
+	// Through the NOTICE flow, as the collection reads it: never Ctrl-C
+	// at a NOTICE, which may stage a configuration.
+	text, err := r.s.Dialog(ctx, command, asyncos.ReadDialog(command)...)
+	if err == nil {
+		err = r.s.BackOut(ctx)
+	}
 	if err != nil {
 		return nil, err
 	}
+	text = asyncos.StripNotice(text)
 	a := &facts.Appliance{}
 	switch command {
 	case "deliveryconfig":

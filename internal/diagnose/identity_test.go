@@ -5,7 +5,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -77,8 +76,10 @@ func TestCollectResolvesIdentity(t *testing.T) {
 	if site.ESAs[0].Machine != "esa1.example.com" || site.ESAs[1].Machine != "esa2.example.com" || site.SMA.Machine != "" {
 		t.Errorf("machines = %q, %q, %q", site.ESAs[0].Machine, site.ESAs[1].Machine, site.SMA.Machine)
 	}
-	if sl := site.ESAs[0].SettingLevels[facts.SettingOutboundTLS]; sl == nil || !strings.HasPrefix(sl.Mode, "machine ") {
-		t.Errorf("esa1's sslconfig level, read in its machine mode = %+v", sl)
+	// Read through the NOTICE flow in every mode: at cluster level only.
+	if sl := site.ESAs[0].SettingLevels[facts.SettingOutboundTLS]; sl == nil || len(sl.Definitions) != 1 ||
+		sl.Definitions[0] != (facts.LevelDefinition{Level: facts.LevelCluster, Name: "PVOCluster"}) {
+		t.Errorf("esa1's sslconfig level = %+v", sl)
 	}
 }
 
@@ -106,6 +107,14 @@ func TestAnalyzeResolvesIdentity(t *testing.T) {
 // simConfig serves a scenario on loopback and returns a Config aimed at it,
 // logging in with the scenario's password.
 func simConfig(t *testing.T, scenario string) Config {
+	t.Helper()
+	cfg, _ := simSite(t, scenario)
+	return cfg
+}
+
+// simSite serves scenario and returns the check's configuration for it and
+// the simulator, whose state a test can compare.
+func simSite(t *testing.T, scenario string) (Config, *sim.Site) {
 	t.Helper()
 	t.Setenv("HOME", t.TempDir()) // no keys of the user's own get in the way
 	sc, err := sim.LoadScenario(scenario)
@@ -142,5 +151,5 @@ func simConfig(t *testing.T, scenario string) Config {
 	return Config{Targets: ids, PVO: pvo,
 		Dial: session.Options{KnownHosts: kh, ConnectTimeout: 10 * time.Second, StepTimeout: 10 * time.Second,
 			Secrets: &session.Secrets{Password: func() (string, error) { return pw, nil }}},
-		ProbeTimeout: 3 * time.Second, StepTimeout: 10 * time.Second, Timeout: 60 * time.Second, Concurrency: 4}
+		ProbeTimeout: 3 * time.Second, StepTimeout: 10 * time.Second, Timeout: 60 * time.Second, Concurrency: 4}, site
 }

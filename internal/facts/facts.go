@@ -123,6 +123,15 @@ type PendingChanges struct {
 	Evidence
 }
 
+// KeyNames are the pending settings' keys, in order.
+func (p PendingChanges) KeyNames() []string {
+	ks := make([]string, len(p.Keys))
+	for i, k := range p.Keys {
+		ks[i] = k.Key
+	}
+	return ks
+}
+
 // PendingKey is one pending setting of `showchanges`.
 type PendingKey struct {
 	Mode, Name, Key string

@@ -168,6 +168,7 @@ var deliveryAuto = Definition{
 			{Expect: `(?i)possible delivery`, Question: `Enable "Possible Delivery"`, Default: true, Why: "keep the current value"},
 			{Expect: `(?i)wide maximum outbound`, Question: "default system wide maximum outbound message delivery concurrency", Default: true, Why: "keep the current value"},
 			{Expect: `(?i)wide TLS maximum outbound`, Question: "default system wide TLS maximum outbound message delivery concurrency", Default: true, Optional: true, Why: "keep the current value; 11.0 and later ask it"},
+			{Expect: `(?i)attempt to connect without TLS`, Question: "Do you want to attempt to connect without TLS when the TLS concurrency limit is reached?", Default: true, Optional: true, Why: "keep the current value; 12.0 and later ask it"},
 			{Expect: `(?i)choose the operation`, Question: "Choose the operation you want to perform", Default: true, Why: "leave deliveryconfig"},
 		}}}
 	},
@@ -219,15 +220,20 @@ var outboundCiphers = Definition{
 		}
 	},
 	commands: func(p Params) []Command {
-		method := "keep the current method"
-		if m := strings.TrimSpace(p.Method); m != "" {
-			method += " " + m
+		// Every ESA release asks the method first [C-IAF]: the current one
+		// is chosen by its label where the check read it, else its
+		// number in brackets (the current) is kept.
+		methodStep := Step{Expect: `(?i)outbound smtp ssl method`, Question: "Enter the outbound SMTP ssl method you want to use", Default: true, Optional: true,
+			Why: "keep the current method"}
+		if m := methodLabel(p.Method); m != "" {
+			methodStep.Default, methodStep.Choose = false, m
+			methodStep.Why = "keep the current method " + p.Method + ", chosen by its label"
 		}
 		return []Command{{Line: "sslconfig", Steps: []Step{
 			{Expect: `(?i)choose the operation`, Question: "Choose the operation you want to perform", Answer: "OUTBOUND"},
-			{Expect: `(?i)outbound smtp ssl method`, Question: "Enter the outbound SMTP ssl method you want to use", Default: true, Optional: true, Why: method + "; releases before 12.0 ask it"},
+			methodStep,
 			{Expect: `(?i)outbound smtp ssl cipher`, Question: "Enter the outbound SMTP ssl cipher you want to use", Answer: p.ciphers()},
-			{Expect: `(?i)renegotiation`, Question: "Do you want to enable TLS renegotiation for outbound SMTP?", Default: true, Optional: true, Why: "keep the current value; 12.0 and later ask it"},
+			{Expect: `(?i)renegotiation`, Question: "Do you want to enable TLS renegotiation for outbound SMTP?", Default: true, Optional: true, Why: "keep the current value, where a release asks it"},
 			{Expect: `(?i)choose the operation`, Question: "Choose the operation you want to perform", Default: true, Why: "leave sslconfig"},
 		}}}
 	},
@@ -245,4 +251,21 @@ func (d Definition) Map(p Params) map[string]string {
 		return nil
 	}
 	return map[string]string{"ciphers": p.ciphers(), "method": p.Method}
+}
+
+// methodLabels are the method list's labels for the methods sslconfig's
+// settings show (FORMATS.md; IAF confirms that the list is chosen from,
+// not its per-release labels).
+var methodLabels = map[string]string{
+	"sslv2": "SSL v2", "sslv3": "SSL v3", "tlsv1": "TLS v1",
+	"sslv2sslv3": "SSL v2 and v3", "sslv3tlsv1": "SSL v3 and TLS v1", "sslv2sslv3tlsv1": "SSL v2, v3 and TLS v1",
+	"tlsv1/tlsv1.2": "TLS v1/TLS v1.2", "sslv3tlsv1/tlsv1.2": "SSL v3 and TLS v1/TLS v1.2",
+	"sslv2sslv3tlsv1/tlsv1.2": "SSL v2, v3 and TLS v1/TLS v1.2",
+}
+
+// methodLabel is the label of the current method in the method list; ""
+// when pvo-doctor cannot name it, and then the default (the current
+// method, in brackets) is kept instead.
+func methodLabel(method string) string {
+	return methodLabels[strings.ToLower(strings.TrimSpace(method))]
 }

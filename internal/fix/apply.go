@@ -17,8 +17,9 @@ type Runner interface {
 	// Mode is the cluster mode the prompt shows, as a clustermode argument
 	// ("cluster", "machine m"); "" on a standalone appliance.
 	Mode() string
-	// ReadLevel runs command and reads the level of setting from its
-	// "Settings defined at:" line; it fails when there is none.
+	// ReadLevel runs command in the cluster modes that decide this
+	// session's level and reads where setting is defined (a NOTICE means
+	// "not here"); it fails when that cannot be told.
 	ReadLevel(ctx context.Context, command string, setting facts.Setting) (*facts.SettingLevel, error)
 	// Run runs a command that asks nothing (a menu it stops in is left).
 	Run(ctx context.Context, command string) (string, error)
@@ -43,9 +44,9 @@ type Runner interface {
 	ShowChanges(ctx context.Context) (pending bool, line string, ok bool, err error)
 }
 
-// ErrNoLevel is what a Runner's ReadLevel wraps when the output has no
-// "Settings defined at:" line.
-var ErrNoLevel = errors.New(`no "Settings defined at:" line`)
+// ErrNoLevel is what a Runner's ReadLevel wraps when the runs do not tell
+// where the setting is defined.
+var ErrNoLevel = errors.New("level not readable")
 
 // Status is how far a fix got.
 type Status string
@@ -81,7 +82,7 @@ type ApplyOptions struct {
 type Result struct {
 	Status Status
 	// Evidence holds the appliance's own words: the resume and status
-	// lines, the level line, the `Changes committed:` line, or the setting
+	// lines, the level read, the `Changes committed:` line, or the setting
 	// read back when the commit's reply was lost.
 	Evidence []Evidence
 	// Err says what went wrong and what that means for the appliance
@@ -196,7 +197,7 @@ func (a *applier) one(ctx context.Context, i int, f Fix) ([]Evidence, error) {
 		sl, err := a.r.ReadLevel(ctx, cmd, f.Setting)
 		if err != nil {
 			if errors.Is(err, ErrNoLevel) {
-				return ev, fmt.Errorf(`%s shows no "Settings defined at:" line in cluster mode, so its level is unknown; nothing was changed`, cmd)
+				return ev, fmt.Errorf("%s does not show where it is defined (%v), so its level is unknown; nothing was changed", cmd, err)
 			}
 			return ev, fmt.Errorf("read the level of %s: %w", cmd, err)
 		}
@@ -290,7 +291,7 @@ func (a *applier) abandon(ctx context.Context, out *Outcome, from int, why error
 		suffix("the session ended, so nothing was committed")
 		return
 	}
-	text, err := a.r.Run(ctx, "clearchanges")
+	text, err := clearChanges(ctx, a.r)
 	if err != nil {
 		suffix("clearchanges failed, so the session's end discards the changes")
 		return
@@ -360,7 +361,7 @@ func (a *applier) sameSession(ctx context.Context) verdict {
 	}
 	// Pending changes, or no showchanges to tell: clearchanges says
 	// whether anything was still pending, and discards it.
-	text, err := a.r.Run(ctx, "clearchanges")
+	text, err := clearChanges(ctx, a.r)
 	if err != nil {
 		return verdict{status: Uncertain, how: fmt.Sprintf("clearchanges: %v", err), ev: ev}
 	}
@@ -463,4 +464,10 @@ func firstLines(text string, n int) string {
 		}
 	}
 	return strings.Join(out, " / ")
+}
+
+// clearChanges discards the session's pending changes; clearchanges asks
+// to confirm when something is pending [C-IAF], and that is answered.
+func clearChanges(ctx context.Context, r Runner) (string, error) {
+	return r.Dialog(ctx, "clearchanges", Step{Expect: `(?i)sure|clear`, Question: "Are you sure you want to clear all changes?", Answer: "Y", Optional: true})
 }

@@ -35,7 +35,7 @@ func (f *fakeRunner) ReadLevel(ctx context.Context, command string, setting fact
 	if err != nil {
 		return nil, err
 	}
-	sl, err := asyncos.ReadLevel(out, setting, f.Mode())
+	sl, err := levelFromSpec(out, setting)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrNoLevel, err)
 	}
@@ -126,8 +126,8 @@ func esaSession() Session {
 func TestApplyCommitsOnce(t *testing.T) {
 	r := &fakeRunner{prompt: "mx.example.com> ", replies: map[string]reply{"commit": {out: committed}}}
 	out := Apply(context.Background(), r, esaSession(), ApplyOptions{})
-	want := "deliveryconfig[SETUP|choose:Auto||||] sslconfig[OUTBOUND||" + SafeCiphers + "||] " +
-		"commit[pvo-doctor: PVO-003 default delivery interface Auto; PVO-004 remove anonymous outbound ciphers|]"
+	want := "deliveryconfig[SETUP|choose:Auto|||||] sslconfig[OUTBOUND||" + SafeCiphers + "||] " +
+		"commit[pvo-doctor: PVO-003 default delivery interface Auto; PVO-004 remove anonymous outbound ciphers|N|]"
 	if got := strings.Join(r.calls, " "); got != want {
 		t.Errorf("calls:\n got %s\nwant %s", got, want)
 	}
@@ -152,7 +152,7 @@ func TestApplyAllOrNothing(t *testing.T) {
 		"clearchanges": {out: "Changes cleared: Thu Nov 26 18:00:00 2026 UTC\n"},
 	}}
 	out := Apply(context.Background(), r, esaSession(), ApplyOptions{})
-	if got := strings.Join(r.calls, " "); strings.Contains(got, "commit[") || !strings.HasSuffix(got, "^C clearchanges") {
+	if got := strings.Join(r.calls, " "); strings.Contains(got, "commit[") || !strings.HasSuffix(got, "^C clearchanges[Y]") {
 		t.Errorf("calls: %s (want Ctrl-C and clearchanges, no commit)", got)
 	}
 	if !out.Cleared {
@@ -175,7 +175,7 @@ func TestApplyLostSession(t *testing.T) {
 	r := &fakeRunner{prompt: "mx.example.com> ", interruptErr: errors.New("connection closed"),
 		replies: map[string]reply{"deliveryconfig": {err: errors.New("connection closed")}}}
 	out := Apply(context.Background(), r, esaSession(), ApplyOptions{})
-	if got := strings.Join(r.calls, " "); got != "deliveryconfig[SETUP|choose:Auto||||] ^C" {
+	if got := strings.Join(r.calls, " "); got != "deliveryconfig[SETUP|choose:Auto|||||] ^C" {
 		t.Errorf("calls: %s", got)
 	}
 	if out.Cleared || out.Results[0].Status != Failed || out.Results[1].Status != Failed ||
@@ -230,8 +230,8 @@ func clusterSession(t *testing.T, level string) Session {
 func TestApplyClusterLevels(t *testing.T) {
 	// Cluster level: already in cluster mode, no switch.
 	r := &fakeRunner{prompt: "(Cluster C)> ", replies: map[string]reply{
-		"sslconfig": {out: "Settings defined at: Cluster C\n"}, "commit": {out: committed}}}
-	out := Apply(context.Background(), r, clusterSession(t, "Settings defined at: Cluster C"), ApplyOptions{})
+		"sslconfig": {out: "defined at: Cluster C\n"}, "commit": {out: committed}}}
+	out := Apply(context.Background(), r, clusterSession(t, "defined at: Cluster C"), ApplyOptions{})
 	if got := strings.Join(r.calls, " "); !strings.HasPrefix(got, "sslconfig sslconfig[OUTBOUND") || strings.Contains(got, "clustermode") {
 		t.Errorf("calls: %s", got)
 	}
@@ -239,7 +239,7 @@ func TestApplyClusterLevels(t *testing.T) {
 		t.Errorf("result = %+v", out.Results[0])
 	}
 	// esa2's own machine level: switch there for the dialog, and back.
-	over := "Settings defined at: Cluster C; Machine esa2.example.com"
+	over := "defined at: Cluster C; Machine esa2.example.com"
 	r = &fakeRunner{prompt: "(Cluster C)> ", replies: map[string]reply{"sslconfig": {out: over + "\n"}, "commit": {out: committed}}}
 	out = Apply(context.Background(), r, clusterSession(t, over), ApplyOptions{})
 	want := "sslconfig clustermode machine esa2.example.com sslconfig[OUTBOUND||" + SafeCiphers + "||] clustermode cluster commit["
@@ -250,8 +250,8 @@ func TestApplyClusterLevels(t *testing.T) {
 		t.Errorf("result = %+v", out.Results[0])
 	}
 	// The level moved since the check (esa1 now has its own): change nothing.
-	r = &fakeRunner{prompt: "(Cluster C)> ", replies: map[string]reply{"sslconfig": {out: "Settings defined at: Cluster C; Machine esa1.example.com\n"}}}
-	out = Apply(context.Background(), r, clusterSession(t, "Settings defined at: Cluster C"), ApplyOptions{})
+	r = &fakeRunner{prompt: "(Cluster C)> ", replies: map[string]reply{"sslconfig": {out: "defined at: Cluster C; Machine esa1.example.com\n"}}}
+	out = Apply(context.Background(), r, clusterSession(t, "defined at: Cluster C"), ApplyOptions{})
 	if out.Results[0].Status != Failed || !strings.Contains(out.Results[0].Err.Error(), "not at cluster level") {
 		t.Errorf("result = %+v", out.Results[0])
 	}
@@ -260,10 +260,10 @@ func TestApplyClusterLevels(t *testing.T) {
 			t.Errorf("changed something after a level mismatch: %v", r.calls)
 		}
 	}
-	// No level line in cluster mode: change nothing.
+	// No readable level in cluster mode: change nothing.
 	r = &fakeRunner{prompt: "(Cluster C)> ", replies: map[string]reply{"sslconfig": {out: "sslconfig settings:\n"}}}
-	out = Apply(context.Background(), r, clusterSession(t, "Settings defined at: Cluster C"), ApplyOptions{})
-	if out.Results[0].Status != Failed || !strings.Contains(out.Results[0].Err.Error(), "no \"Settings defined at:\" line") {
+	out = Apply(context.Background(), r, clusterSession(t, "defined at: Cluster C"), ApplyOptions{})
+	if out.Results[0].Status != Failed || !strings.Contains(out.Results[0].Err.Error(), "level not readable") {
 		t.Errorf("result = %+v", out.Results[0])
 	}
 }

@@ -53,7 +53,7 @@ func TestCommitSettled(t *testing.T) {
 		{name: "same session, still pending",
 			old:  map[string]reply{"showchanges": {out: "{'standalone': {'': {'ssl.outbound': 1}}}"}, "clearchanges": {out: "Changes cleared: Thu Nov 26 18:00:00 2026 UTC\n"}},
 			want: Failed, errHas: "not committed: the changes were still pending; clearchanges discarded them", cleared: true,
-			calls: "^C showchanges clearchanges"},
+			calls: "^C showchanges clearchanges[Y]"},
 		{name: "same session, no showchanges, cleared",
 			old:  map[string]reply{"clearchanges": {out: "Changes cleared: Thu Nov 26 18:00:00 2026 UTC\n"}},
 			want: Failed, errHas: "not committed: the changes were still pending", cleared: true},
@@ -153,7 +153,7 @@ func TestCommitSettled(t *testing.T) {
 
 // In a cluster the read-back happens at the level the change was made at.
 func TestCommitSettledAtItsLevel(t *testing.T) {
-	over := "Settings defined at: Cluster C; Machine esa2.example.com"
+	over := "defined at: Cluster C; Machine esa2.example.com"
 	old := &fakeRunner{prompt: "(Cluster C)> ", interruptErr: errors.New("connection closed"),
 		replies: map[string]reply{"sslconfig": {out: over + "\n"}, "commit": lostCommit()}}
 	nr := &fakeRunner{prompt: "(Cluster C)> ", replies: map[string]reply{"showchanges": {out: "{}"}, "sslconfig": {out: over + "\n" + showsSafe}}}

@@ -39,7 +39,7 @@ type Level struct {
 	// Known is false for a cluster member whose level the check could not
 	// read; Apply then reads it before the change or stops.
 	Known bool
-	// Line is the "Settings defined at:" line the level was read from.
+	// Line is the evidence line that names where the check saw it defined.
 	Line string
 }
 
@@ -258,6 +258,7 @@ func build(n Need, def Definition) Fix {
 func CommitCommand(comment string) Command {
 	return Command{Line: "commit", Steps: []Step{
 		{Expect: `(?i)comments?`, Question: "Please enter some comments describing your changes", Answer: comment},
-		{Expect: `(?i)rollback`, Question: "Do you want to save the current configuration for rollback?", Default: true, Optional: true, Why: "the default, yes; ESA 12.0 and later ask it"},
+		{Expect: `(?i)discard all of your changes`, Question: "Are you ready to discard all of your changes?", Answer: "N", Optional: true, Why: "commit them: the fix is a change; asked when AsyncOS thinks the changes change nothing"},
+		{Expect: `(?i)rollback`, Question: "Do you want to save the current configuration for rollback?", Default: true, Optional: true, Why: "the default, yes; ESA 11.0 and later ask it when rollback is configured"},
 	}}
 }

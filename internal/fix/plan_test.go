@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pvo-doctor/pvo-doctor/internal/asyncos"
+	"fmt"
 	"github.com/pvo-doctor/pvo-doctor/internal/facts"
 )
 
@@ -71,7 +71,7 @@ func TestPlanStandalone(t *testing.T) {
 		}
 	}
 	s := mx.Fixes[1].Commands[0]
-	if s.Steps[0].Answer != "OUTBOUND" || !s.Steps[1].Default || s.Steps[2].Answer != SafeCiphers || !s.Steps[3].Default {
+	if s.Steps[0].Answer != "OUTBOUND" || s.Steps[1].Choose != "TLS v1/TLS v1.2" || s.Steps[2].Answer != SafeCiphers || !s.Steps[3].Default {
 		t.Errorf("sslconfig steps = %+v", s.Steps)
 	}
 	if !strings.Contains(s.Steps[1].Why, "tlsv1/tlsv1.2") {
@@ -131,7 +131,7 @@ func TestPlanEmptyAndDone(t *testing.T) {
 
 // clusterSite is two members of one cluster whose sessions the driver
 // resolved to their machines (machines[i], "" when it could not), with
-// the sslconfig level line each session read.
+// the sslconfig level each session read (levelFromSpec shorthand).
 func clusterSite(t *testing.T, level string, machines ...string) *facts.Site {
 	cl := &facts.Cluster{Name: "PVOCluster", Groups: []facts.ClusterGroup{{Name: "Main_Group", Machines: []facts.ClusterMachine{
 		{Name: "esa1.example.com", Serial: "S-ESA1"}, {Name: "esa2.example.com", Serial: "S-ESA2"},
@@ -142,7 +142,7 @@ func clusterSite(t *testing.T, level string, machines ...string) *facts.Site {
 	site := &facts.Site{SMA: &facts.Appliance{Role: facts.RoleSMA, Address: "sma:22", Hostname: "sma.example.com"}}
 	for i, addr := range []string{"e1:22", "e2:22"} {
 		a := &facts.Appliance{ID: facts.ApplianceID("esa/" + addr), Role: facts.RoleESA, Address: addr, Cluster: cl, Machine: machines[i]}
-		sl, err := asyncos.ReadLevel(level+"\n\nsslconfig settings:\n", facts.SettingOutboundTLS, "machine "+machines[i])
+		sl, err := levelFromSpec(level, facts.SettingOutboundTLS)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -161,7 +161,7 @@ func cipherNeeds(site *facts.Site) []Need {
 }
 
 func TestPlanClusterLevelOnce(t *testing.T) {
-	site := clusterSite(t, "Settings defined at: Cluster PVOCluster")
+	site := clusterSite(t, "defined at: Cluster PVOCluster")
 	p := NewPlan(Input{Site: site, Needs: cipherNeeds(site)})
 	if len(p.Sessions) != 1 || len(p.Sessions[0].Fixes) != 1 {
 		t.Fatalf("want one change for the cluster: %+v", p.Sessions)
@@ -171,7 +171,7 @@ func TestPlanClusterLevelOnce(t *testing.T) {
 	if s.Machine != "esa1.example.com" || s.Group != "Main_Group" || s.Cluster != "PVOCluster" || s.ID != "esa/e1:22" {
 		t.Errorf("session = %+v", s)
 	}
-	if f.Level != (Level{Mode: "cluster", Known: true, Line: "Settings defined at: Cluster PVOCluster"}) {
+	if f.Level != (Level{Mode: "cluster", Known: true, Line: "defined at: Cluster PVOCluster"}) {
 		t.Errorf("level = %+v", f.Level)
 	}
 	if strings.Join(f.Covers, ",") != "e1:22,e2:22" {
@@ -190,7 +190,7 @@ func TestPlanClusterLevelOnce(t *testing.T) {
 }
 
 func TestPlanClusterMachineOverride(t *testing.T) {
-	over := "Settings defined at: Cluster PVOCluster; Machine esa2.example.com"
+	over := "defined at: Cluster PVOCluster; Machine esa2.example.com"
 	site := clusterSite(t, over)
 	p := NewPlan(Input{Site: site, Needs: cipherNeeds(site)})
 	if len(p.Sessions) != 2 {
@@ -213,25 +213,24 @@ func TestPlanClusterMachineOverride(t *testing.T) {
 	}
 }
 
-// TestEffectiveMode reads level lines with the one level reader and asks
+// TestEffectiveMode reads levels in the tests' shorthand and asks
 // which level decides for esa2 in Main_Group.
 func TestEffectiveMode(t *testing.T) {
 	for _, tc := range []struct {
 		text string
 		want string // EffectiveMode for esa2 in Main_Group; "!" when not ok
 	}{
-		{"Settings defined at: Cluster PVOCluster\n", "cluster"},
-		{"\r\n  settings defined at:  Cluster C; Group Main_Group.\r\n", "group Main_Group"},
-		{"Settings defined at: Cluster C; Machine esa2.example.com\n", "machine esa2.example.com"},
-		{"Settings defined at: Cluster C; Machine esa1.example.com\n", "cluster"},
-		{"Settings defined at: None\n", "cluster"},
-		{"Settings defined at: Planet Mars\n", "!"},
-		{"Settings defined at:\n", "!"},
+		{"defined at: Cluster PVOCluster\n", "cluster"},
+		{"defined at: Cluster C; Machine esa2.example.com\n", "machine esa2.example.com"},
+		{"defined at: Cluster C; Machine esa1.example.com\n", "cluster"},
+		{"defined at: None\n", "cluster"},
+		{"defined at: Planet Mars\n", "!"},
+		{"defined at:\n", "!"},
 		{"Default interface to deliver mail: In\n", "!"},
 		{"", "!"},
 	} {
 		got := "!"
-		if sl, err := asyncos.ReadLevel(tc.text, facts.SettingOutboundTLS, "cluster"); err == nil {
+		if sl, err := levelFromSpec(tc.text, facts.SettingOutboundTLS); err == nil {
 			if m, ok := EffectiveMode(sl.Definitions, "esa2.example.com", "Main_Group"); ok {
 				got = m
 			}
@@ -240,4 +239,31 @@ func TestEffectiveMode(t *testing.T) {
 			t.Errorf("%q: mode %q, want %q", tc.text, got, tc.want)
 		}
 	}
+}
+
+// levelFromSpec builds a level from the tests' shorthand "defined at:
+// Cluster C; Machine m" (or "None"), standing for what the driver's
+// NOTICE-flow reads found; anything else is no readable level.
+func levelFromSpec(spec string, setting facts.Setting) (*facts.SettingLevel, error) {
+	t := strings.TrimSpace(spec)
+	rest, ok := strings.CutPrefix(t, "defined at:")
+	if !ok {
+		return nil, fmt.Errorf("no level in %q", spec)
+	}
+	sl := &facts.SettingLevel{Setting: setting, Definitions: []facts.LevelDefinition{},
+		Evidence: facts.Evidence{Command: "sslconfig", Lines: []string{t}}}
+	rest = strings.TrimSpace(rest)
+	if rest == "None" {
+		return sl, nil
+	}
+	for _, part := range strings.Split(rest, ";") {
+		word, name, _ := strings.Cut(strings.TrimSpace(part), " ")
+		switch strings.ToLower(word) {
+		case "cluster", "group", "machine":
+			sl.Definitions = append(sl.Definitions, facts.LevelDefinition{Level: facts.Level(strings.ToLower(word)), Name: name})
+		default:
+			return nil, fmt.Errorf("unknown level %q", word)
+		}
+	}
+	return sl, nil
 }

@@ -68,7 +68,7 @@ func (f Fix) Lines(s Session) []string {
 			out = append(out, "level not known from the check: read first; the fix stops unless it names this machine's level")
 		}
 		out = append(out,
-			fmt.Sprintf("> %s    (read only: its \"Settings defined at:\" line must still say that level)", f.LevelCommand),
+			fmt.Sprintf("> %s    (read only, in the cluster, group and machine modes, where a NOTICE means \"not defined here\": the level must still be the one planned)", f.LevelCommand),
 			fmt.Sprintf("> clustermode %s    (unless already there; back to the login mode afterwards)", mode))
 	}
 	for _, c := range f.Commands {

@@ -2,6 +2,7 @@ package report
 
 import (
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/pvo-doctor/pvo-doctor/internal/facts"
@@ -54,6 +55,9 @@ type Appliance struct {
 	// was not read.
 	Cluster string               `json:"cluster"`
 	Errors  []facts.CollectError `json:"errors"`
+	// Pending is what showchanges said around the run: "nothing pending
+	// (showchanges)", or what was pending before it; "" when not read.
+	Pending string `json:"pending,omitempty"`
 }
 
 // Finding is one finding as the report shows it: the schema's own type,
@@ -230,6 +234,7 @@ func applianceOf(a *facts.Appliance) Appliance {
 	if a.Version != nil {
 		out.Version = a.Version.Raw
 	}
+	out.Pending = pendingWords(a.Pending)
 	if a.Cluster != nil {
 		out.Cluster = a.Cluster.Name
 		if a.Cluster.Standalone {
@@ -295,4 +300,27 @@ func (r *Report) AddFix(fr FixRecord) {
 		fr.Evidence[i].Lines = nonNil(fr.Evidence[i].Lines)
 	}
 	r.Fixes = append(r.Fixes, fr)
+}
+
+// pendingWords says what showchanges proved: nothing pending before and
+// after, or what someone had pending before the run (shown, never
+// cleared), or what was still pending after it.
+func pendingWords(reads []facts.PendingChanges) string {
+	if len(reads) == 0 {
+		return ""
+	}
+	keys := func(p facts.PendingChanges) string {
+		if len(p.Keys) == 0 {
+			return "unnamed changes"
+		}
+		return strings.Join(p.KeyNames(), ", ")
+	}
+	first, last := reads[0], reads[len(reads)-1]
+	switch {
+	case first.Pending:
+		return "pending before the run, someone's uncommitted work, left as it was (showchanges): " + keys(first)
+	case last.Pending:
+		return "pending after the run (showchanges): " + keys(last)
+	}
+	return "nothing pending (showchanges)"
 }

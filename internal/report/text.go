@@ -71,6 +71,9 @@ func (t TextWriter) Write(w io.Writer, r *Report) error {
 			fmt.Fprintf(&b, " (%s)", clean(applianceLine(a)))
 		}
 		b.WriteString("\n")
+		if a := g.Appliance; a != nil && a.Pending != "" {
+			b.WriteString(st.dim.Sprint("         "+clean(a.Pending)) + "\n")
+		}
 		if g.Unreached() {
 			ids := make([]string, len(g.Findings))
 			for i, f := range g.Findings {

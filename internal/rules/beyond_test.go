@@ -157,8 +157,8 @@ func TestClusterPVO(t *testing.T) {
 	pvoLevels := func(line string, defs ...facts.LevelDefinition) *facts.SettingLevel {
 		return &facts.SettingLevel{Setting: facts.SettingPVO, Definitions: defs, Evidence: ev("quarantineconfig", line)}
 	}
-	clusterLevel := pvoLevels("Settings defined at: Cluster PVOCluster", facts.LevelDefinition{Level: facts.LevelCluster, Name: "PVOCluster"})
-	machineLevel := pvoLevels("Settings defined at: Cluster PVOCluster; Machine esa2.example.com",
+	clusterLevel := pvoLevels("defined at Cluster PVOCluster", facts.LevelDefinition{Level: facts.LevelCluster, Name: "PVOCluster"})
+	machineLevel := pvoLevels("defined at Cluster PVOCluster; Machine esa2.example.com",
 		facts.LevelDefinition{Level: facts.LevelCluster, Name: "PVOCluster"}, facts.LevelDefinition{Level: facts.LevelMachine, Name: "esa2.example.com"})
 	both := managedSMA(managed("esa1.example.com", "10.172.12.21", bptr(true), ""), managed("esa2.example.com", "10.172.12.22", bptr(true), ""))
 	one := managedSMA(managed("esa1.example.com", "10.172.12.21", bptr(true), ""))
@@ -168,14 +168,14 @@ func TestClusterPVO(t *testing.T) {
 	runCases(t, clusterPVO(), []ruleCase{
 		{"ready, Auto picks Management", site(both, build("data_1", clusterLevel, "Auto")), []want{{
 			app: "cluster PVOCluster", status: StatusPass, summary: []string{"PVO interface Management"},
-			lines: []string{"Settings defined at: Cluster PVOCluster"}}}},
+			lines: []string{"defined at Cluster PVOCluster"}}}},
 		{"named interface missing on a member", site(both, build("data_1", clusterLevel, "Data1")), []want{{
 			app: "cluster PVOCluster", status: StatusFail, summary: []string{"Data1 (the default delivery interface) is missing on esa2.example.com (has data_1, Management)"}, fix: "manual"}}},
 		{"member missing on the SMA and machine-level settings", site(one, build("Data1", machineLevel, "Auto")), []want{{
 			app: "cluster PVOCluster", status: StatusFail, summary: []string{"the SMA does not manage esa2.example.com", "also defined at machine esa2.example.com"},
-			lines: []string{"Settings defined at: Cluster PVOCluster; Machine esa2.example.com"}, fix: "manual"}}},
-		{"level line not read", site(both, build("Data1", nil, "Auto")), []want{{
-			app: "cluster PVOCluster", status: StatusUnknown, summary: []string{"run `quarantineconfig` in cluster mode on esa1.example.com"}}}},
+			lines: []string{"defined at Cluster PVOCluster; Machine esa2.example.com"}, fix: "manual"}}},
+		{"PVO level not read", site(both, build("Data1", nil, "Auto")), []want{{
+			app: "cluster PVOCluster", status: StatusUnknown, summary: []string{"run `quarantineconfig` in every cluster mode on esa1.example.com"}}}},
 		{"no SMA, Auto with a host name", &facts.Site{ESAs: []*facts.Appliance{build("Data1", clusterLevel, "Auto")}, PVOHost: "sma.example.com"}, []want{{
 			app: "cluster PVOCluster", status: StatusUnknown, summary: []string{"`applianceconfig` on the SMA", "give --sma-pvo-host as an IP"}}}},
 		{"standalone", site(both, standalone("mx.example.com")), []want{{
@@ -279,11 +279,21 @@ func TestReleaseSkew(t *testing.T) {
 		{"same release", site(ver("14.2.0-620", 14, 2), ver("14.2.0-224", 14, 2)), []want{{
 			app: "mx.example.com", status: StatusPass, summary: []string{"compatibility matrix"}, lines: []string{"Version: 14.2.0-620", "Version: 14.2.0-224"}}}},
 		{"older ESA", site(ver("13.5.1-1", 13, 5), ver("14.2.0-224", 14, 2)), []want{{
-			app: "mx.example.com", status: StatusPass, summary: []string{"not newer"}}}},
-		{"newer ESA", site(ver("15.0.0-104", 15, 0), ver("14.2.0-224", 14, 2)), []want{{
-			app: "mx.example.com", status: StatusFail, summary: []string{"15.0, newer than the SMA sma.example.com's 14.2", "upgrade the SMA first"}, fix: "manual"}}},
+			app: "mx.example.com", status: StatusPass, summary: []string{"no known incompatibility", "compatibility matrix"}}}},
+		{"newer ESA major", site(ver("15.0.0-104", 15, 0), ver("14.2.0-224", 14, 2)), []want{{
+			app: "mx.example.com", status: StatusFail, summary: []string{"15.0, a major release above the SMA sma.example.com's 14.2", "upgrade the SMA first"}, fix: "manual"}}},
+		{"ESA 12 on an SMA 10", site(ver("12.0.0-281", 12, 0), ver("10.0.0-1", 10, 0)), []want{{
+			app: "mx.example.com", status: StatusFail, summary: []string{"major release above"}, fix: "manual"}}},
+		// A newer minor release within one major is the matrix's to judge.
 		{"newer minor", site(ver("14.3.0-1", 14, 3), ver("14.2.0-224", 14, 2)), []want{{
-			app: "mx.example.com", status: StatusFail, summary: []string{"newer"}, fix: "manual"}}},
+			app: "mx.example.com", status: StatusPass, summary: []string{"compatibility matrix"}}}},
+		// SMA 8.3 was the management release of ESA 8.5: numbers diverged.
+		{"8.x era", site(ver("8.5.6-113", 8, 5), ver("8.3.6-048", 8, 3)), []want{{
+			app: "mx.example.com", status: StatusPass, summary: []string{"numbers differ", "compatibility matrix"}}}},
+		{"9.x era", site(ver("9.7.2-065", 9, 7), ver("9.1.0-033", 9, 1)), []want{{
+			app: "mx.example.com", status: StatusPass, summary: []string{"compatibility matrix"}}}},
+		{"SMA below the minimum", site(ver("8.5.6-113", 8, 5), ver("8.0.1-1", 8, 0)), []want{{
+			app: "mx.example.com", status: StatusFail, summary: []string{"needs ESA 8.0 and SMA 8.1"}, fix: "manual"}}},
 		{"before centralized PVO", site(ver("7.6.3-023", 7, 6), ver("8.0.0-404", 8, 0)), []want{{
 			app: "mx.example.com", status: StatusFail, summary: []string{"needs ESA 8.0 and SMA 8.1"}, fix: "manual"}}},
 		{"SMA version missing", &facts.Site{SMA: smaWithStatus("Online"), ESAs: []*facts.Appliance{esaAt(ver("14.2.0-620", 14, 2))}}, []want{{

@@ -103,7 +103,7 @@ func TestSettingLevels(t *testing.T) {
 	clusterOnly := func() map[facts.Setting]*facts.SettingLevel {
 		m := map[facts.Setting]*facts.SettingLevel{}
 		for _, s := range facts.ClusterSettings {
-			m[s] = levels(s, "Settings defined at: Cluster PVOCluster", atCluster)
+			m[s] = levels(s, "defined at Cluster PVOCluster", atCluster)
 		}
 		return m
 	}
@@ -111,12 +111,12 @@ func TestSettingLevels(t *testing.T) {
 	good.SettingLevels = clusterOnly()
 	bad := member("esa1.example.com", c)
 	bad.SettingLevels = clusterOnly()
-	bad.SettingLevels[facts.SettingDLP] = levels(facts.SettingDLP, "Settings defined at: Cluster PVOCluster; Machine esa2.example.com",
+	bad.SettingLevels[facts.SettingDLP] = levels(facts.SettingDLP, "defined at Cluster PVOCluster; Machine esa2.example.com",
 		atCluster, facts.LevelDefinition{Level: facts.LevelMachine, Name: "esa2.example.com"})
 	// Another member read content filters at group level only.
 	bad2 := member("esa2.example.com", c)
 	bad2.SettingLevels = map[facts.Setting]*facts.SettingLevel{facts.SettingContentFilters: levels(facts.SettingContentFilters,
-		"Settings defined at: Group Main_Group", facts.LevelDefinition{Level: facts.LevelGroup, Name: "Main_Group"})}
+		"defined at Group Main_Group", facts.LevelDefinition{Level: facts.LevelGroup, Name: "Main_Group"})}
 	missing := member("esa1.example.com", c)
 	missing.SettingLevels = clusterOnly()
 	delete(missing.SettingLevels, facts.SettingDMARC)
@@ -130,19 +130,19 @@ func TestSettingLevels(t *testing.T) {
 	machineAndUnread.Errors = []facts.CollectError{{Step: "dmarcconfig", Message: "timed out waiting for the prompt"}}
 	odd := member("esa1.example.com", c)
 	odd.SettingLevels = clusterOnly()
-	odd.SettingLevels[facts.SettingDMARC] = levels(facts.SettingDMARC, "Settings defined at: Planet X", facts.LevelDefinition{Level: "planet", Name: "X"})
+	odd.SettingLevels[facts.SettingDMARC] = levels(facts.SettingDMARC, "defined at Planet X", facts.LevelDefinition{Level: "planet", Name: "X"})
 
 	runCases(t, settingLevels(), []ruleCase{
 		{"all at cluster level", &facts.Site{ESAs: []*facts.Appliance{good}}, []want{{
 			app: "cluster PVOCluster", status: StatusPass, summary: []string{"cluster level only"},
-			lines: []string{"Settings defined at: Cluster PVOCluster"}}}},
+			lines: []string{"defined at Cluster PVOCluster"}}}},
 		{"DLP at machine level, content filters at group level", &facts.Site{ESAs: []*facts.Appliance{bad, bad2}}, []want{{
 			app: "cluster PVOCluster", status: StatusFail,
 			summary: []string{"content filters at group level (Main_Group)", "DLP at machine level (esa2.example.com)"},
-			lines:   []string{"Settings defined at: Cluster PVOCluster; Machine esa2.example.com", "Settings defined at: Group Main_Group"},
+			lines:   []string{"defined at Cluster PVOCluster; Machine esa2.example.com", "defined at Group Main_Group"},
 			fix:     "manual"}}},
 		{"two settings not read", &facts.Site{ESAs: []*facts.Appliance{missing}}, []want{{
-			app: "cluster PVOCluster", status: StatusUnknown, summary: []string{"message filters, DMARC were not read", "run `filters`, `dmarcconfig` in cluster mode on esa1.example.com"}}}},
+			app: "cluster PVOCluster", status: StatusUnknown, summary: []string{"message filters, DMARC were not read", "run `filters`, `dmarcconfig` in every cluster mode (clustermode cluster, each group, each machine) on esa1.example.com"}}}},
 		{"machine level proven, DMARC not read", &facts.Site{ESAs: []*facts.Appliance{machineAndUnread}}, []want{{
 			app: "cluster PVOCluster", status: StatusFail,
 			summary: []string{"DLP at machine level (esa2.example.com)", "Not yet known: `dmarcconfig` could not be read on esa1.example.com", "timed out"},

@@ -34,7 +34,7 @@ func healthyESA(n int, c *facts.Cluster, levels bool) *facts.Appliance {
 		a.SettingLevels = map[facts.Setting]*facts.SettingLevel{}
 		for _, s := range append([]facts.Setting{facts.SettingPVO}, facts.ClusterSettings...) {
 			a.SettingLevels[s] = &facts.SettingLevel{Setting: s, Definitions: []facts.LevelDefinition{at},
-				Evidence: ev("levels", "Settings defined at: Cluster "+c.Name)}
+				Evidence: ev("levels", "defined at Cluster "+c.Name)}
 		}
 	}
 	return a

@@ -26,7 +26,7 @@ func settingLevels() Rule {
 		Severity: SeverityMedium,
 		Description: "In a cluster, centralized PVO needs content filters, message filters, DLP and DMARC " +
 			"defined at cluster level only; a group- or machine-level definition makes the migration refuse the cluster.",
-		Commands: []string{"ESA: clusterconfig", "ESA, in cluster mode: policyconfig, filters, dlpconfig, dmarcconfig (the levels each is defined at)"},
+		Commands: []string{"ESA: clusterconfig", "ESA, in every cluster mode (cluster, each group, each machine): policyconfig, filters, dlpconfig, dmarcconfig (a NOTICE means not defined there)"},
 		Pass:     "the levels of all four settings were read and each is defined at cluster level only",
 		Fail:     "any of them is defined at group or machine level",
 		Unknown:  "clusterconfig or any setting's levels were not read",
@@ -92,7 +92,7 @@ func (r Rule) checkSettingLevels(c *cluster) Finding {
 			c.label(), strings.Join(odd, "; "), c.first())
 		f.Actual = strings.Join(odd, "; ")
 	case len(unread) > 0:
-		f.Summary = fmt.Sprintf("The levels of %s were not read in %s; run %s in cluster mode on %s.",
+		f.Summary = fmt.Sprintf("The levels of %s were not read in %s; run %s in every cluster mode (clustermode cluster, each group, each machine) on %s, answering a NOTICE with N: it means \"not defined here\".",
 			strings.Join(unread, ", "), c.label(), strings.Join(cmds, ", "), c.first())
 		f.Actual = "not read: " + strings.Join(unread, ", ")
 		for _, a := range c.esas {

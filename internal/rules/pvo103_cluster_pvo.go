@@ -21,10 +21,10 @@ func clusterPVO() Rule {
 			"quarantine settings must not be defined again at group or machine level.",
 		Commands: []string{"ESA: clusterconfig (LIST)", "SMA: applianceconfig",
 			"every cluster member: interfaceconfig (machine mode)", "ESA: deliveryconfig",
-			"ESA: quarantineconfig in cluster mode (its \"Settings defined at:\" line)"},
+			"ESA: quarantineconfig in every cluster mode (a NOTICE means the PVO settings are not defined there)"},
 		Pass:    "every member is in the SMA's list, the PVO interface name exists on every member, and the PVO settings are defined at cluster level only",
 		Fail:    "a member is missing from the SMA's list, lacks the PVO interface name, or the PVO settings are defined at group or machine level",
-		Unknown: "the SMA's list, a member's interfaceconfig, the delivery interface or the PVO settings' level line was not read",
+		Unknown: "the SMA's list, a member's interfaceconfig, the delivery interface or the PVO settings' level was not read",
 		Fix: &Fix{
 			Summary: "Add every member on the SMA, give the PVO interface the same name on every member, and keep the PVO settings at cluster level.",
 			Steps: []string{"on the SMA: applianceconfig → ADD each missing member, SERVICES → Centralized Policy Quarantine Y, commit",
@@ -107,7 +107,7 @@ func (r Rule) checkClusterPVO(site *facts.Site, c *cluster) Finding {
 		}
 	}
 	if sl == nil {
-		todo = append(todo, "`quarantineconfig` in cluster mode on "+c.first())
+		todo = append(todo, "`quarantineconfig` in every cluster mode on "+c.first())
 	} else {
 		var below []string
 		for _, d := range sl.Definitions {

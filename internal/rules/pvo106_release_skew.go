@@ -12,23 +12,34 @@ const (
 	firstPVOSMAMajor, firstPVOSMAMinor = 8, 1
 )
 
+// sharedNumberingMajor is the first ESA major release whose SMA carries the
+// same number. Before it the numbers diverged (SMA 8.3 was the management
+// release of ESA 8.5, SMA 9.1 of ESA 9.6), so comparing them said nothing;
+// from it on an SMA of major N manages ESAs of major N and older, and an
+// ESA major above its SMA's is a pair no SMA release of that number knows.
+const sharedNumberingMajor = 11
+
 // compatibilityMatrix is where Cisco publishes which pairs work; pvo-doctor
 // carries no copy of it, so it never invents a row.
 const compatibilityMatrix = "Cisco's ESA/SMA compatibility matrix (SMA online help: SMA Compatibility Matrix)"
 
-// releaseSkew is PVO-106: an ESA newer than its SMA, or releases older
-// than centralized PVO itself.
+// releaseSkew is PVO-106: a pair known not to work. It fails only where
+// no matrix row is needed to know it (an ESA major release above the
+// SMA's once both share numbering, or a release older than centralized
+// PVO itself) and otherwise passes with the pointer to Cisco's matrix.
 func releaseSkew() Rule {
 	r := Rule{
 		ID:       "PVO-106",
-		Title:    "ESA release is not newer than the SMA's",
+		Title:    "ESA and SMA releases are not a known-incompatible pair",
 		Severity: SeverityHigh,
-		Description: "An SMA manages ESAs of its own release and older ones; an ESA upgraded before its SMA is " +
-			"generally unsupported, which is why Cisco upgrades the SMA first. Centralized PVO needs ESA 8.0 and " +
-			"SMA 8.1 or later. Other pairs pass here; confirm them in " + compatibilityMatrix + ".",
+		Description: fmt.Sprintf("Centralized PVO needs ESA %d.%d and SMA %d.%d or later. From release %d on, ESA and SMA "+
+			"share release numbers and an SMA manages ESAs of its own major release and older, so an ESA of a newer "+
+			"major release is unsupported (Cisco upgrades the SMA first). Before %d the numbers diverged "+
+			"(SMA 8.3 managed ESA 8.5), so those pairs, and minor releases within one major, are left to %s.",
+			firstPVOESAMajor, firstPVOESAMinor, firstPVOSMAMajor, firstPVOSMAMinor, sharedNumberingMajor, sharedNumberingMajor, compatibilityMatrix),
 		Commands: []string{"ESA: version", "SMA: version"},
-		Pass:     "both releases are recent enough and the ESA's major.minor is not newer than the SMA's (check the matrix for the exact pair)",
-		Fail:     "the ESA's major.minor is newer than the SMA's, the ESA is older than 8.0, or the SMA older than 8.1",
+		Pass:     "both releases are recent enough and no known incompatibility applies (check the matrix for the exact pair)",
+		Fail:     fmt.Sprintf("from release %d on, the ESA's major release is above the SMA's; or the ESA is older than %d.%d, or the SMA older than %d.%d", sharedNumberingMajor, firstPVOESAMajor, firstPVOESAMinor, firstPVOSMAMajor, firstPVOSMAMinor),
 		Unknown:  "`version` was not read on the ESA or the SMA",
 		Fix: &Fix{
 			Summary: "Upgrade the SMA first, to a release that supports the ESA's, then the ESAs.",
@@ -62,7 +73,8 @@ func (r Rule) checkSkew(site *facts.Site, a *facts.Appliance) Finding {
 	}
 	ev, sv := a.Version, sma.Version
 	f := r.finding(a.Name(), StatusFail)
-	f.Expected = fmt.Sprintf("ESA %d.%d+ and SMA %d.%d+, the ESA not newer than the SMA", firstPVOESAMajor, firstPVOESAMinor, firstPVOSMAMajor, firstPVOSMAMinor)
+	f.Expected = fmt.Sprintf("ESA %d.%d+ and SMA %d.%d+, and from %d on an SMA of at least the ESA's major release",
+		firstPVOESAMajor, firstPVOESAMinor, firstPVOSMAMajor, firstPVOSMAMinor, sharedNumberingMajor)
 	f.Actual = fmt.Sprintf("ESA %s, SMA %s", ev.Raw, sv.Raw)
 	f.Evidence = append(f.Evidence, quote(a.Name(), ev.Evidence, "Version:"), quote(sma.Name(), sv.Evidence, "Version:"))
 	switch {
@@ -70,13 +82,17 @@ func (r Rule) checkSkew(site *facts.Site, a *facts.Appliance) Finding {
 		f.Summary = fmt.Sprintf("%s runs AsyncOS %s and the SMA %s: centralized PVO needs ESA %d.%d and SMA %d.%d or later.",
 			a.Name(), ev.Raw, sv.Raw, firstPVOESAMajor, firstPVOESAMinor, firstPVOSMAMajor, firstPVOSMAMinor)
 		f.Fix = r.fix()
-	case ev.Major > sv.Major || ev.Major == sv.Major && ev.Minor > sv.Minor:
-		f.Summary = fmt.Sprintf("%s runs AsyncOS %d.%d, newer than the SMA %s's %d.%d: upgrade the SMA first.",
+	case ev.Major >= sharedNumberingMajor && ev.Major > sv.Major:
+		f.Summary = fmt.Sprintf("%s runs AsyncOS %d.%d, a major release above the SMA %s's %d.%d; an SMA manages ESAs of its own major release and older: upgrade the SMA first.",
 			a.Name(), ev.Major, ev.Minor, sma.Name(), sv.Major, sv.Minor)
 		f.Fix = r.fix()
+	case ev.Major < sharedNumberingMajor || sv.Major < sharedNumberingMajor:
+		f.Status = StatusPass
+		f.Summary = fmt.Sprintf("%s runs AsyncOS %d.%d and the SMA %d.%d: before %d.0 ESA and SMA numbers differ, so only %s can say whether this pair works.",
+			a.Name(), ev.Major, ev.Minor, sv.Major, sv.Minor, sharedNumberingMajor, compatibilityMatrix)
 	default:
 		f.Status = StatusPass
-		f.Summary = fmt.Sprintf("%s runs AsyncOS %d.%d and the SMA %d.%d: not newer than its SMA; confirm the exact pair in %s.",
+		f.Summary = fmt.Sprintf("%s runs AsyncOS %d.%d and the SMA %d.%d: no known incompatibility; confirm the exact pair in %s.",
 			a.Name(), ev.Major, ev.Minor, sv.Major, sv.Minor, compatibilityMatrix)
 	}
 	return f

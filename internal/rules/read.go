@@ -55,14 +55,15 @@ func steps(cmd string) []string {
 // every member's (clustermode machine).
 func memberRead(cmd string) bool { return cmd == "featurekey" || cmd == "interfaceconfig" }
 
-// pvoLevels is quarantineconfig's "Settings defined at:" line in cluster
-// mode, the PVO settings' level: a fact of its own beside the table.
+// pvoLevels is quarantineconfig read in every cluster mode (its NOTICE
+// says where the PVO settings are not defined), the PVO settings' level:
+// a fact of its own beside the table.
 const pvoLevels = "quarantineconfig levels"
 
 // shown is how summaries name read cmd: as the command a person types.
 func shown(cmd string) string {
 	if cmd == pvoLevels {
-		return "`quarantineconfig` in cluster mode"
+		return "`quarantineconfig` in every cluster mode"
 	}
 	return "`" + cmd + "`"
 }

@@ -190,7 +190,7 @@ func Open(ctx context.Context, o Options, t Target, tag string, progress func(st
 			s.trFile.Close()
 		}
 		client.Close()
-		return nil, &Error{StepLogin, fmt.Errorf("%w (is this an AsyncOS CLI? check the address and --user)", err)}
+		return nil, &Error{StepLogin, loginHint(err)}
 	}
 	return s, nil
 }
@@ -205,6 +205,17 @@ func TranscriptName(base, tag string) string {
 		name += "." + tag
 	}
 	return name + ".transcript"
+}
+
+// loginHint adds to a failed login the question it most often means,
+// except where the appliance itself said what is wrong: a demand for a new
+// password is an AsyncOS CLI, and its own words are the whole story.
+func loginHint(err error) error {
+	var pc *channel.PasswordChangeError
+	if errors.As(err, &pc) {
+		return err
+	}
+	return fmt.Errorf("%w (is this an AsyncOS CLI? check the address and --user)", err)
 }
 
 // withHint adds, for errors a flag can cure, which flag to look at. A

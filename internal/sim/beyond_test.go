@@ -59,8 +59,15 @@ const applianceMenu = "Choose the operation you want to perform:\n- ADD - Add a 
 	"- SERVICES - Enable or disable services for appliances.\n- STATUS - Display the status of the appliances.\n" +
 	"- PORT - Configure the port used to connect to appliances.\n[]> "
 
+// numberedLists plays the older [I] applianceconfig forms (numbered lists,
+// the unconfirmed clear wording) that the IAF defaults replaced.
+func numberedLists(sc *Scenario) {
+	off := false
+	sc.AsyncOS.ApplianceByName, sc.AsyncOS.ClearConfirm = &off, &off
+}
+
 func TestApplianceconfigListAndServicesDialog(t *testing.T) {
-	site := startSite(t, "cluster-two-esa", Options{})
+	site := startSiteWith(t, "cluster-two-esa", numberedLists, Options{})
 	out := execOn(t, site, "sma.example.com", "applianceconfig")
 	want := "Security Appliances:\n1. esa1.example.com (10.172.12.21) - Email\n2. esa2.example.com (10.172.12.22) - Email\n\n" + applianceMenu
 	if !strings.HasPrefix(out, want) {
@@ -124,7 +131,7 @@ func TestApplianceconfigServicesDefaultsFromScenario(t *testing.T) {
 	for _, tc := range []struct{ scenario, pvo string }{
 		{"pvo102-service-off", "[N]"}, {"beyond-multi", "[N]"}, {"healthy", "[Y]"},
 	} {
-		site := startSite(t, tc.scenario, Options{})
+		site := startSiteWith(t, tc.scenario, numberedLists, Options{})
 		out := execInput(t, site, "sma.example.com", "applianceconfig ; clearchanges", "SERVICES\n1\n\n\n\n\n\n")
 		wantAll(t, tc.scenario, out,
 			"Do you want the Centralized Policy Quarantine to be enabled? "+tc.pvo+"> ",
@@ -136,7 +143,7 @@ func TestApplianceconfigServicesDefaultsFromScenario(t *testing.T) {
 			t.Errorf("%s: pending after clearchanges", tc.scenario)
 		}
 	}
-	site := startSite(t, "pvo102-not-managed", Options{})
+	site := startSiteWith(t, "pvo102-not-managed", numberedLists, Options{})
 	out := execInput(t, site, "sma.example.com", "applianceconfig", "SERVICES\nTEST\n")
 	if !strings.HasPrefix(out, "No appliances have been added.\n\n"+applianceMenu) || strings.Count(out, "No appliances have been added.\n") != 5 || strings.Contains(out, "Security Appliances:") {
 		t.Errorf("no appliances:\n%s", out)
@@ -148,7 +155,7 @@ func TestApplianceconfigTest(t *testing.T) {
 		{"healthy", "\nTesting connection to mx.example.com (10.172.12.17)...\nConnection to mx.example.com succeeded.\n\nSecurity Appliances:\n"},
 		{"pvo104-release-auth-failure", "\nTesting connection to mx.example.com (10.172.12.17)...\nAuthentication to mx.example.com (10.172.12.17) failed.\n\nSecurity Appliances:\n"},
 	} {
-		site := startSite(t, tc.scenario, Options{})
+		site := startSiteWith(t, tc.scenario, numberedLists, Options{})
 		out := execInput(t, site, "sma.example.com", "applianceconfig", "TEST\n1\n")
 		wantAll(t, tc.scenario, out, "Choose the appliance to test:\n1. mx.example.com (10.172.12.17)\n[1]> "+tc.want)
 		if site.Pending("sma.example.com") {
@@ -333,8 +340,11 @@ func TestQuarantineconfig(t *testing.T) {
 func TestQuarantineconfigLevelsAndMissingMember(t *testing.T) {
 	site := startSite(t, "pvo103-member-missing", Options{})
 	out := execOn(t, site, "esa1.example.com", "quarantineconfig")
-	if !strings.HasPrefix(out, "Settings defined at: Cluster PVOCluster; Machine esa2.example.com\n\n    Quarantine Name") {
-		t.Errorf("PVO level line:\n%s", out)
+	if !strings.HasPrefix(out, "    Quarantine Name") {
+		t.Errorf("PVO settings at cluster level:\n%s", out)
+	}
+	if noticeIn(t, site, "esa1.example.com", "machine esa2.example.com", "quarantineconfig") || !noticeIn(t, site, "esa1.example.com", "machine esa1.example.com", "quarantineconfig") {
+		t.Errorf("the machine-level PVO settings are not esa2's alone")
 	}
 	if snap := site.Snapshot("esa1.example.com"); !strings.Contains(snap, "  pvo: cluster, machine:esa2.example.com\n") {
 		t.Errorf("snapshot levels:\n%s", snap)
@@ -344,11 +354,11 @@ func TestQuarantineconfigLevelsAndMissingMember(t *testing.T) {
 		t.Errorf("SMA list with a member missing:\n%s", out)
 	}
 	site = startSite(t, "cluster-two-esa", Options{})
-	if out := execOn(t, site, "esa2.example.com", "quarantineconfig"); !strings.HasPrefix(out, "Settings defined at: Cluster PVOCluster\n\n") {
-		t.Errorf("healthy cluster PVO level:\n%s", out)
+	if !noticeIn(t, site, "esa2.example.com", "machine esa2.example.com", "quarantineconfig") {
+		t.Errorf("healthy cluster: PVO settings below cluster level")
 	}
-	if out := execOn(t, startSite(t, "healthy", Options{}), "mx.example.com", "quarantineconfig"); strings.Contains(out, "Settings defined at") {
-		t.Errorf("standalone shows a level line:\n%s", out)
+	if out := execOn(t, startSite(t, "healthy", Options{}), "mx.example.com", "quarantineconfig"); strings.Contains(out, "NOTICE") {
+		t.Errorf("standalone shows a NOTICE:\n%s", out)
 	}
 }
 
@@ -397,7 +407,7 @@ func TestHealthyScenariosHealthyBeyondSix(t *testing.T) {
 	keyBad := regexp.MustCompile(`(?m)^(Outbreak Filters|Sophos Anti-Virus|McAfee Anti-Virus)\s+\S+\s+(Expired|Dormant|0 days)`)
 	for _, name := range []string{"healthy", "cluster-two-esa", "site-pre95", "site-95plus"} {
 		t.Run(name, func(t *testing.T) {
-			site := startSite(t, name, Options{})
+			site := startSiteWith(t, name, numberedLists, Options{})
 			const sma = "sma.example.com"
 			out := execOn(t, site, sma, "status detail ; tcpservices ; diskquotaconfig")
 			wantAll(t, "SMA", out, "Centralized transfers:         Active\n",

@@ -79,17 +79,39 @@ func TestClusterModesAndRestrictedCommands(t *testing.T) {
 	}
 }
 
+// noticeIn reports whether cmd, run on host in mode, opens with the
+// [C-IAF] NOTICE ("not defined at this mode"); the NOTICE is declined.
+func noticeIn(t *testing.T, site *Site, host, mode, cmd string) bool {
+	t.Helper()
+	input := "N\n"
+	if cmd == "policyconfig" {
+		input = "1\nN\n"
+	}
+	out := execInput(t, site, host, "clustermode "+mode+" ; "+cmd, input)
+	return strings.Contains(out, "NOTICE: This configuration command has not yet been configured for the current cluster mode")
+}
+
 func TestSettingLevelsSharedAcrossMembers(t *testing.T) {
 	site := startSite(t, "case6-machine-level-filters", Options{})
-	out := execOn(t, site, "esa1.example.com", "policyconfig ; filters ; dlpconfig ; dmarcconfig")
-	for _, want := range []string{
-		"Settings defined at: Cluster PVOCluster; Machine esa2.example.com\n\nIncoming Mail Policy Configuration\n",
-		"Settings defined at: Cluster PVOCluster\n\nMessage Filters\n",
-		"Settings defined at: Cluster PVOCluster\n\nData Loss Prevention\n",
-		"Settings defined at: Cluster PVOCluster; Group Main_Group\n\nDMARC Verification\n",
+	snap := site.Snapshot("esa1.example.com")
+	for _, want := range []string{"  content_filters: cluster, machine:esa2.example.com\n", "  message_filters: cluster\n",
+		"  dlp: cluster\n", "  dmarc: cluster, group:Main_Group\n"} {
+		if !strings.Contains(snap, want) {
+			t.Errorf("levels lack %q:\n%s", want, snap)
+		}
+	}
+	// Where a setting is defined, its command opens its menu; elsewhere
+	// the NOTICE.
+	for _, tc := range []struct {
+		mode, cmd string
+		notice    bool
+	}{
+		{"machine esa2.example.com", "policyconfig", false}, {"machine esa1.example.com", "policyconfig", true},
+		{"cluster", "filters", false}, {"group Main_Group", "filters", true},
+		{"group Main_Group", "dmarcconfig", false}, {"machine esa2.example.com", "dmarcconfig", true},
 	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("lacks %q:\n%s", want, out)
+		if got := noticeIn(t, site, "esa1.example.com", tc.mode, tc.cmd); got != tc.notice {
+			t.Errorf("%s in %s: NOTICE %v, want %v", tc.cmd, tc.mode, got, tc.notice)
 		}
 	}
 	// Creating a message filter in machine mode on esa2 defines the machine
@@ -97,64 +119,64 @@ func TestSettingLevelsSharedAcrossMembers(t *testing.T) {
 	tm := openTerm(t, site, "esa2.example.com", 200)
 	tm.expect(clusterPrompt)
 	tm.cmd("clustermode machine esa2.example.com", `\(Machine esa2\.example\.com\)> $`)
-	tm.cmd("filters", `\[\]> $`)
+	tm.cmd("filters", `\[2\]> $`)
+	tm.cmd("2", `\[\]> $`)
 	tm.cmd("NEW", `\[\]> $`)
 	tm.cmd("", `> $`)
-	if out := execOn(t, site, "esa1.example.com", "filters"); !strings.Contains(out, "Settings defined at: Cluster PVOCluster\n") {
-		t.Errorf("uncommitted machine-level filter visible elsewhere:\n%s", out)
+	if noticeIn(t, site, "esa1.example.com", "machine esa2.example.com", "filters") != true {
+		t.Errorf("uncommitted machine-level filter visible elsewhere")
 	}
 	tm.cmd("commit", `\[\]> $`)
 	tm.cmd("", `\[Y\]> $`)
 	tm.cmd("", `> $`)
-	if out := execOn(t, site, "esa1.example.com", "filters"); !strings.Contains(out, "Settings defined at: Cluster PVOCluster; Machine esa2.example.com\n") {
-		t.Errorf("committed machine-level filter not shared:\n%s", out)
+	if noticeIn(t, site, "esa1.example.com", "machine esa2.example.com", "filters") {
+		t.Errorf("committed machine-level filter not shared")
 	}
 	// In machine mode, DELETE removes esa2's machine-level content filters.
-	tm.cmd("policyconfig", `\[\]> $`)
+	tm.cmd("policyconfig", `\[1\]> $`)
+	tm.cmd("1", `\[\]> $`)
 	tm.cmd("DELETE", `\[\]> $`)
 	tm.cmd("", `> $`)
 	tm.cmd("commit", `\[\]> $`)
 	tm.cmd("", `\[Y\]> $`)
 	tm.cmd("", `> $`)
-	if out := execOn(t, site, "esa1.example.com", "policyconfig"); !strings.Contains(out, "Settings defined at: Cluster PVOCluster\n") {
-		t.Errorf("after removing the machine level:\n%s", out)
-	}
-	snap := site.Snapshot("esa1.example.com")
+	snap = site.Snapshot("esa1.example.com")
 	if !strings.Contains(snap, "  content_filters: cluster\n") || !strings.Contains(snap, "  message_filters: cluster, machine:esa2.example.com\n") {
 		t.Errorf("snapshot levels:\n%s", snap)
 	}
 }
 
-// deliveryconfig and sslconfig name the levels of their settings too, so a
-// fix can change them where they are defined; standalone, no level line.
-func TestConfigLevelLines(t *testing.T) {
+// deliveryconfig and sslconfig print the NOTICE where their settings are
+// not defined, so a fix can change them where they are; standalone, never.
+func TestConfigLevelNotices(t *testing.T) {
 	site := startSite(t, "cluster-two-esa", Options{})
 	for _, cmd := range []string{"deliveryconfig", "sslconfig"} {
-		if out := execOn(t, site, "esa1.example.com", cmd); !strings.HasPrefix(out, "Settings defined at: Cluster PVOCluster\n\n") {
-			t.Errorf("%s in cluster mode:\n%s", cmd, out)
+		if noticeIn(t, site, "esa1.example.com", "cluster", cmd) || !noticeIn(t, site, "esa1.example.com", "machine esa2.example.com", cmd) {
+			t.Errorf("%s: want settings in cluster mode and a NOTICE in machine mode", cmd)
 		}
 	}
 	tm := openTerm(t, site, "esa2.example.com", 200)
 	tm.expect(clusterPrompt)
 	tm.cmd("clustermode machine esa2.example.com", `\(Machine esa2\.example\.com\)> $`)
-	tm.cmd("deliveryconfig", `\[\]> $`)
+	tm.cmd("deliveryconfig", `\[2\]> $`)
+	tm.cmd("2", `\[\]> $`)
 	tm.cmd("SETUP", `\]> $`)
 	tm.cmd("1", `\]> $`)
-	tm.cmd("", `\]> $`)
-	tm.cmd("", `\]> $`)
-	tm.cmd("", `\[\]> $`)
+	for i := 0; i < 4; i++ {
+		tm.cmd("", `\]> $`)
+	}
 	tm.cmd("", `> $`)
 	tm.cmd("commit", `\[\]> $`)
 	tm.cmd("", `\[Y\]> $`)
 	tm.cmd("", `> $`)
-	if out := execOn(t, site, "esa1.example.com", "deliveryconfig"); !strings.HasPrefix(out, "Settings defined at: Cluster PVOCluster; Machine esa2.example.com\n") {
-		t.Errorf("deliveryconfig after a machine-level SETUP on esa2:\n%s", out)
+	if noticeIn(t, site, "esa1.example.com", "machine esa2.example.com", "deliveryconfig") {
+		t.Errorf("deliveryconfig after a machine-level SETUP on esa2 still shows the NOTICE there")
 	}
-	if out := execOn(t, site, "esa1.example.com", "sslconfig"); !strings.HasPrefix(out, "Settings defined at: Cluster PVOCluster\n") {
-		t.Errorf("sslconfig gained a level it was not set at:\n%s", out)
+	if !noticeIn(t, site, "esa1.example.com", "machine esa2.example.com", "sslconfig") {
+		t.Errorf("sslconfig gained a level it was not set at")
 	}
 	alone := startSite(t, "healthy", Options{})
-	if out := execOn(t, alone, "mx.example.com", "deliveryconfig"); strings.Contains(out, "Settings defined at") {
-		t.Errorf("standalone deliveryconfig shows a level line:\n%s", out)
+	if out := execOn(t, alone, "mx.example.com", "deliveryconfig"); strings.Contains(out, "NOTICE") || strings.Contains(out, "Settings defined at") {
+		t.Errorf("standalone deliveryconfig shows a level:\n%s", out)
 	}
 }

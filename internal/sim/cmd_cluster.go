@@ -205,26 +205,6 @@ func (s *session) clusterShow(key string) string {
 	return b.String()
 }
 
-// levelLine is the [I] "Settings defined at:" line every mode of a cluster
-// shows first: the levels holding any key that starts with prefix.
-func (s *session) levelLine(prefix string) string {
-	cl := s.a.cluster
-	var at []string
-	for _, m := range cl.modes() {
-		lvl := m.kind
-		if m.kind != "cluster" {
-			lvl += ":" + m.name
-		}
-		if s.a.store.definedPrefixAt(s.id, lvl, prefix) {
-			at = append(at, m.label())
-		}
-	}
-	if len(at) == 0 {
-		return "Settings defined at: None"
-	}
-	return "Settings defined at: " + strings.Join(at, "; ")
-}
-
 func (s *session) cmdLevel(args []string) error {
 	lc := levelCommands[args[0]]
 	title := lc.title

@@ -13,21 +13,20 @@ import (
 // `iaf: true` switches every confirmed form that it cannot yet speak on at
 // once, and each field can still be set on its own.
 type DialectSpec struct {
-	// IAF turns on every [C-IAF] form that is opt-in today: levels notice,
-	// policy_type, clear_confirm, delivery_no_tls always and
-	// appliance_by_name.
+	// IAF is kept for scenarios written when the confirmed forms were
+	// opt-in; every one of them is now the default.
 	IAF bool `yaml:"iaf"`
-	// Levels: line ([I] "Settings defined at:" line, the default today),
-	// notice ([C-IAF] NOTICE, then the 3-item "What would you like to do?"
-	// when another mode holds settings, else the Y/N question) or notice-yn
-	// (always the Y/N question).
+	// Levels: notice ([C-IAF] NOTICE, then the 3-item "What would you like
+	// to do?" when another mode holds settings, else the Y/N question; the
+	// default) or notice-yn (always the Y/N question).
 	Levels string `yaml:"levels"`
 	// NoticeDefault is the default of the NOTICE questions, [unknown]:
 	// dangerous (Y, item 2; the default, so a bare Enter creates a pending
 	// configuration), safe (N, item 1) or none (a blank answer asks again).
 	NoticeDefault string `yaml:"notice_default"`
 	// NoticeCommands print the NOTICE. policyconfig is [C-IAF]; the others
-	// are [unknown]. Default: policyconfig, filters, dlpconfig, dmarcconfig.
+	// are [unknown]. Default: all seven (policyconfig, filters, dlpconfig,
+	// dmarcconfig, quarantineconfig, deliveryconfig, sslconfig).
 	NoticeCommands []string `yaml:"notice_commands"`
 	// NoticeSwitch is what item 1 ("Switch modes") does, [unknown]:
 	// continue (the command goes on in the new mode; default) or prompt.
@@ -39,13 +38,14 @@ type DialectSpec struct {
 	// ServicesStageDefaults: SMA SERVICES answers that keep the current
 	// state still stage a change, [unknown] (default true).
 	ServicesStageDefaults *bool `yaml:"services_stage_defaults"`
-	// PolicyType: policyconfig asks Incoming/Outgoing/Match first [C-IAF].
+	// PolicyType: policyconfig asks Incoming/Outgoing/Match first [C-IAF];
+	// default true.
 	PolicyType *bool `yaml:"policy_type"`
 	// ClearConfirm: clearchanges/clear ask to confirm, or print "No changes
-	// have been made" [C-IAF]; clearchanges is then ESA-only.
+	// have been made" [C-IAF]; clearchanges is then ESA-only. Default true.
 	ClearConfirm *bool `yaml:"clear_confirm"`
 	// DeliveryNoTLS: deliveryconfig SETUP's 5th question on ESA 12.0+
-	// [C-IAF]: off (default today), always, or below-max (only when the TLS
+	// [C-IAF]: always (the default), off, or below-max (only when the TLS
 	// maximum is below the maximum, [unknown]).
 	DeliveryNoTLS string `yaml:"delivery_no_tls"`
 	// SSLMethod: every sslconfig service asks its method list, then the
@@ -70,7 +70,8 @@ type DialectSpec struct {
 	// trigger).
 	CommitDiscard bool `yaml:"commit_discard"`
 	// ApplianceByName: SMA applianceconfig SERVICES and TEST ask "Enter the
-	// name or number of the appliance" and SERVICES loops back [C-IAF].
+	// name or number of the appliance" and SERVICES loops back [C-IAF];
+	// default true.
 	ApplianceByName *bool `yaml:"appliance_by_name"`
 	// Setttymode: `setttymode 0 1` is accept (default; paging off) or
 	// unknown ([unknown] for customer accounts).
@@ -104,23 +105,11 @@ func (d *DialectSpec) check(v *validator) {
 			*p = &on
 		}
 	}
-	if d.Levels == "" {
-		d.Levels = "line"
-		if d.IAF {
-			d.Levels = "notice"
-		}
-	}
-	if d.DeliveryNoTLS == "" {
-		d.DeliveryNoTLS = "off"
-		if d.IAF {
-			d.DeliveryNoTLS = "always"
-		}
-	}
-	def(&d.PolicyType, d.IAF)
-	def(&d.ClearConfirm, d.IAF)
+	def(&d.PolicyType, true)
+	def(&d.ClearConfirm, true)
 	def(&d.SSLMethod, true)
 	def(&d.RestrictedDisconnected, true)
-	def(&d.ApplianceByName, d.IAF)
+	def(&d.ApplianceByName, true)
 	def(&d.Rollback, true)
 	def(&d.ServicesStageDefaults, true)
 	for _, c := range []struct {
@@ -128,11 +117,11 @@ func (d *DialectSpec) check(v *validator) {
 		val  *string
 		vals []string
 	}{
-		{"levels", &d.Levels, []string{"line", "notice", "notice-yn"}},
+		{"levels", &d.Levels, []string{"notice", "notice-yn"}},
 		{"notice_default", &d.NoticeDefault, []string{"dangerous", "safe", "none"}},
 		{"notice_switch", &d.NoticeSwitch, []string{"continue", "prompt"}},
 		{"notice_ctrl_c", &d.NoticeCtrlC, []string{"nothing", "creates"}},
-		{"delivery_no_tls", &d.DeliveryNoTLS, []string{"off", "always", "below-max"}},
+		{"delivery_no_tls", &d.DeliveryNoTLS, []string{"always", "off", "below-max"}},
 		{"restricted", &d.Restricted, []string{"quoted", "login-machine"}},
 		{"setttymode", &d.Setttymode, []string{"accept", "unknown"}},
 	} {
@@ -144,7 +133,9 @@ func (d *DialectSpec) check(v *validator) {
 		}
 	}
 	if d.NoticeCommands == nil {
-		d.NoticeCommands = []string{"policyconfig", "filters", "dlpconfig", "dmarcconfig"}
+		// Every clusterable command the client reads: only policyconfig's
+		// NOTICE is [C-IAF]; iaf-cluster-notice plays the others without.
+		d.NoticeCommands = []string{"policyconfig", "filters", "dlpconfig", "dmarcconfig", "quarantineconfig", "deliveryconfig", "sslconfig"}
 	}
 	for i, c := range d.NoticeCommands {
 		if _, ok := noticeTargets[c]; !ok {
@@ -161,19 +152,15 @@ func (d *DialectSpec) check(v *validator) {
 
 func (s *session) dialect() *DialectSpec { return &s.a.site.sc.AsyncOS }
 
-// levelHeader starts a clusterable command in a cluster: the [I] level
-// line, or the [C-IAF] NOTICE flow. done means the command ends here (the
-// NOTICE was declined or left by switching modes back to the prompt).
+// levelHeader starts a clusterable command in a cluster with the [C-IAF]
+// NOTICE flow. done means the command ends here (the NOTICE was declined
+// or left by switching modes back to the prompt).
 func (s *session) levelHeader(cmd string) (done bool, err error) {
 	if s.a.cluster == nil {
 		return false, nil
 	}
 	d := s.dialect()
 	t := noticeTargets[cmd]
-	if d.Levels == "line" {
-		s.out(s.levelLine(t.prefix) + "\n\n")
-		return false, nil
-	}
 	if !oneOf(cmd, d.NoticeCommands) || s.a.store.definedPrefixAt(s.id, s.editLevel(), t.prefix) {
 		return false, nil
 	}

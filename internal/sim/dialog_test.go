@@ -46,7 +46,7 @@ func TestPagerStopsAtTerminalHeight(t *testing.T) {
 }
 
 func TestDeliveryconfigPendingCommit(t *testing.T) {
-	site := startSite(t, "case3-delivery-interface", Options{})
+	site := startSiteWith(t, "case3-delivery-interface", fourQuestions, Options{})
 	const host = "mx.example.com"
 	before := site.Snapshot(host)
 	tm := openTerm(t, site, host, 200)
@@ -128,7 +128,7 @@ func snapshotDiff(a, b string) string {
 }
 
 func TestClearchangesAndDroppedConnectionDiscard(t *testing.T) {
-	site := startSite(t, "case3-delivery-interface", Options{})
+	site := startSiteWith(t, "case3-delivery-interface", fourQuestions, Options{})
 	const host = "mx.example.com"
 	tm := openTerm(t, site, host, 200)
 	tm.expect(esaPrompt)
@@ -281,4 +281,11 @@ func TestTLSVerifyFollowsCommittedCiphers(t *testing.T) {
 	if !strings.Contains(got, "cipher ECDHE-RSA-AES256-GCM-SHA384.") || !strings.Contains(got, "TLS successfully connected to [10.172.12.18].") {
 		t.Errorf("tlsverify after the fix:\n%s", got)
 	}
+}
+
+// fourQuestions plays deliveryconfig SETUP without the 12.0+ "connect
+// without TLS" question and the older [I] clear wording.
+func fourQuestions(sc *Scenario) {
+	off := false
+	sc.AsyncOS.DeliveryNoTLS, sc.AsyncOS.ClearConfirm = "off", &off
 }

@@ -243,8 +243,17 @@ func (s *Site) buildStores() {
 				}
 				continue
 			}
+			// A level holds a command's settings as a whole (a NOTICE is
+			// about the command, not one key): a member that differs in
+			// one key of a command overrides all of that command's keys.
+			over := map[string]bool{}
 			for k, v := range kv {
 				if base[k] != v {
+					over[commandOfKey(k)] = true
+				}
+			}
+			for k, v := range kv {
+				if over[commandOfKey(k)] {
 					cl.store.setCommitted("machine:"+m.spec.Hostname, k, v)
 				}
 			}
@@ -576,4 +585,11 @@ func (c *cluster) allLevels() []string {
 func (i *InterfaceSpec) addr() string {
 	a, _, _ := strings.Cut(i.Address, "/")
 	return a
+}
+
+// commandOfKey is the store prefix of the command whose settings hold key
+// ("delivery.max" → "delivery").
+func commandOfKey(key string) string {
+	cmd, _, _ := strings.Cut(key, ".")
+	return cmd
 }
