@@ -62,17 +62,34 @@ func ClusterConfigDialog() []channel.Step {
 func ServicesAndTestDialog(names []string) []channel.Step {
 	var steps []channel.Step
 	for _, n := range names {
-		steps = append(steps,
-			channel.Step{Expect: `(?i)choose the operation`, Answer: "SERVICES"},
-			channel.Step{Expect: `(?i)appliance whose services`, Choose: n})
-		for i := 0; i < 6; i++ {
-			steps = append(steps, channel.Step{Expect: `(?i)to be (enabled|disabled)`, Default: true, Optional: true})
-		}
-		steps = append(steps,
-			channel.Step{Expect: `(?i)choose the operation`, Answer: "TEST"},
-			channel.Step{Expect: `(?i)appliance to test`, Choose: n})
+		steps = append(append(steps, servicesSteps(n)...), testSteps(n)...)
 	}
-	return append(steps, channel.Step{Expect: `(?i)choose the operation`, Default: true})
+	return append(steps, leaveMenu)
+}
+
+// ServicesDialog is ServicesAndTestDialog's SERVICES for one appliance
+// alone, so that another session may run its TEST meanwhile.
+func ServicesDialog(name string) []channel.Step { return append(servicesSteps(name), leaveMenu) }
+
+// TestDialog is ServicesAndTestDialog's TEST for one appliance alone.
+func TestDialog(name string) []channel.Step { return append(testSteps(name), leaveMenu) }
+
+var leaveMenu = channel.Step{Expect: `(?i)choose the operation`, Default: true}
+
+func servicesSteps(n string) []channel.Step {
+	steps := []channel.Step{
+		{Expect: `(?i)choose the operation`, Answer: "SERVICES"},
+		{Expect: `(?i)appliance whose services`, Choose: n}}
+	for i := 0; i < 6; i++ {
+		steps = append(steps, channel.Step{Expect: `(?i)to be (enabled|disabled)`, Default: true, Optional: true})
+	}
+	return steps
+}
+
+func testSteps(n string) []channel.Step {
+	return []channel.Step{
+		{Expect: `(?i)choose the operation`, Answer: "TEST"},
+		{Expect: `(?i)appliance to test`, Choose: n}}
 }
 
 // MailLogPortGrep finds the recent deliveries to the PVO port in mail_logs.

@@ -24,6 +24,11 @@ type Config struct {
 
 	ProbeTimeout time.Duration
 	StepTimeout  time.Duration
+	// TestTimeout bounds one applianceconfig TEST on the SMA (0:
+	// DefaultTestTimeout); SessionsPerAppliance bounds the SMA's sessions,
+	// its first included (0: DefaultSessions).
+	TestTimeout          time.Duration
+	SessionsPerAppliance int
 	// Timeout bounds one collection of the whole site.
 	Timeout time.Duration
 	// Concurrency bounds the appliances in session at the same time.
@@ -212,12 +217,19 @@ func collectOne(ctx context.Context, cfg Config, id Identity, tag string,
 			cfg.Progress(Event{Appliance: label, Step: step})
 		}
 	}
+	var more OpenFunc
+	if id.Role == facts.RoleSMA {
+		cfg, more = smaSessions(cfg, id, tag)
+	}
 	s, step, err := open(ctx, cfg, id, tag, progress)
 	if err != nil {
 		return failed(id, step, err)
 	}
 	defer s.Close()
 	return collect(ctx, s, Plan{
+		TestTimeout:  cfg.TestTimeout,
+		Sessions:     cfg.SessionsPerAppliance,
+		Open:         more,
 		Role:         id.Role,
 		Address:      id.Spec,
 		PVOHost:      cfg.PVO.Host,

@@ -38,6 +38,13 @@ type Plan struct {
 	// telnet or tlsverify that may hang on a dropped port.
 	StepTimeout  time.Duration
 	ProbeTimeout time.Duration
+	// TestTimeout bounds an SMA's applianceconfig TEST of one ESA (0:
+	// DefaultTestTimeout); Sessions bounds the SMA's sessions for its
+	// per-ESA reads, its own included (0: DefaultSessions), and Open logs
+	// in the extra ones (nil: the one session does them all).
+	TestTimeout time.Duration
+	Sessions    int
+	Open        OpenFunc
 	// MailLogDCIDs bounds how many recent PVO connections are looked up in
 	// mail_logs; 0 means the default, negative skips mail_logs.
 	MailLogDCIDs int
@@ -227,19 +234,14 @@ func (c *collector) sma(ctx context.Context) {
 			}
 		}
 	}
+	// The extra sessions log in while this one reads on and waits.
+	w := c.startWalkers(ctx, 3*len(managed))
 	c.run(ctx, "diskquotaconfig")
 	if c.p.Checked != nil && len(managed) > 0 {
 		c.progress("waiting for the ESAs")
 		managed = examined(managed, c.p.Checked(ctx))
 	}
-	if len(managed) > 0 {
-		c.servicesAndTests(ctx, managed)
-	}
-	for _, a := range managed {
-		if a.Address != "" {
-			c.telnet(ctx, "Auto", a.Address, facts.DefaultPVOPort)
-		}
-	}
+	c.walk(ctx, w, managed)
 }
 
 // IdentityKeys are the names and addresses an SMA may know ESA a by: its
@@ -274,35 +276,6 @@ func examined(managed []facts.ManagedAppliance, keys []string) []facts.ManagedAp
 		}
 	}
 	return out
-}
-
-// servicesAndTests walks applianceconfig SERVICES (every question answered
-// with its default, the current state) and TEST for each appliance in one
-// dialog. AsyncOS records even unchanged SERVICES answers as a pending
-// change, so clearchanges follows whatever happened: check stays read-only.
-func (c *collector) servicesAndTests(ctx context.Context, managed []facts.ManagedAppliance) {
-	if c.dead {
-		return
-	}
-	c.progress("applianceconfig SERVICES, TEST")
-	names := make([]string, len(managed))
-	for i, a := range managed {
-		names[i] = a.Name
-	}
-	steps := asyncos.ServicesAndTestDialog(names)
-	prompt := c.prompt()
-	sctx, cancel := context.WithTimeout(ctx, c.p.StepTimeout+time.Duration(len(managed))*(c.p.StepTimeout+c.p.ProbeTimeout))
-	out, err := c.s.Dialog(sctx, "applianceconfig", steps...)
-	cancel()
-	c.log.WriteString(prompt + "applianceconfig\n" + out + "\n")
-	if err != nil {
-		if errors.Is(err, context.DeadlineExceeded) {
-			// A TEST of an ESA the SMA cannot reach may take two minutes.
-			err = fmt.Errorf("%w (applianceconfig TEST can take up to 2 minutes on an SMA: try --step-timeout 150s --timeout 300s)", err)
-		}
-		c.fail(ctx, "applianceconfig SERVICES", err)
-	}
-	c.run(ctx, "clearchanges")
 }
 
 func (c *collector) prompt() string {

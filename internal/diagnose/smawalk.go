@@ -1,0 +1,224 @@
+package diagnose
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pvo-doctor/pvo-doctor/internal/asyncos"
+	"github.com/pvo-doctor/pvo-doctor/internal/facts"
+	"github.com/pvo-doctor/pvo-doctor/internal/session"
+)
+
+// DefaultSessions is how many CLI sessions an SMA's per-ESA reads may use
+// at once when Plan.Sessions is 0: a handful, since some sites alert on
+// logins, and AsyncOS allows several concurrent CLI sessions.
+const DefaultSessions = 4
+
+// DefaultTestTimeout bounds one applianceconfig TEST: AsyncOS may take up
+// to 120 s to give up on an ESA it cannot reach.
+const DefaultTestTimeout = 150 * time.Second
+
+// OpenFunc logs in once more to the appliance a collection runs on; the
+// n-th extra session (from 1) names its own transcript. closeFn leaves it.
+type OpenFunc func(ctx context.Context, n int) (conn Conn, closeFn func() error, err error)
+
+// walkJob is one of the SMA's reads about one ESA. Each runs on whichever
+// session is free, and keeps its own log, so the merged session log is in
+// job order whichever session ran it.
+type walkJob struct {
+	kind jobKind
+	app  facts.ManagedAppliance
+
+	log     string
+	errs    []facts.CollectError
+	aborted []bool // per telnet in log: cut short with Ctrl-C
+}
+
+type jobKind int
+
+const (
+	jobTest jobKind = iota // first: it may take the longest
+	jobServices
+	jobTelnet
+)
+
+// walkers are the SMA's extra sessions, logged in while the SMA's own
+// session still reads its other settings and waits for the ESAs.
+type walkers struct {
+	wg    sync.WaitGroup
+	ready chan struct{} // closed once jobs is set
+	mu    sync.Mutex
+	jobs  []*walkJob
+	next  int
+}
+
+// take hands out the next job not yet taken, or nil.
+func (w *walkers) take() *walkJob {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.next >= len(w.jobs) {
+		return nil
+	}
+	w.next++
+	return w.jobs[w.next-1]
+}
+
+// work runs jobs on c's session until none is left or the session is gone
+// (its last job then failed and says why; the others carry on).
+func (w *walkers) work(ctx context.Context, c *collector) {
+	for !c.dead {
+		j := w.take()
+		if j == nil {
+			return
+		}
+		c.runJob(ctx, j)
+	}
+}
+
+// startWalkers logs in, in the background, up to Sessions-1 extra sessions
+// for at most jobs jobs. Each waits for the job list, then takes jobs until
+// none is left, and logs out.
+func (c *collector) startWalkers(ctx context.Context, jobs int) *walkers {
+	w := &walkers{ready: make(chan struct{})}
+	n := c.p.Sessions
+	if n <= 0 {
+		n = DefaultSessions
+	}
+	n = min(n-1, jobs-1)
+	if c.p.Open == nil || c.dead {
+		n = 0
+	}
+	for i := 1; i <= n; i++ {
+		w.wg.Add(1)
+		go func() {
+			defer w.wg.Done()
+			conn, closeFn, err := c.p.Open(ctx, i)
+			if err != nil {
+				// The SMA's own session and the other extra ones do
+				// this one's share: a refused login costs time, no verdict.
+				c.progress(fmt.Sprintf("extra session %d: %v", i, err))
+				return
+			}
+			defer closeFn()
+			select {
+			case <-w.ready:
+			case <-ctx.Done():
+				return
+			}
+			w.work(ctx, &collector{s: conn, p: c.p})
+		}()
+	}
+	return w
+}
+
+// walk reads, for each managed ESA, its services, its TEST result and
+// whether the SMA reaches its PVO listener, spread over the SMA's own
+// session and the extra ones, then adds the results to c's log in order.
+func (c *collector) walk(ctx context.Context, w *walkers, managed []facts.ManagedAppliance) {
+	var jobs []*walkJob
+	for _, k := range []jobKind{jobTest, jobServices, jobTelnet} {
+		for _, a := range managed {
+			if k != jobTelnet || a.Address != "" {
+				jobs = append(jobs, &walkJob{kind: k, app: a})
+			}
+		}
+	}
+	if c.dead {
+		jobs = nil
+	}
+	w.jobs = jobs
+	close(w.ready)
+	own := &collector{s: c.s, p: c.p}
+	w.work(ctx, own)
+	w.wg.Wait()
+	c.dead = c.dead || own.dead
+	for _, j := range jobs {
+		c.log.WriteString(j.log)
+		c.errs = append(c.errs, j.errs...)
+		for _, ab := range j.aborted {
+			if ab {
+				if c.aborted == nil {
+					c.aborted = map[int]bool{}
+				}
+				c.aborted[c.probes] = true
+			}
+			c.probes++
+		}
+	}
+}
+
+// runJob runs one job on c's session with a log of its own.
+func (c *collector) runJob(ctx context.Context, j *walkJob) {
+	c.log.Reset()
+	c.errs, c.aborted, c.probes = nil, nil, 0
+	switch j.kind {
+	case jobServices:
+		c.applianceDialog(ctx, "applianceconfig SERVICES", asyncos.ServicesDialog(j.app.Name), c.p.StepTimeout)
+	case jobTest:
+		c.applianceDialog(ctx, "applianceconfig TEST", asyncos.TestDialog(j.app.Name), c.testTimeout())
+	case jobTelnet:
+		c.telnet(ctx, "Auto", j.app.Address, facts.DefaultPVOPort)
+	}
+	j.log, j.errs = c.log.String(), c.errs
+	for i := 0; i < c.probes; i++ {
+		j.aborted = append(j.aborted, c.aborted[i])
+	}
+}
+
+func (c *collector) testTimeout() time.Duration {
+	if c.p.TestTimeout > 0 {
+		return c.p.TestTimeout
+	}
+	return DefaultTestTimeout
+}
+
+// applianceDialog walks one applianceconfig operation for one appliance
+// under its own deadline (each of its questions also waits at most the
+// step timeout, except the TEST's result). AsyncOS records even unchanged
+// SERVICES answers as a pending change, so clearchanges follows whatever
+// happened: check stays read-only.
+func (c *collector) applianceDialog(ctx context.Context, step string, steps []session.Step, timeout time.Duration) {
+	if c.dead {
+		return
+	}
+	c.progress(step)
+	prompt := c.prompt()
+	sctx, cancel := context.WithTimeout(ctx, timeout+c.p.StepTimeout)
+	out, err := c.s.Dialog(sctx, "applianceconfig", steps...)
+	cancel()
+	c.log.WriteString(prompt + "applianceconfig\n" + out + "\n")
+	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) && strings.HasSuffix(step, "TEST") {
+			err = fmt.Errorf("%w (applianceconfig TEST can take up to 2 minutes on an SMA: try --test-timeout 150s and a --timeout above it)", err)
+		}
+		c.fail(ctx, step, err)
+	}
+	c.run(ctx, "clearchanges")
+}
+
+// smaSessions is how an SMA's sessions are opened: each may wait a whole
+// TEST for one reply (the ordinary steps stay bounded by their own
+// deadlines), and more opens the n-th extra one with its own transcript.
+func smaSessions(cfg Config, id Identity, tag string) (Config, OpenFunc) {
+	test := cfg.TestTimeout
+	if test <= 0 {
+		test = DefaultTestTimeout
+	}
+	cfg.Dial.StepTimeout = max(cfg.Dial.StepTimeout, cfg.StepTimeout, test)
+	more := func(ctx context.Context, n int) (Conn, func() error, error) {
+		t := fmt.Sprintf("walk%d", n)
+		if tag != "" {
+			t = tag + "-" + t
+		}
+		s, _, err := open(ctx, cfg, id, t, nil)
+		if err != nil {
+			return nil, nil, err
+		}
+		return s, s.Close, nil
+	}
+	return cfg, more
+}
