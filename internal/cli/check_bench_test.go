@@ -11,17 +11,25 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"golang.org/x/crypto/ssh"
 
+	"github.com/pvo-doctor/pvo-doctor/internal/diagnose"
 	"github.com/pvo-doctor/pvo-doctor/internal/sim"
 )
 
 // benchSite serves a scenario on loopback with a fresh login key and
 // returns check options aimed at it.
 func benchSite(b testing.TB, sc *sim.Scenario, latency time.Duration) (*CheckOptions, *sim.Site, string) {
+	b.Helper()
+	return benchSiteWith(b, sc, sim.Options{Latency: latency})
+}
+
+// benchSiteWith is benchSite with more of the simulator's options.
+func benchSiteWith(b testing.TB, sc *sim.Scenario, so sim.Options) (*CheckOptions, *sim.Site, string) {
 	b.Helper()
 	dir := b.TempDir()
 	pub, priv, err := ed25519.GenerateKey(rand.Reader)
@@ -37,7 +45,8 @@ func benchSite(b testing.TB, sc *sim.Scenario, latency time.Duration) (*CheckOpt
 		b.Fatal(err)
 	}
 	sshPub, _ := ssh.NewPublicKey(pub)
-	site, err := sim.Start(context.Background(), sc, sim.Options{Latency: latency, AuthorizedKeys: []ssh.PublicKey{sshPub}})
+	so.AuthorizedKeys = append(so.AuthorizedKeys, sshPub)
+	site, err := sim.Start(context.Background(), sc, so)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -215,5 +224,55 @@ func BenchmarkCheckTelnetHang(b *testing.B) {
 		if ee, ok := err.(*ExitError); !ok || ee.Err != nil || ee.Code != ExitFailed {
 			b.Fatalf("check: %v, want exit 1 (PVO-003 fails)", err)
 		}
+	}
+}
+
+// TestCheckSlowTESTsOverlap holds every applianceconfig TEST of a 16-ESA
+// site, as a real SMA does for up to two minutes on an ESA it cannot
+// reach, until as many run at once as --sessions-per-appliance allows:
+// with 16 sessions all sixteen overlap, so the run takes one TEST's time
+// plus the rest, not sixteen; with the default 4 never more than four run.
+func TestCheckSlowTESTsOverlap(t *testing.T) {
+	for _, n := range []int{diagnose.DefaultSessions, 16} {
+		t.Run(fmt.Sprintf("sessions=%d", n), func(t *testing.T) {
+			var mu sync.Mutex
+			inflight, most := 0, 0
+			gate, full := make(chan struct{}), make(chan struct{})
+			hold := func(ctx context.Context, _ string) {
+				mu.Lock()
+				inflight++
+				most = max(most, inflight)
+				if inflight == n {
+					close(full)
+				}
+				mu.Unlock()
+				select {
+				case <-gate:
+				case <-ctx.Done():
+				}
+				mu.Lock()
+				inflight--
+				mu.Unlock()
+			}
+			opts, _, _ := benchSiteWith(t, manyESAs(t, 16), sim.Options{HoldTest: hold})
+			opts.SessionsPerAppliance = n
+			opts.Timeout, opts.TestTimeout = 60*time.Second, 50*time.Second
+			done := make(chan error, 1)
+			go func() { done <- checkRun(context.Background(), opts) }()
+			select {
+			case <-full:
+			case err := <-done:
+				t.Fatalf("check ended (%v) before %d TESTs ran at once (at most %d did)", err, n, most)
+			}
+			close(gate)
+			if ee, ok := (<-done).(*ExitError); ok && (ee.Err != nil || ee.Code != ExitOK) {
+				t.Fatalf("check: %v, want exit 0 (every TEST passed, only slowly)", ee)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if most != n {
+				t.Errorf("at most %d TESTs ran at once, want exactly %d (--sessions-per-appliance)", most, n)
+			}
+		})
 	}
 }

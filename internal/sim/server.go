@@ -37,6 +37,11 @@ type Options struct {
 	Mode string
 	// Fault injects failures for fix tests.
 	Fault Fault
+	// HoldTest, when set, is called while the SMA's applianceconfig TEST
+	// of the named appliance runs (after "Testing connection to …"); the
+	// result is printed when it returns. A test holds TESTs with it, as a
+	// real SMA takes up to two minutes on an ESA it cannot reach.
+	HoldTest func(ctx context.Context, appliance string)
 	// Listen is the address of the first appliance ("127.0.0.1:0" when
 	// empty); with a fixed port the others take the following ports.
 	Listen string
