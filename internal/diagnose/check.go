@@ -217,15 +217,18 @@ func collectOne(ctx context.Context, cfg Config, id Identity, tag string,
 			cfg.Progress(Event{Appliance: label, Step: step})
 		}
 	}
-	var more OpenFunc
 	if id.Role == facts.RoleSMA {
-		cfg, more = smaSessions(cfg, id, tag)
+		cfg = smaConfig(cfg)
 	}
 	s, step, err := open(ctx, cfg, id, tag, progress)
 	if err != nil {
 		return failed(id, step, err)
 	}
 	defer s.Close()
+	var more OpenFunc
+	if id.Role == facts.RoleSMA {
+		more = moreSessions(cfg, id, tag, s)
+	}
 	return collect(ctx, s, Plan{
 		TestTimeout:  cfg.TestTimeout,
 		Sessions:     cfg.SessionsPerAppliance,

@@ -200,19 +200,30 @@ func (c *collector) applianceDialog(ctx context.Context, step string, steps []se
 	c.run(ctx, "clearchanges")
 }
 
-// smaSessions is how an SMA's sessions are opened: each may wait a whole
+// smaConfig is how an SMA's sessions are opened: each may wait a whole
 // TEST for one reply (the ordinary steps stay bounded by their own
-// deadlines), and more opens the n-th extra one with its own transcript.
-func smaSessions(cfg Config, id Identity, tag string) (Config, OpenFunc) {
+// deadlines).
+func smaConfig(cfg Config) Config {
 	test := cfg.TestTimeout
 	if test <= 0 {
 		test = DefaultTestTimeout
 	}
 	cfg.Dial.StepTimeout = max(cfg.Dial.StepTimeout, cfg.StepTimeout, test)
-	more := func(ctx context.Context, n int) (Conn, func() error, error) {
+	return cfg
+}
+
+// moreSessions opens the n-th extra session on the appliance first as
+// another CLI session over first's SSH connection (no new login), else,
+// where the server refuses a second channel, with a login of its own. Each
+// has its own transcript.
+func moreSessions(cfg Config, id Identity, tag string, first *session.Session) OpenFunc {
+	return func(ctx context.Context, n int) (Conn, func() error, error) {
 		t := fmt.Sprintf("walk%d", n)
 		if tag != "" {
 			t = tag + "-" + t
+		}
+		if s, err := first.Another(ctx, t); err == nil {
+			return s, s.Close, nil
 		}
 		s, _, err := open(ctx, cfg, id, t, nil)
 		if err != nil {
@@ -220,5 +231,4 @@ func smaSessions(cfg Config, id Identity, tag string) (Config, OpenFunc) {
 		}
 		return s, s.Close, nil
 	}
-	return cfg, more
 }

@@ -64,6 +64,7 @@ type Session struct {
 	*channel.Channel
 	client *transport.Client
 	trFile *os.File
+	more   more // what Another and Exec need (batch.go)
 }
 
 // Close leaves the CLI as an administrator would (exit: nothing pending
@@ -75,7 +76,10 @@ func (s *Session) Close() error {
 	if s.trFile != nil {
 		s.trFile.Close()
 	}
-	s.client.Close()
+	s.more.closeExec()
+	if !s.more.shared {
+		s.client.Close()
+	}
 	return err
 }
 
@@ -143,7 +147,7 @@ func Open(ctx context.Context, o Options, t Target, tag string, progress func(st
 		client.Close()
 		return nil, &Error{StepShell, withHint(err)}
 	}
-	s := &Session{client: client}
+	s := &Session{client: client, more: more{opts: o, target: t, tag: tag, sec: sec}}
 	var tr *channel.Transcript
 	if o.TranscriptDir != "" {
 		s.trFile, err = os.OpenFile(filepath.Join(o.TranscriptDir, TranscriptName(t.Name, tag)), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
