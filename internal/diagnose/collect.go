@@ -135,8 +135,9 @@ type collector struct {
 }
 
 func (c *collector) collect(ctx context.Context) {
+	b := c.startBatch(ctx, batchCommands(c.p.Role))
 	var serial string
-	if out, ok := c.run(ctx, "version"); ok {
+	if out, ok := c.batched(ctx, b, "version"); ok {
 		if v, _, err := asyncos.ParseVersion(out); err == nil && v != nil {
 			serial = v.Serial
 		}
@@ -144,9 +145,9 @@ func (c *collector) collect(ctx context.Context) {
 	if c.p.Role == facts.RoleSMA {
 		for _, cmd := range []string{"who", "whoami", "status detail", "tcpservices"} {
 			// Only `status detail` shows whether transfers are suspended.
-			c.run(ctx, cmd)
+			c.batched(ctx, b, cmd)
 		}
-		c.sma(ctx)
+		c.sma(ctx, b)
 		return
 	}
 	// The delivery probes come early: they list the ESA's interfaces, which
@@ -167,9 +168,10 @@ func (c *collector) collect(ctx context.Context) {
 	}
 	c.delivery(ctx)
 	c.identified()
-	for _, cmd := range []string{"who", "whoami", "status", "sslconfig"} {
-		c.run(ctx, cmd)
+	for _, cmd := range []string{"who", "whoami", "status"} {
+		c.batched(ctx, b, cmd)
 	}
+	c.run(ctx, "sslconfig")
 	switch {
 	case cl == nil:
 	case cl.Standalone:
@@ -222,8 +224,8 @@ func (c *collector) identified() {
 // sma reads what the SMA knows of its ESAs: the managed list, each email
 // appliance's services and TEST result, the PVO disk quota, and whether it
 // can reach each ESA's PVO listener for released messages.
-func (c *collector) sma(ctx context.Context) {
-	out, ok := c.run(ctx, "applianceconfig")
+func (c *collector) sma(ctx context.Context, b *batch) {
+	out, ok := c.managedList(ctx, b)
 	var managed []facts.ManagedAppliance
 	if ok {
 		if m, _, err := asyncos.ParseApplianceConfig(out); err == nil {
