@@ -75,6 +75,10 @@ type DialectSpec struct {
 	// Setttymode: `setttymode 0 1` is accept (default; paging off) or
 	// unknown ([unknown] for customer accounts).
 	Setttymode string `yaml:"setttymode"`
+	// Exec: SSH exec requests (the batch form, `ssh host "version"`,
+	// [C] asyncos-cli.md) are accept (default) or refuse (the request is
+	// declined, as an SSH server that allows no commands does).
+	Exec string `yaml:"exec"`
 	// UnknownCommand is what an unknown command prints before ": <name>"
 	// (default "Unknown command or missing feature key"; IAF's dictionary
 	// has "Unknown command").
@@ -135,6 +139,7 @@ func (d *DialectSpec) check(v *validator) {
 		{"delivery_no_tls", &d.DeliveryNoTLS, []string{"off", "always", "below-max"}},
 		{"restricted", &d.Restricted, []string{"quoted", "login-machine"}},
 		{"setttymode", &d.Setttymode, []string{"accept", "unknown"}},
+		{"exec", &d.Exec, []string{"accept", "refuse"}},
 	} {
 		if *c.val == "" {
 			*c.val = c.vals[0]

@@ -96,6 +96,32 @@ type appliance struct {
 	transfersSuspended bool
 	sessions           map[int]*session
 	passwordChanged    []string // users who changed their password in a session
+	stats              Stats
+}
+
+// Stats counts what clients did on one appliance since the site started.
+type Stats struct {
+	Logins int // SSH connections that authenticated
+	Shells int // interactive CLI sessions (shell requests)
+	Execs  int // exec requests (batch commands)
+}
+
+// Stats is what clients did on the appliance with this hostname.
+func (s *Site) Stats(hostname string) Stats {
+	a := s.appliance(hostname)
+	if a == nil {
+		return Stats{}
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.stats
+}
+
+// count adds one to a counter of a's Stats.
+func (a *appliance) count(f func(*Stats)) {
+	a.mu.Lock()
+	f(&a.stats)
+	a.mu.Unlock()
 }
 
 func (a *appliance) isSMA() bool { return a.spec.role == "sma" }
@@ -409,6 +435,7 @@ func (a *appliance) serveConn(nc net.Conn) {
 	if err != nil {
 		return
 	}
+	a.count(func(st *Stats) { st.Logins++ })
 	defer sconn.Close()
 	a.site.wg.Add(1)
 	go func() {
