@@ -225,10 +225,7 @@ func collectOne(ctx context.Context, cfg Config, id Identity, tag string,
 		return failed(id, step, err)
 	}
 	defer s.Close()
-	var more OpenFunc
-	if id.Role == facts.RoleSMA {
-		more = moreSessions(cfg, id, tag, s)
-	}
+	more := moreSessions(cfg, id, tag, s)
 	return collect(ctx, s, Plan{
 		TestTimeout:  cfg.TestTimeout,
 		Sessions:     cfg.SessionsPerAppliance,

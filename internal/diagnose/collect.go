@@ -132,10 +132,12 @@ type collector struct {
 	told    bool // Plan.Identified was called
 	// mailText holds what the mail_logs greps printed.
 	mailText []string
+	side     *side // a standalone ESA's second session (side.go)
 }
 
 func (c *collector) collect(ctx context.Context) {
 	b := c.startBatch(ctx, batchCommands(c.p.Role))
+	c.side = c.startSide(ctx)
 	var serial string
 	if out, ok := c.batched(ctx, b, "version"); ok {
 		if v, _, err := asyncos.ParseVersion(out); err == nil && v != nil {
@@ -171,7 +173,7 @@ func (c *collector) collect(ctx context.Context) {
 	for _, cmd := range []string{"who", "whoami", "status"} {
 		c.batched(ctx, b, cmd)
 	}
-	c.run(ctx, "sslconfig")
+	c.fromSide(ctx, sideSSL, func() { c.run(ctx, "sslconfig") })
 	switch {
 	case cl == nil:
 	case cl.Standalone:
@@ -180,7 +182,7 @@ func (c *collector) collect(ctx context.Context) {
 		c.members(ctx, cl, me)
 	}
 	c.restoreMode(ctx, startMode)
-	c.mailLog(ctx)
+	c.fromSide(ctx, sideMailLog, func() { c.mailLog(ctx) })
 }
 
 // delivery reads the default delivery interface and probes the SMA's PVO
@@ -206,7 +208,7 @@ func (c *collector) delivery(ctx context.Context) {
 		// "Spam quarantine works" misleads: show the spam port beside it.
 		c.telnet(ctx, iface, c.p.PVOHost, c.p.SpamPort)
 	}
-	c.tlsverify(ctx)
+	c.fromSide(ctx, sideTLS, func() { c.tlsverify(ctx) })
 }
 
 // identified tells Plan.Identified, once, what the collection so far says
@@ -458,7 +460,7 @@ func (c *collector) standalone(ctx context.Context) {
 	if c.probes == 0 {
 		c.run(ctx, "interfaceconfig")
 	}
-	c.run(ctx, "quarantineconfig")
+	c.fromSide(ctx, sideQuarantine, func() { c.run(ctx, "quarantineconfig") })
 }
 
 func (c *collector) clusterconfig(ctx context.Context) (string, error) {

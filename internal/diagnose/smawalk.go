@@ -254,7 +254,7 @@ func smaConfig(cfg Config) Config {
 // has its own transcript.
 func moreSessions(cfg Config, id Identity, tag string, first *session.Session) OpenFunc {
 	return func(ctx context.Context, n int) (Conn, func() error, error) {
-		t := fmt.Sprintf("walk%d", n)
+		t := fmt.Sprintf("session%d", n+1)
 		if tag != "" {
 			t = tag + "-" + t
 		}
