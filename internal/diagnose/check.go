@@ -123,6 +123,18 @@ func Collect(ctx context.Context, cfg Config, tag string) *facts.Site {
 			keys = append(keys, id.Addr.Host)
 		}
 	}
+	early := earlyKeys{
+		known: func() []string {
+			keyMu.Lock()
+			defer keyMu.Unlock()
+			return append([]string(nil), keys...)
+		},
+		hint: func(k []string) {
+			keyMu.Lock()
+			keys = append(keys, k...)
+			keyMu.Unlock()
+		},
+	}
 	for i, id := range ids {
 		wg.Add(1)
 		var once sync.Once
@@ -161,7 +173,7 @@ func Collect(ctx context.Context, cfg Config, tag string) *facts.Site {
 				defer keyMu.Unlock()
 				return append([]string(nil), keys...)
 			}
-			apps[i] = collectOne(ctx, cfg, id, tag, checked, identified)
+			apps[i] = collectOne(ctx, cfg, id, tag, checked, identified, early)
 		}()
 	}
 	wg.Wait()
@@ -210,7 +222,7 @@ func open(ctx context.Context, cfg Config, id Identity, tag string, progress fun
 // collectOne runs one appliance's whole session: dial, log in, collect,
 // leave. Errors become the appliance's Errors, each naming the step.
 func collectOne(ctx context.Context, cfg Config, id Identity, tag string,
-	checked func(context.Context) []string, identified func([]string)) *facts.Appliance {
+	checked func(context.Context) []string, identified func([]string), early earlyKeys) *facts.Appliance {
 	label := id.label()
 	progress := func(step string) {
 		if cfg.Progress != nil {
@@ -226,6 +238,9 @@ func collectOne(ctx context.Context, cfg Config, id Identity, tag string,
 	}
 	defer s.Close()
 	more := moreSessions(cfg, id, tag, s)
+	if id.Role == facts.RoleESA {
+		early.hint(promptKeys(s.Prompt()))
+	}
 	return collect(ctx, s, Plan{
 		TestTimeout:  cfg.TestTimeout,
 		Sessions:     cfg.SessionsPerAppliance,
@@ -238,6 +253,7 @@ func collectOne(ctx context.Context, cfg Config, id Identity, tag string,
 		ProbeTimeout: cfg.ProbeTimeout,
 		Progress:     progress,
 		Checked:      checked,
+		Known:        early.known,
 		Identified:   identified,
 	})
 }

@@ -57,6 +57,9 @@ type Plan struct {
 	// SMA may manage dozens of ESAs nobody asked about, and each costs
 	// about a dozen round trips. nil reads every email appliance.
 	Checked func(ctx context.Context) []string
+	// Known, on an SMA, returns at once the names and addresses of the
+	// examined ESAs known so far (Checked's answer will include them).
+	Known func() []string
 	// Identified, on an ESA, is told the names and addresses the SMA may
 	// know it by (IdentityKeys) as soon as they are known, after the PVO
 	// probes listed its interfaces, so the SMA's Checked need not wait for
@@ -241,10 +244,6 @@ func (c *collector) sma(ctx context.Context, b *batch) {
 	// The extra sessions log in while this one reads on and waits.
 	w := c.startWalkers(ctx, 3*len(managed))
 	c.run(ctx, "diskquotaconfig")
-	if c.p.Checked != nil && len(managed) > 0 {
-		c.progress("waiting for the ESAs")
-		managed = examined(managed, c.p.Checked(ctx))
-	}
 	c.walk(ctx, w, managed)
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -51,19 +52,34 @@ const (
 )
 
 // walkers are the SMA's extra sessions, logged in while the SMA's own
-// session still reads its other settings and waits for the ESAs.
+// session still reads its other settings and waits for the ESAs. Jobs
+// come in up to two lots (the ESAs known at once, then the rest).
 type walkers struct {
-	wg    sync.WaitGroup
-	ready chan struct{} // closed once jobs is set
-	mu    sync.Mutex
-	jobs  []*walkJob
-	next  int
+	wg     sync.WaitGroup
+	mu     sync.Mutex
+	cond   *sync.Cond
+	jobs   []*walkJob
+	next   int
+	closed bool // no more jobs will come
 }
 
-// take hands out the next job not yet taken, or nil.
+// add queues jobs; last says none will follow.
+func (w *walkers) add(jobs []*walkJob, last bool) {
+	w.mu.Lock()
+	w.jobs = append(w.jobs, jobs...)
+	w.closed = w.closed || last
+	w.cond.Broadcast()
+	w.mu.Unlock()
+}
+
+// take hands out the next job not yet taken, waiting for one while more
+// may come; nil when none is left.
 func (w *walkers) take() *walkJob {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	for w.next >= len(w.jobs) && !w.closed {
+		w.cond.Wait()
+	}
 	if w.next >= len(w.jobs) {
 		return nil
 	}
@@ -87,7 +103,8 @@ func (w *walkers) work(ctx context.Context, c *collector) {
 // for at most jobs jobs. Each waits for the job list, then takes jobs until
 // none is left, and logs out.
 func (c *collector) startWalkers(ctx context.Context, jobs int) *walkers {
-	w := &walkers{ready: make(chan struct{})}
+	w := &walkers{}
+	w.cond = sync.NewCond(&w.mu)
 	n := min(c.sessions()-1, jobs-1)
 	if c.p.Open == nil || c.dead {
 		n = 0
@@ -104,32 +121,43 @@ func (c *collector) startWalkers(ctx context.Context, jobs int) *walkers {
 				return
 			}
 			defer closeFn()
-			select {
-			case <-w.ready:
-			case <-ctx.Done():
-				return
-			}
 			w.work(ctx, &collector{s: conn, p: c.p})
 		}()
 	}
 	return w
 }
 
-// walk reads, for each managed ESA, its services, its TEST result and
-// whether the SMA reaches its PVO listener, spread over the SMA's own
+// walk reads, for each managed ESA examined, its services, its TEST result
+// and whether the SMA reaches its PVO listener, spread over the SMA's own
 // session and the extra ones, then adds the results to c's log in order.
+// The extra sessions start at once on the ESAs already known by name (a
+// standalone ESA's prompt names it as soon as it logs in); the rest wait
+// until every ESA has said what it goes by (Plan.Checked).
 func (c *collector) walk(ctx context.Context, w *walkers, managed []facts.ManagedAppliance) {
-	jobs := c.walkJobs(managed)
-	if c.dead {
-		jobs = nil
+	var early []facts.ManagedAppliance
+	if c.p.Checked != nil && c.p.Known != nil && len(managed) > 0 {
+		early = examined(managed, c.p.Known())
 	}
-	w.jobs = jobs
-	close(w.ready)
+	w.add(c.walkJobs(early), false)
+	if c.p.Checked != nil && len(managed) > 0 {
+		c.progress("waiting for the ESAs")
+		managed = examined(managed, c.p.Checked(ctx))
+	}
+	var rest []facts.ManagedAppliance
+	for _, a := range managed {
+		if !slices.ContainsFunc(early, func(e facts.ManagedAppliance) bool { return e.Name == a.Name && e.Address == a.Address }) {
+			rest = append(rest, a)
+		}
+	}
+	if c.dead {
+		rest = nil
+	}
+	w.add(c.walkJobs(rest), true)
 	own := &collector{s: c.s, p: c.p}
 	w.work(ctx, own)
 	w.wg.Wait()
 	c.dead = c.dead || own.dead
-	for _, j := range jobs {
+	for _, j := range w.jobs {
 		c.log.WriteString(j.log)
 		c.errs = append(c.errs, j.errs...)
 		for _, ab := range j.aborted {
@@ -267,4 +295,26 @@ func moreSessions(cfg Config, id Identity, tag string, first *session.Session) O
 		}
 		return s, s.Close, nil
 	}
+}
+
+// promptKeys is what a standalone appliance's prompt says it is called,
+// e.g. "mx1.example.com" from "mx1.example.com> "; nothing from a cluster
+// prompt, which names the cluster or a mode.
+func promptKeys(prompt string) []string {
+	if asyncos.ModeOf(prompt) != "" {
+		return nil
+	}
+	h := strings.TrimSuffix(strings.TrimSpace(prompt), ">")
+	if h == "" || strings.ContainsAny(h, " ()") {
+		return nil
+	}
+	return []string{h}
+}
+
+// earlyKeys let the SMA start on the ESAs already known by name: an ESA
+// hints its prompt's name as soon as it logs in, and the SMA asks what is
+// known without waiting.
+type earlyKeys struct {
+	known func() []string
+	hint  func([]string)
 }
