@@ -2,6 +2,7 @@ package diagnose
 
 import (
 	"context"
+	"sync"
 
 	"github.com/pvo-doctor/pvo-doctor/internal/asyncos"
 	"github.com/pvo-doctor/pvo-doctor/internal/facts"
@@ -15,6 +16,29 @@ import (
 // verdict, reads as before; a result the side could not give is run there.
 type side struct {
 	res map[string]chan sideResult
+	// known is closed once the first session knows where the SMA's PVO
+	// listener is (host empty: nowhere to probe); host and port are set
+	// before.
+	known chan struct{}
+	once  sync.Once
+	host  string
+	port  int
+}
+
+// endpoint tells the side session where the PVO listener is: p's, when
+// resolved; nowhere otherwise. Only the first call counts.
+func (sd *side) endpoint(p Plan, resolved bool) {
+	if sd == nil {
+		return
+	}
+	sd.once.Do(func() {
+		if resolved {
+			sd.host, sd.port = p.PVOHost, p.PVOPort
+		} else {
+			sd.port = p.PVOPort
+		}
+		close(sd.known)
+	})
 }
 
 type sideResult struct {
@@ -39,8 +63,8 @@ func (c *collector) startSide(ctx context.Context) *side {
 	if c.p.Role != facts.RoleESA || c.p.Open == nil || c.sessions() < 2 || c.dead || asyncos.ModeOf(c.prompt()) != "" {
 		return nil
 	}
-	steps := []string{sideTLS, sideSSL, sideQuarantine, sideMailLog}
-	sd := &side{res: map[string]chan sideResult{}}
+	steps := []string{sideSSL, sideQuarantine, sideTLS, sideMailLog}
+	sd := &side{res: map[string]chan sideResult{}, known: make(chan struct{})}
 	for _, st := range steps {
 		sd.res[st] = make(chan sideResult, 1)
 	}
@@ -57,10 +81,20 @@ func (c *collector) startSide(ctx context.Context) *side {
 		for _, st := range steps {
 			sub.log.Reset()
 			sub.errs, sub.mailText = nil, nil
+			if st == sideTLS {
+				// The probes wait, as the first session does, for the
+				// SMA's PVO listener.
+				select {
+				case <-sd.known:
+					sub.p.PVOHost, sub.p.PVOPort = sd.host, sd.port
+				case <-ctx.Done():
+					sub.dead = true
+				}
+			}
 			if !sub.dead {
 				switch st {
 				case sideTLS:
-					if c.p.PVOHost != "" {
+					if sub.p.PVOHost != "" {
 						sub.tlsverify(ctx)
 					}
 				case sideSSL, sideQuarantine:

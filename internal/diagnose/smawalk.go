@@ -261,6 +261,13 @@ func (c *collector) applianceDialog(ctx context.Context, step string, steps []se
 		}
 		c.fail(ctx, step, err)
 	}
+	if ctx.Err() != nil && !session.IsClosed(err) {
+		// The run ended mid-dialog: what SERVICES staged is still cleared.
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recoverTimeout)
+		defer cancel()
+		_, _ = c.s.Run(rctx, "clearchanges")
+		return
+	}
 	c.run(ctx, "clearchanges")
 }
 

@@ -3,13 +3,13 @@ package session
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/pvo-doctor/pvo-doctor/internal/channel"
+	"github.com/pvo-doctor/pvo-doctor/internal/outfile"
 	"github.com/pvo-doctor/pvo-doctor/internal/transport"
 )
 
@@ -23,7 +23,7 @@ type more struct {
 	shared bool // the connection is another session's: Close leaves it open
 
 	mu     sync.Mutex
-	execTr *os.File
+	execTr *outfile.File
 }
 
 // Another opens one more CLI session (a shell on a PTY, its prompt
@@ -41,7 +41,7 @@ func (s *Session) Another(ctx context.Context, tag string) (*Session, error) {
 	n := &Session{client: s.client, more: more{opts: o, target: t, tag: tag, sec: s.more.sec, shared: true}}
 	var tr *channel.Transcript
 	if o.TranscriptDir != "" {
-		n.trFile, err = os.OpenFile(filepath.Join(o.TranscriptDir, TranscriptName(t.Name, tag)), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+		n.trFile, err = outfile.Create(filepath.Join(o.TranscriptDir, TranscriptName(t.Name, tag)))
 		if err != nil {
 			shell.Close()
 			return nil, &Error{StepTranscript, err}
@@ -97,7 +97,7 @@ func (s *Session) execRecord(command, text string, err error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.execTr == nil {
-		f, ferr := os.OpenFile(filepath.Join(m.opts.TranscriptDir, TranscriptName(m.target.Name, joinTag(m.tag, "exec"))), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+		f, ferr := outfile.Create(filepath.Join(m.opts.TranscriptDir, TranscriptName(m.target.Name, joinTag(m.tag, "exec"))))
 		if ferr != nil {
 			return
 		}
