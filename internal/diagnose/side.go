@@ -68,8 +68,9 @@ func (c *collector) startSide(ctx context.Context) *side {
 	for _, st := range steps {
 		sd.res[st] = make(chan sideResult, 1)
 	}
+	p := c.p // the first session changes its own as it learns
 	go func() {
-		conn, closeFn, err := c.p.Open(ctx, 1)
+		conn, closeFn, err := p.Open(ctx, 1)
 		if err != nil {
 			for _, st := range steps {
 				sd.res[st] <- sideResult{}
@@ -77,7 +78,7 @@ func (c *collector) startSide(ctx context.Context) *side {
 			return
 		}
 		defer closeFn()
-		sub := &collector{s: conn, p: c.p}
+		sub := &collector{s: conn, p: p}
 		for _, st := range steps {
 			sub.log.Reset()
 			sub.errs, sub.mailText = nil, nil

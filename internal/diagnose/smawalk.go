@@ -109,19 +109,22 @@ func (c *collector) startWalkers(ctx context.Context, jobs int) *walkers {
 	if c.p.Open == nil || c.dead {
 		n = 0
 	}
+	p := c.p // copied here: c's goroutine owns c
 	for i := 1; i <= n; i++ {
 		w.wg.Add(1)
 		go func() {
 			defer w.wg.Done()
-			conn, closeFn, err := c.p.Open(ctx, i)
+			conn, closeFn, err := p.Open(ctx, i)
 			if err != nil {
 				// The SMA's own session and the other extra ones do
 				// this one's share: a refused login costs time, no verdict.
-				c.progress(fmt.Sprintf("extra session %d: %v", i, err))
+				if p.Progress != nil {
+					p.Progress(fmt.Sprintf("extra session %d: %v", i, err))
+				}
 				return
 			}
 			defer closeFn()
-			w.work(ctx, &collector{s: conn, p: c.p})
+			w.work(ctx, &collector{s: conn, p: p})
 		}()
 	}
 	return w
