@@ -79,6 +79,9 @@ type DialectSpec struct {
 	// [C] asyncos-cli.md) are accept (default) or refuse (the request is
 	// declined, as an SSH server that allows no commands does).
 	Exec string `yaml:"exec"`
+	// Channels: an SSH connection carries many session channels (default,
+	// as OpenSSH's MaxSessions 10 allows) or one ([unknown] for AsyncOS).
+	Channels string `yaml:"channels"`
 	// UnknownCommand is what an unknown command prints before ": <name>"
 	// (default "Unknown command or missing feature key"; IAF's dictionary
 	// has "Unknown command").
@@ -140,6 +143,7 @@ func (d *DialectSpec) check(v *validator) {
 		{"restricted", &d.Restricted, []string{"quoted", "login-machine"}},
 		{"setttymode", &d.Setttymode, []string{"accept", "unknown"}},
 		{"exec", &d.Exec, []string{"accept", "refuse"}},
+		{"channels", &d.Channels, []string{"many", "one"}},
 	} {
 		if *c.val == "" {
 			*c.val = c.vals[0]

@@ -443,9 +443,14 @@ func (a *appliance) serveConn(nc net.Conn) {
 		ssh.DiscardRequests(reqs)
 	}()
 	var wg sync.WaitGroup
+	opened := 0
 	for nch := range chans {
 		if nch.ChannelType() != "session" {
 			_ = nch.Reject(ssh.UnknownChannelType, "only session channels")
+			continue
+		}
+		if opened++; opened > 1 && a.site.sc.AsyncOS.Channels == "one" {
+			_ = nch.Reject(ssh.Prohibited, "one session per connection")
 			continue
 		}
 		ch, creqs, err := nch.Accept()
