@@ -3,9 +3,6 @@ package cli
 import (
 	"bufio"
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
-	"encoding/pem"
 	"fmt"
 	"os"
 	"os/exec"
@@ -15,8 +12,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"golang.org/x/crypto/ssh"
 
 	"github.com/pvo-doctor/pvo-doctor/internal/diagnose"
 	"github.com/pvo-doctor/pvo-doctor/internal/sim"
@@ -32,30 +27,7 @@ func benchSite(b testing.TB, sc *sim.Scenario, latency time.Duration) (*CheckOpt
 // benchSiteWith is benchSite with more of the simulator's options.
 func benchSiteWith(b testing.TB, sc *sim.Scenario, so sim.Options) (*CheckOptions, *sim.Site, string) {
 	b.Helper()
-	dir := b.TempDir()
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		b.Fatal(err)
-	}
-	block, err := ssh.MarshalPrivateKey(priv, "bench")
-	if err != nil {
-		b.Fatal(err)
-	}
-	key := filepath.Join(dir, "id_ed25519")
-	if err := os.WriteFile(key, pem.EncodeToMemory(block), 0o600); err != nil {
-		b.Fatal(err)
-	}
-	sshPub, _ := ssh.NewPublicKey(pub)
-	so.AuthorizedKeys = append(so.AuthorizedKeys, sshPub)
-	site, err := sim.Start(context.Background(), sc, so)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { site.Close() })
-	kh := filepath.Join(dir, "known_hosts")
-	if err := os.WriteFile(kh, site.KnownHosts(), 0o600); err != nil {
-		b.Fatal(err)
-	}
+	site, key, kh := startTestSite(b, sc, so)
 	ios, _, _, _ := Test()
 	opts := &CheckOptions{
 		IO: ios, Identities: []string{key}, KnownHosts: kh, User: "admin", noAgent: true, NoSSHConfig: true,
