@@ -66,20 +66,39 @@ func ClusterConfigDialog() []channel.Step {
 func ServicesAndTestDialog(names []string) []channel.Step {
 	var steps []channel.Step
 	for _, n := range names {
-		steps = append(steps,
-			channel.Step{Expect: `(?i)choose the operation`, Answer: "SERVICES"},
-			channel.Step{Expect: `(?i)choose the appliance whose services`, Choose: n, Optional: true},
-			channel.Step{Fragment: "name or number of the appliance", Answer: n, Optional: true})
-		for i := 0; i < 6; i++ {
-			steps = append(steps, channel.Step{Expect: `(?i)to be (enabled|disabled)`, Default: true, Optional: true})
-		}
-		steps = append(steps,
-			channel.Step{Fragment: "name or number of the appliance", Default: true, Optional: true},
-			channel.Step{Expect: `(?i)choose the operation`, Answer: "TEST"},
-			channel.Step{Expect: `(?i)choose the appliance to test`, Choose: n, Optional: true},
-			channel.Step{Fragment: "name or number of the appliance", Answer: n, Optional: true})
+		steps = append(append(steps, servicesSteps(n)...), testSteps(n)...)
 	}
-	return append(steps, channel.Step{Expect: `(?i)choose the operation`, Default: true})
+	return append(steps, leaveMenu)
+}
+
+// ServicesDialog is ServicesAndTestDialog's SERVICES for one appliance
+// alone, so that another session may run its TEST meanwhile.
+func ServicesDialog(name string) []channel.Step { return append(servicesSteps(name), leaveMenu) }
+
+// TestDialog is ServicesAndTestDialog's TEST for one appliance alone.
+func TestDialog(name string) []channel.Step { return append(testSteps(name), leaveMenu) }
+
+var leaveMenu = channel.Step{Expect: `(?i)choose the operation`, Default: true}
+
+func servicesSteps(n string) []channel.Step {
+	// Older releases list the appliances by number; the IAF-confirmed form
+	// asks for the name or number as text and asks again after the service
+	// questions, where a blank answer ends the loop.
+	steps := []channel.Step{
+		{Expect: `(?i)choose the operation`, Answer: "SERVICES"},
+		{Expect: `(?i)choose the appliance whose services`, Choose: n, Optional: true},
+		{Fragment: "name or number of the appliance", Answer: n, Optional: true}}
+	for i := 0; i < 6; i++ {
+		steps = append(steps, channel.Step{Expect: `(?i)to be (enabled|disabled)`, Default: true, Optional: true})
+	}
+	return append(steps, channel.Step{Fragment: "name or number of the appliance", Default: true, Optional: true})
+}
+
+func testSteps(n string) []channel.Step {
+	return []channel.Step{
+		{Expect: `(?i)choose the operation`, Answer: "TEST"},
+		{Expect: `(?i)choose the appliance to test`, Choose: n, Optional: true},
+		{Fragment: "name or number of the appliance", Answer: n, Optional: true}}
 }
 
 // LevelDialog reads a clusterable command without ever configuring it. In

@@ -574,13 +574,13 @@ func whoRows(text string) int {
 // markLevelCuts marks a setting's level incomplete when any block it was
 // read from is: readLevels reads all of a command's runs at once.
 func markLevelCuts(app *facts.Appliance, cmds []sessionlog.Command) {
-	for _, lc := range levelCommands {
-		sl := app.SettingLevels[lc.setting]
+	for _, lc := range facts.SettingCommands {
+		sl := app.SettingLevels[lc.Setting]
 		if sl == nil {
 			continue
 		}
 		for _, c := range cmds {
-			if c.Name == lc.command && c.Mode.Level != "" {
+			if c.Name == lc.Command && c.Mode.Level != "" {
 				markIncomplete(sl, completeness(c))
 			}
 		}

@@ -10,44 +10,20 @@ import (
 	"github.com/pvo-doctor/pvo-doctor/internal/sessionlog"
 )
 
-// levelCommands is the one map from a clusterable setting to the command
-// that configures it, whose NOTICE in a cluster mode says "not defined
-// here": PVO-006's four first, in report order, then the two --fix
-// changes and the PVO quarantines' own (PVO-103).
-var levelCommands = []struct {
-	command string
-	setting facts.Setting
-}{
-	{"policyconfig", facts.SettingContentFilters},
-	{"filters", facts.SettingMessageFilters},
-	{"dlpconfig", facts.SettingDLP},
-	{"dmarcconfig", facts.SettingDMARC},
-	{"deliveryconfig", facts.SettingDelivery},
-	{"sslconfig", facts.SettingOutboundTLS},
-	{"quarantineconfig", facts.SettingPVO},
-}
-
 // SettingForCommand names the clusterable setting a command configures
 // (policyconfig, filters, dlpconfig, dmarcconfig, deliveryconfig,
 // sslconfig, quarantineconfig).
 func SettingForCommand(name string) (facts.Setting, bool) {
-	for _, lc := range levelCommands {
-		if strings.EqualFold(lc.command, name) {
-			return lc.setting, true
+	for _, sc := range facts.SettingCommands {
+		if strings.EqualFold(sc.Command, name) {
+			return sc.Setting, true
 		}
 	}
 	return "", false
 }
 
 // CommandForSetting is the command that configures setting; "" if none.
-func CommandForSetting(setting facts.Setting) string {
-	for _, lc := range levelCommands {
-		if lc.setting == setting {
-			return lc.command
-		}
-	}
-	return ""
-}
+func CommandForSetting(setting facts.Setting) string { return setting.Command() }
 
 // ClusterLevelCommands are the commands whose levels PVO-006 reads, in
 // report order.
@@ -62,9 +38,9 @@ func ClusterLevelCommands() []string {
 // LevelCommands are every clusterable command whose level the collection
 // reads, in report order.
 func LevelCommands() []string {
-	out := make([]string, len(levelCommands))
-	for i, lc := range levelCommands {
-		out[i] = lc.command
+	out := make([]string, len(facts.SettingCommands))
+	for i, sc := range facts.SettingCommands {
+		out[i] = sc.Command
 	}
 	return out
 }
@@ -278,10 +254,10 @@ func firstOutputLine(ls []string) string {
 // the session's cluster layout is known.
 func readLevels(app *facts.Appliance, cmds []sessionlog.Command) {
 	modes := ClusterModes(app.Cluster)
-	for _, lc := range levelCommands {
+	for _, lc := range facts.SettingCommands {
 		var blocks []LevelBlock
 		for _, c := range cmds {
-			if c.Name == lc.command && c.Mode.Level != "" {
+			if c.Name == lc.Command && c.Mode.Level != "" {
 				blocks = append(blocks, LevelBlock{Mode: modeArg(c.Mode), Text: c.Text})
 			}
 		}
@@ -298,20 +274,20 @@ func readLevels(app *facts.Appliance, cmds []sessionlog.Command) {
 		if app.Cluster != nil {
 			name = app.Cluster.Name
 		}
-		sl, err := ReadLevels(lc.setting, name, blocks, need)
+		sl, err := ReadLevels(lc.Setting, name, blocks, need)
 		if err != nil {
 			var pe *ParseError
 			msg := err.Error()
 			if errors.As(err, &pe) {
 				msg = pe.Err.Error()
 			}
-			app.Warnings = append(app.Warnings, facts.Warning{Command: lc.command, Text: "level unknown: " + msg})
+			app.Warnings = append(app.Warnings, facts.Warning{Command: lc.Command, Text: "level unknown: " + msg})
 			continue
 		}
 		if app.SettingLevels == nil {
 			app.SettingLevels = map[facts.Setting]*facts.SettingLevel{}
 		}
-		app.SettingLevels[lc.setting] = sl
+		app.SettingLevels[lc.Setting] = sl
 	}
 }
 

@@ -49,6 +49,9 @@ type CheckOptions struct {
 	Timeout        time.Duration
 	Concurrency    int
 	TranscriptDir  string
+	// TestTimeout and SessionsPerAppliance: see diagnose.Config.
+	TestTimeout          time.Duration
+	SessionsPerAppliance int
 
 	reportFlags
 	// FailOn is --fail-on: the least severity whose failure exits 1.
@@ -150,6 +153,8 @@ func addCheckFlags(cmd *cobra.Command, opts *CheckOptions) {
 	f.DurationVar(&opts.StepTimeout, "step-timeout", 30*time.Second, "deadline for each other CLI command")
 	f.DurationVar(&opts.Timeout, "timeout", 60*time.Second, "deadline for the whole run")
 	f.IntVar(&opts.Concurrency, "concurrency", 8, "appliances checked at the same time")
+	f.DurationVar(&opts.TestTimeout, "test-timeout", diagnose.DefaultTestTimeout, "deadline for the SMA's applianceconfig TEST of one ESA (AsyncOS may take 2 minutes; --timeout still bounds the run)")
+	f.IntVar(&opts.SessionsPerAppliance, "sessions-per-appliance", diagnose.DefaultSessions, "most CLI sessions (logins) on one appliance at a time; the SMA uses them to read its ESAs in parallel (1 to 16)")
 	f.StringVar(&opts.TranscriptDir, "transcript-dir", "", "write one redacted transcript per appliance into `DIR` (mode 0600)")
 	addReportFlags(cmd, &opts.reportFlags)
 	addFailOnFlag(cmd, &opts.FailOn)
@@ -180,12 +185,24 @@ func addPVOHostFlag(cmd *cobra.Command, v *string, def string) {
 	cmd.Flags().StringVar(v, "sma-pvo-host", "", "where the ESAs reach the SMA's PVO listener, `HOST[:PORT]` ("+def+", port 7025; IPv6 in brackets)")
 }
 
+// maxSessionsPerAppliance keeps --sessions-per-appliance to a handful
+// more than its default: AsyncOS limits concurrent CLI sessions, and sites
+// alert on logins.
+const maxSessionsPerAppliance = 16
+
 func (opts *CheckOptions) validate() error {
 	if _, _, err := opts.reportFlags.formats(); err != nil {
 		return err
 	}
 	if opts.Concurrency < 1 {
 		return usageError("--concurrency must be at least 1")
+	}
+	// 0 (a caller that sets neither, like demo) means the default.
+	if opts.SessionsPerAppliance < 0 || opts.SessionsPerAppliance > maxSessionsPerAppliance {
+		return usageError("--sessions-per-appliance must be from 1 to %d", maxSessionsPerAppliance)
+	}
+	if opts.TestTimeout < 0 {
+		return usageError("--test-timeout must be positive")
 	}
 	for name, d := range map[string]time.Duration{"--connect-timeout": opts.ConnectTimeout,
 		"--probe-timeout": opts.ProbeTimeout, "--step-timeout": opts.StepTimeout, "--timeout": opts.Timeout} {
@@ -257,11 +274,13 @@ func (opts *CheckOptions) config() (diagnose.Config, error) {
 				ConnectTimeout: opts.isSet("connect-timeout"),
 			},
 		},
-		ProbeTimeout: opts.ProbeTimeout,
-		StepTimeout:  opts.StepTimeout,
-		Timeout:      opts.Timeout,
-		Concurrency:  opts.Concurrency,
-		Progress:     newProgress(opts),
+		ProbeTimeout:         opts.ProbeTimeout,
+		StepTimeout:          opts.StepTimeout,
+		Timeout:              opts.Timeout,
+		Concurrency:          opts.Concurrency,
+		TestTimeout:          opts.TestTimeout,
+		SessionsPerAppliance: opts.SessionsPerAppliance,
+		Progress:             newProgress(opts),
 	}, nil
 }
 

@@ -27,6 +27,11 @@ type Config struct {
 
 	ProbeTimeout time.Duration
 	StepTimeout  time.Duration
+	// TestTimeout bounds one applianceconfig TEST on the SMA (0:
+	// DefaultTestTimeout); SessionsPerAppliance bounds the SMA's sessions,
+	// its first included (0: DefaultSessions).
+	TestTimeout          time.Duration
+	SessionsPerAppliance int
 	// Timeout bounds one collection of the whole site.
 	Timeout time.Duration
 	// Concurrency bounds the appliances in session at the same time.
@@ -131,6 +136,18 @@ func Collect(parent context.Context, cfg Config, tag string) *facts.Site {
 			keys = append(keys, id.Addr.Host)
 		}
 	}
+	early := earlyKeys{
+		known: func() []string {
+			keyMu.Lock()
+			defer keyMu.Unlock()
+			return append([]string(nil), keys...)
+		},
+		hint: func(k []string) {
+			keyMu.Lock()
+			keys = append(keys, k...)
+			keyMu.Unlock()
+		},
+	}
 	for i, id := range ids {
 		wg.Add(1)
 		var once sync.Once
@@ -187,7 +204,7 @@ func Collect(parent context.Context, cfg Config, tag string) *facts.Site {
 				held = acquire(ctx)
 				return a, ok && held
 			}
-			apps[i] = collectOne(ctx, cfg, id, tag, hooks{checked, identified, endpoint, pvo.fromListeners})
+			apps[i] = collectOne(ctx, cfg, id, tag, hooks{checked, identified, endpoint, pvo.fromListeners, early})
 			cut[i] = errors.Is(ctx.Err(), context.DeadlineExceeded)
 		}()
 	}
@@ -251,6 +268,7 @@ type hooks struct {
 	identified func([]string)
 	endpoint   func(context.Context) (session.Address, bool)
 	listeners  func(*facts.TCPServices)
+	early      earlyKeys // smawalk.go
 }
 
 // collectOne runs one appliance's whole session: dial, log in, collect,
@@ -262,18 +280,29 @@ func collectOne(ctx context.Context, cfg Config, id Identity, tag string, h hook
 			cfg.Progress(Event{Appliance: label, Step: step})
 		}
 	}
+	if id.Role == facts.RoleSMA {
+		cfg = smaConfig(cfg)
+	}
 	s, step, err := open(ctx, cfg, id, tag, progress)
 	if err != nil {
 		return failed(id, step, err)
 	}
 	defer s.Close()
+	more := moreSessions(cfg, id, tag, s)
+	if id.Role == facts.RoleESA {
+		h.early.hint(promptKeys(s.Prompt()))
+	}
 	return collect(ctx, s, Plan{
+		TestTimeout:  cfg.TestTimeout,
+		Sessions:     cfg.SessionsPerAppliance,
+		Open:         more,
 		Role:         id.Role,
 		Address:      id.Spec,
 		StepTimeout:  cfg.StepTimeout,
 		ProbeTimeout: cfg.ProbeTimeout,
 		Progress:     progress,
 		Checked:      h.checked,
+		Known:        h.early.known,
 		Identified:   h.identified,
 		Endpoint:     h.endpoint,
 		Listeners:    h.listeners,

@@ -37,6 +37,13 @@ type Plan struct {
 	// telnet or tlsverify that may hang on a dropped port.
 	StepTimeout  time.Duration
 	ProbeTimeout time.Duration
+	// TestTimeout bounds an SMA's applianceconfig TEST of one ESA (0:
+	// DefaultTestTimeout); Sessions bounds the SMA's sessions for its
+	// per-ESA reads, its own included (0: DefaultSessions), and Open logs
+	// in the extra ones (nil: the one session does them all).
+	TestTimeout time.Duration
+	Sessions    int
+	Open        OpenFunc
 	// MailLogDCIDs bounds how many recent PVO connections are looked up in
 	// mail_logs; 0 means the default, negative skips mail_logs.
 	MailLogDCIDs int
@@ -49,6 +56,9 @@ type Plan struct {
 	// SMA may manage dozens of ESAs nobody asked about, and each costs
 	// about a dozen round trips. nil reads every email appliance.
 	Checked func(ctx context.Context) []string
+	// Known, on an SMA, returns at once the names and addresses of the
+	// examined ESAs known so far (Checked's answer will include them).
+	Known func() []string
 	// Identified, on an ESA, is told the names and addresses the SMA may
 	// know it by (IdentityKeys) as soon as they are known, after the PVO
 	// probes listed its interfaces, so the SMA's Checked need not wait for
@@ -140,18 +150,23 @@ type collector struct {
 	// walked is true once the SMA's SERVICES walk ran, the one read that
 	// may stage a change (and whose change the collection clears).
 	walked bool
+	// refusedServices is true once servicesAllowed said why not.
+	refusedServices bool
+	side            *side // a standalone ESA's second session (side.go)
 }
 
 func (c *collector) collect(ctx context.Context) {
+	b := c.startBatch(ctx, batchCommands(c.p.Role))
+	c.side = c.startSide(ctx)
 	var serial string
-	if out, ok := c.run(ctx, "version"); ok {
+	if out, ok := c.batched(ctx, b, "version"); ok {
 		if v, _, err := asyncos.ParseVersion(out); err == nil && v != nil {
 			serial = v.Serial
 		}
 	}
 	if c.p.Role == facts.RoleSMA {
 		// tcpservices first: the ESAs wait for the PVO listener it shows.
-		out, ok := c.run(ctx, "tcpservices")
+		out, ok := c.batched(ctx, b, "tcpservices")
 		if c.p.Listeners != nil {
 			var ts *facts.TCPServices
 			if ok {
@@ -161,9 +176,9 @@ func (c *collector) collect(ctx context.Context) {
 		}
 		for _, cmd := range []string{"who", "whoami", "status detail"} {
 			// Only `status detail` shows whether transfers are suspended.
-			c.run(ctx, cmd)
+			c.batched(ctx, b, cmd)
 		}
-		c.sma(ctx)
+		c.sma(ctx, b)
 		return
 	}
 	// The delivery probes come early: they list the ESA's interfaces, which
@@ -184,9 +199,10 @@ func (c *collector) collect(ctx context.Context) {
 	}
 	c.delivery(ctx)
 	c.identified()
-	for _, cmd := range []string{"who", "whoami", "status", "sslconfig"} {
-		c.run(ctx, cmd)
+	for _, cmd := range []string{"who", "whoami", "status"} {
+		c.batched(ctx, b, cmd)
 	}
+	c.fromSide(ctx, sideSSL, func() { c.run(ctx, "sslconfig") })
 	switch {
 	case cl == nil:
 	case cl.Standalone:
@@ -195,13 +211,14 @@ func (c *collector) collect(ctx context.Context) {
 		c.members(ctx, cl, me)
 	}
 	c.restoreMode(ctx, startMode)
-	c.mailLog(ctx)
+	c.fromSide(ctx, sideMailLog, func() { c.mailLog(ctx) })
 }
 
 // delivery reads the default delivery interface and probes the SMA's PVO
 // port from it (and from Auto when it fails), then TLS to it.
 func (c *collector) delivery(ctx context.Context) {
 	out, ok := c.run(ctx, "deliveryconfig")
+	defer c.side.endpoint(c.p, false) // side.go: whatever happens below
 	if c.p.Endpoint != nil {
 		c.progress("waiting for the SMA's PVO address")
 		a, ok := c.p.Endpoint(ctx)
@@ -210,6 +227,7 @@ func (c *collector) delivery(ctx context.Context) {
 		}
 		c.p.PVOHost, c.p.PVOPort = a.Host, a.Port
 	}
+	c.side.endpoint(c.p, true)
 	if c.p.PVOHost == "" {
 		return
 	}
@@ -229,7 +247,7 @@ func (c *collector) delivery(ctx context.Context) {
 		// "Spam quarantine works" misleads: show the spam port beside it.
 		c.telnet(ctx, iface, c.p.PVOHost, c.p.SpamPort)
 	}
-	c.tlsverify(ctx)
+	c.fromSide(ctx, sideTLS, func() { c.tlsverify(ctx) })
 }
 
 // identified tells Plan.Identified, once, what the collection so far says
@@ -247,8 +265,8 @@ func (c *collector) identified() {
 // sma reads what the SMA knows of its ESAs: the managed list, each email
 // appliance's services and TEST result, the PVO disk quota, and whether it
 // can reach each ESA's PVO listener for released messages.
-func (c *collector) sma(ctx context.Context) {
-	out, ok := c.run(ctx, "applianceconfig")
+func (c *collector) sma(ctx context.Context, b *batch) {
+	out, ok := c.managedList(ctx, b)
 	var managed []facts.ManagedAppliance
 	if ok {
 		if m, _, err := asyncos.ParseApplianceConfig(out); err == nil {
@@ -259,19 +277,10 @@ func (c *collector) sma(ctx context.Context) {
 			}
 		}
 	}
+	// The extra sessions log in while this one reads on and waits.
+	w := c.startWalkers(ctx, 3*len(managed))
 	c.run(ctx, "diskquotaconfig")
-	if c.p.Checked != nil && len(managed) > 0 {
-		c.progress("waiting for the ESAs")
-		managed = examined(managed, c.p.Checked(ctx))
-	}
-	if len(managed) > 0 {
-		c.servicesAndTests(ctx, managed)
-	}
-	for _, a := range managed {
-		if a.Address != "" {
-			c.telnet(ctx, "Auto", a.Address, facts.DefaultPVOPort)
-		}
-	}
+	c.walk(ctx, w, managed)
 }
 
 // IdentityKeys are the names and addresses an SMA may know ESA a by: its
@@ -306,49 +315,6 @@ func examined(managed []facts.ManagedAppliance, keys []string) []facts.ManagedAp
 		}
 	}
 	return out
-}
-
-// servicesAndTests walks applianceconfig SERVICES (every question answered
-// with its default, the current state) and TEST for each appliance in one
-// dialog. AsyncOS records even unchanged SERVICES answers as a pending
-// change, so clearchanges follows whatever happened: check stays read-only.
-func (c *collector) servicesAndTests(ctx context.Context, managed []facts.ManagedAppliance) {
-	if c.dead {
-		return
-	}
-	if c.before == nil || c.before.Pending {
-		// Its answers may stage a change, and only a clear undoes that:
-		// never where someone's uncommitted work (or unknown) is pending.
-		c.errs = append(c.errs, facts.CollectError{Step: "applianceconfig SERVICES",
-			Message: "not read: showchanges did not show an empty change list before the check, and reading SERVICES may stage a change that only clearing everything undoes"})
-		return
-	}
-	c.progress("applianceconfig SERVICES, TEST")
-	c.walked = true
-	names := make([]string, len(managed))
-	for i, a := range managed {
-		names[i] = a.Name
-	}
-	steps := asyncos.ServicesAndTestDialog(names)
-	prompt := c.prompt()
-	sctx, cancel := context.WithTimeout(ctx, c.p.StepTimeout+time.Duration(len(managed))*(c.p.StepTimeout+c.p.ProbeTimeout))
-	out, err := c.s.Dialog(sctx, "applianceconfig", steps...)
-	cancel()
-	c.log.WriteString(prompt + "applianceconfig\n" + out + "\n")
-	if err != nil {
-		if errors.Is(err, context.DeadlineExceeded) {
-			// A TEST of an ESA the SMA cannot reach may take two minutes.
-			err = fmt.Errorf("%w (applianceconfig TEST can take up to 2 minutes on an SMA: try --step-timeout 150s --timeout 300s)", err)
-		}
-		c.fail(ctx, "applianceconfig SERVICES", err)
-	}
-	if ctx.Err() != nil && !session.IsClosed(err) {
-		// The run ended mid-dialog: what SERVICES staged is still cleared
-		// (end will not run), with the confirmed clear the SMA has.
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recoverTimeout)
-		defer cancel()
-		_, _ = c.s.Dialog(rctx, "clear", asyncos.ClearDialog()...)
-	}
 }
 
 // logSoFar is the session log with the prompt the last command returned
@@ -514,7 +480,7 @@ func (c *collector) standalone(ctx context.Context) {
 	if c.probes == 0 {
 		c.run(ctx, "interfaceconfig")
 	}
-	c.run(ctx, "quarantineconfig")
+	c.fromSide(ctx, sideQuarantine, func() { c.run(ctx, "quarantineconfig") })
 }
 
 func (c *collector) clusterconfig(ctx context.Context) (string, error) {

@@ -456,6 +456,34 @@ const (
 // ClusterSettings lists the settings PVO-006 looks at, in report order.
 var ClusterSettings = []Setting{SettingContentFilters, SettingMessageFilters, SettingDLP, SettingDMARC}
 
+// SettingCommands is the one map from a clusterable setting to the AsyncOS
+// command that configures it (and whose NOTICE in a cluster mode says "not
+// defined here"): PVO-006's four first, in report order, then the two
+// --fix changes and the PVO quarantines' own (PVO-103). It is data about
+// the CLI, not a judgement, so parsers, rules and fixes all read it here.
+var SettingCommands = []struct {
+	Setting Setting
+	Command string
+}{
+	{SettingContentFilters, "policyconfig"},
+	{SettingMessageFilters, "filters"},
+	{SettingDLP, "dlpconfig"},
+	{SettingDMARC, "dmarcconfig"},
+	{SettingDelivery, "deliveryconfig"},
+	{SettingOutboundTLS, "sslconfig"},
+	{SettingPVO, "quarantineconfig"},
+}
+
+// Command is the command that configures s; "" if none.
+func (s Setting) Command() string {
+	for _, sc := range SettingCommands {
+		if sc.Setting == s {
+			return sc.Command
+		}
+	}
+	return ""
+}
+
 // Level is a cluster configuration level.
 type Level string
 

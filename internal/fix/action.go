@@ -1,6 +1,7 @@
 package fix
 
 import (
+	"github.com/pvo-doctor/pvo-doctor/internal/ciphers"
 	"strings"
 
 	"github.com/pvo-doctor/pvo-doctor/internal/facts"
@@ -16,14 +17,10 @@ const (
 	ActionOutboundCiphers Action = "sslconfig_outbound_ciphers"
 )
 
-// SafeCiphers is what the outbound-ciphers fix sets when the finding
-// names nothing else: Cisco's fix for case 4, everything the old default
-// allowed except the anonymous suites and SSLv2.
-const SafeCiphers = "HIGH:MEDIUM:ALL:-aNULL:-SSLv2"
-
 // Params are an action's typed parameters.
 type Params struct {
-	// Ciphers is the outbound cipher string to set; "" means SafeCiphers.
+	// Ciphers is the outbound cipher string to set; "" means
+	// ciphers.SafeOutbound, Cisco's fix for case 4.
 	Ciphers string
 	// Method is the outbound TLS method the fix keeps, as sslconfig shows
 	// it; "" when the release shows none.
@@ -34,7 +31,7 @@ func (p Params) ciphers() string {
 	if c := strings.TrimSpace(p.Ciphers); c != "" {
 		return c
 	}
-	return SafeCiphers
+	return ciphers.SafeOutbound
 }
 
 // Definition is one fix action, defined once: what it runs where, its

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/pvo-doctor/pvo-doctor/internal/ciphers"
 	"strings"
 	"testing"
 	"time"
@@ -118,7 +119,7 @@ func esaSession() Session {
 	site := standaloneSite()
 	p := NewPlan(Input{Site: site, Needs: on(site,
 		failing("PVO-003", "mx.example.com", ActionDeliveryAuto, nil),
-		failing("PVO-004", "mx.example.com", ActionOutboundCiphers, map[string]string{"ciphers": SafeCiphers}),
+		failing("PVO-004", "mx.example.com", ActionOutboundCiphers, map[string]string{"ciphers": ciphers.SafeOutbound}),
 	)})
 	return p.Sessions[0]
 }
@@ -126,7 +127,7 @@ func esaSession() Session {
 func TestApplyCommitsOnce(t *testing.T) {
 	r := &fakeRunner{prompt: "mx.example.com> ", replies: map[string]reply{"commit": {out: committed}}}
 	out := Apply(context.Background(), r, esaSession(), ApplyOptions{})
-	want := "deliveryconfig[SETUP|choose:Auto|||||] sslconfig[OUTBOUND||" + SafeCiphers + "||] " +
+	want := "deliveryconfig[SETUP|choose:Auto|||||] sslconfig[OUTBOUND||" + ciphers.SafeOutbound + "||] " +
 		"commit[pvo-doctor: PVO-003 default delivery interface Auto; PVO-004 remove anonymous outbound ciphers|N|]"
 	if got := strings.Join(r.calls, " "); got != want {
 		t.Errorf("calls:\n got %s\nwant %s", got, want)
@@ -242,7 +243,7 @@ func TestApplyClusterLevels(t *testing.T) {
 	over := "defined at: Cluster C; Machine esa2.example.com"
 	r = &fakeRunner{prompt: "(Cluster C)> ", replies: map[string]reply{"sslconfig": {out: over + "\n"}, "commit": {out: committed}}}
 	out = Apply(context.Background(), r, clusterSession(t, over), ApplyOptions{})
-	want := "sslconfig clustermode machine esa2.example.com sslconfig[OUTBOUND||" + SafeCiphers + "||] clustermode cluster commit["
+	want := "sslconfig clustermode machine esa2.example.com sslconfig[OUTBOUND||" + ciphers.SafeOutbound + "||] clustermode cluster commit["
 	if got := strings.Join(r.calls, " "); !strings.HasPrefix(got, want) {
 		t.Errorf("calls:\n got %s\nwant %s...", got, want)
 	}

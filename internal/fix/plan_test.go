@@ -2,6 +2,7 @@ package fix
 
 import (
 	"bytes"
+	"github.com/pvo-doctor/pvo-doctor/internal/ciphers"
 	"strings"
 	"testing"
 
@@ -38,7 +39,7 @@ func TestPlanStandalone(t *testing.T) {
 		failing("PVO-001", "sma.example.com", ActionResume, nil),
 		failing("PVO-002", "mx.example.com", "", nil),
 		failing("PVO-003", "mx.example.com", ActionDeliveryAuto, nil),
-		failing("PVO-004", "mx.example.com", ActionOutboundCiphers, map[string]string{"ciphers": SafeCiphers, "method": "tlsv1/tlsv1.2"}),
+		failing("PVO-004", "mx.example.com", ActionOutboundCiphers, map[string]string{"ciphers": ciphers.SafeOutbound, "method": "tlsv1/tlsv1.2"}),
 		failing("PVO-105", "sma.example.com", ActionResumeTransfers, nil),
 	)})
 	if len(p.Sessions) != 2 {
@@ -71,7 +72,7 @@ func TestPlanStandalone(t *testing.T) {
 		}
 	}
 	s := mx.Fixes[1].Commands[0]
-	if s.Steps[0].Answer != "OUTBOUND" || s.Steps[1].Choose != "TLS v1/TLS v1.2" || s.Steps[2].Answer != SafeCiphers || !s.Steps[3].Default {
+	if s.Steps[0].Answer != "OUTBOUND" || s.Steps[1].Choose != "TLS v1/TLS v1.2" || s.Steps[2].Answer != ciphers.SafeOutbound || !s.Steps[3].Default {
 		t.Errorf("sslconfig steps = %+v", s.Steps)
 	}
 	if !strings.Contains(s.Steps[1].Why, "tlsv1/tlsv1.2") {
@@ -153,7 +154,7 @@ func clusterSite(t *testing.T, level string, machines ...string) *facts.Site {
 }
 
 func cipherNeeds(site *facts.Site) []Need {
-	p := map[string]string{"ciphers": SafeCiphers}
+	p := map[string]string{"ciphers": ciphers.SafeOutbound}
 	return on(site,
 		failing("PVO-004", "e1:22", ActionOutboundCiphers, p),
 		failing("PVO-004", "e2:22", ActionOutboundCiphers, p),

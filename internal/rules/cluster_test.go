@@ -94,7 +94,7 @@ func TestFeatureKeys(t *testing.T) {
 }
 
 func levels(s facts.Setting, line string, defs ...facts.LevelDefinition) *facts.SettingLevel {
-	return &facts.SettingLevel{Setting: s, Definitions: defs, Evidence: ev(settingInfo[s].command, line)}
+	return &facts.SettingLevel{Setting: s, Definitions: defs, Evidence: ev(s.Command(), line)}
 }
 
 func TestSettingLevels(t *testing.T) {

@@ -6,7 +6,6 @@ import (
 
 	"github.com/pvo-doctor/pvo-doctor/internal/ciphers"
 	"github.com/pvo-doctor/pvo-doctor/internal/facts"
-	"github.com/pvo-doctor/pvo-doctor/internal/fix"
 )
 
 func sslESA(method, ciphers string) *facts.Appliance {
@@ -149,12 +148,8 @@ func TestAnonymousCiphersQuotesNineFiveTokenLines(t *testing.T) {
 	}
 }
 
-// The rule proposes and the fix types one safe string; until package fix
-// takes ciphers.SafeOutbound itself, the two must agree.
+// The rule proposes the one safe string the fix types.
 func TestOneSafeCipherString(t *testing.T) {
-	if fix.SafeCiphers != ciphers.SafeOutbound {
-		t.Errorf("fix.SafeCiphers %q, ciphers.SafeOutbound %q", fix.SafeCiphers, ciphers.SafeOutbound)
-	}
 	fx := anonymousCiphers().Fix
 	if fx.Params["ciphers"] != ciphers.SafeOutbound || !strings.Contains(fx.Summary, ciphers.SafeOutbound) {
 		t.Errorf("fix %+v does not set %s", fx, ciphers.SafeOutbound)

@@ -7,13 +7,13 @@ import (
 	"github.com/pvo-doctor/pvo-doctor/internal/facts"
 )
 
-// settingInfo is how findings name a setting and the command that shows
-// its levels.
-var settingInfo = map[facts.Setting]struct{ name, command string }{
-	facts.SettingContentFilters: {"content filters", "policyconfig"},
-	facts.SettingMessageFilters: {"message filters", "filters"},
-	facts.SettingDLP:            {"DLP", "dlpconfig"},
-	facts.SettingDMARC:          {"DMARC", "dmarcconfig"},
+// settingNames is how findings name a setting; the command that shows its
+// levels is facts' one map (Setting.Command).
+var settingNames = map[facts.Setting]string{
+	facts.SettingContentFilters: "content filters",
+	facts.SettingMessageFilters: "message filters",
+	facts.SettingDLP:            "DLP",
+	facts.SettingDMARC:          "DMARC",
 }
 
 // settingLevels is case 6: content filters, message filters, DLP or DMARC
@@ -42,7 +42,7 @@ func settingLevels() Rule {
 	r.Scope = ScopeCluster
 	r.Reads = []Read{{Role: facts.RoleESA, Command: "clusterconfig"}}
 	for _, s := range facts.ClusterSettings {
-		r.Reads = append(r.Reads, Read{Role: facts.RoleESA, Command: settingInfo[s].command})
+		r.Reads = append(r.Reads, Read{Role: facts.RoleESA, Command: s.Command()})
 	}
 	r.judge = func(_ *facts.Site, s subject) Finding { return r.checkSettingLevels(s.cluster) }
 	return r
@@ -54,7 +54,7 @@ func (r Rule) checkSettingLevels(c *cluster) Finding {
 	var below, odd []string
 	var unread, cmds []string
 	for _, s := range facts.ClusterSettings {
-		info := settingInfo[s]
+		name := settingNames[s]
 		read := false
 		for _, a := range c.esas {
 			sl := a.SettingLevels[s]
@@ -64,7 +64,7 @@ func (r Rule) checkSettingLevels(c *cluster) Finding {
 			read = true
 			f.Evidence = append(f.Evidence, quote(a.Name(), sl.Evidence, "defined at"))
 			for _, d := range sl.Definitions {
-				where := fmt.Sprintf("%s at %s level (%s)", info.name, d.Level, d.Name)
+				where := fmt.Sprintf("%s at %s level (%s)", name, d.Level, d.Name)
 				switch d.Level {
 				case facts.LevelCluster:
 				case facts.LevelGroup, facts.LevelMachine:
@@ -77,8 +77,8 @@ func (r Rule) checkSettingLevels(c *cluster) Finding {
 			}
 		}
 		if !read {
-			unread = append(unread, info.name)
-			cmds = append(cmds, "`"+info.command+"`")
+			unread = append(unread, name)
+			cmds = append(cmds, "`"+s.Command()+"`")
 		}
 	}
 	switch {

@@ -69,13 +69,13 @@ func shown(cmd string) string {
 }
 
 // levelSetting is the setting whose levels read cmd shows: one of the four
-// PVO-006 judges (settingInfo), or the PVO settings' own.
+// PVO-006 judges, or the PVO settings' own.
 func levelSetting(cmd string) (facts.Setting, bool) {
 	if cmd == pvoLevels {
 		return facts.SettingPVO, true
 	}
-	for s, info := range settingInfo {
-		if info.command == cmd {
+	for _, s := range facts.ClusterSettings {
+		if s.Command() == cmd {
 			return s, true
 		}
 	}

@@ -77,6 +77,7 @@ type Session struct {
 	*channel.Channel
 	client *transport.Client
 	trFile *outfile.File
+	more   more // what Another and Exec need (batch.go)
 }
 
 // Close leaves the CLI as an administrator would (exit: nothing pending
@@ -88,7 +89,10 @@ func (s *Session) Close() error {
 	if s.trFile != nil {
 		s.trFile.Close()
 	}
-	s.client.Close()
+	s.more.closeExec()
+	if !s.more.shared {
+		s.client.Close()
+	}
 	return err
 }
 
@@ -165,7 +169,7 @@ func Open(ctx context.Context, o Options, t Target, tag string, progress func(st
 		client.Close()
 		return nil, &Error{StepShell, withHint(err)}
 	}
-	s := &Session{client: client}
+	s := &Session{client: client, more: more{opts: o, target: t, tag: tag, sec: sec}}
 	var tr *channel.Transcript
 	if o.TranscriptDir != "" {
 		s.trFile, err = outfile.Create(filepath.Join(o.TranscriptDir, TranscriptName(t.Name, tag)))

@@ -126,6 +126,10 @@ func (s *session) applianceTest() error {
 	}
 	item := managedItem(m)
 	s.printf("\nTesting connection to %s...\n", item)
+	if hold := s.a.site.opts.HoldTest; hold != nil {
+		s.flush()
+		hold(s.ctx, m.Name)
+	}
 	switch m.Test {
 	case "auth_failure":
 		s.printf("Authentication to %s failed.\n", item)

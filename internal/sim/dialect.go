@@ -76,6 +76,13 @@ type DialectSpec struct {
 	// Setttymode: `setttymode 0 1` is accept (default; paging off) or
 	// unknown ([unknown] for customer accounts).
 	Setttymode string `yaml:"setttymode"`
+	// Exec: SSH exec requests (the batch form, `ssh host "version"`,
+	// [C] asyncos-cli.md) are accept (default) or refuse (the request is
+	// declined, as an SSH server that allows no commands does).
+	Exec string `yaml:"exec"`
+	// Channels: an SSH connection carries many session channels (default,
+	// as OpenSSH's MaxSessions 10 allows) or one ([unknown] for AsyncOS).
+	Channels string `yaml:"channels"`
 	// UnknownCommand is what an unknown command prints before ": <name>"
 	// (default "Unknown command or missing feature key"; IAF's dictionary
 	// has "Unknown command").
@@ -124,6 +131,8 @@ func (d *DialectSpec) check(v *validator) {
 		{"delivery_no_tls", &d.DeliveryNoTLS, []string{"always", "off", "below-max"}},
 		{"restricted", &d.Restricted, []string{"quoted", "login-machine"}},
 		{"setttymode", &d.Setttymode, []string{"accept", "unknown"}},
+		{"exec", &d.Exec, []string{"accept", "refuse"}},
+		{"channels", &d.Channels, []string{"many", "one"}},
 	} {
 		if *c.val == "" {
 			*c.val = c.vals[0]

@@ -107,7 +107,12 @@
 // Defaults are the forms today's client copes with; `iaf: true` turns on
 // every confirmed one. showchanges, dqconfig, `applianceconfig list|port`,
 // bare clustermode's list, the SMA's featurekey and status's Feature lines
-// need no choice.
+// need no choice. `exec` and `channels` say whether the SSH server takes
+// exec requests (the batch form) and more than one session per connection.
+//
+// Site.Stats counts each appliance's logins, CLI sessions and exec
+// requests, and Options.HoldTest holds applianceconfig TEST as long as a
+// test wants, so a client's parallelism can be measured.
 //
 // # Fault injection prompt names
 //

@@ -37,6 +37,11 @@ type Options struct {
 	Mode string
 	// Fault injects failures for fix tests.
 	Fault Fault
+	// HoldTest, when set, is called while the SMA's applianceconfig TEST
+	// of the named appliance runs (after "Testing connection to …"); the
+	// result is printed when it returns. A test holds TESTs with it, as a
+	// real SMA takes up to two minutes on an ESA it cannot reach.
+	HoldTest func(ctx context.Context, appliance string)
 	// Listen is the address of the first appliance ("127.0.0.1:0" when
 	// empty); with a fixed port the others take the following ports.
 	Listen string
@@ -95,6 +100,32 @@ type appliance struct {
 	transfersSuspended bool
 	sessions           map[int]*session
 	passwordChanged    []string // users who changed their password in a session
+	stats              Stats
+}
+
+// Stats counts what clients did on one appliance since the site started.
+type Stats struct {
+	Logins int // SSH connections that authenticated
+	Shells int // interactive CLI sessions (shell requests)
+	Execs  int // exec requests (batch commands)
+}
+
+// Stats is what clients did on the appliance with this hostname.
+func (s *Site) Stats(hostname string) Stats {
+	a := s.appliance(hostname)
+	if a == nil {
+		return Stats{}
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.stats
+}
+
+// count adds one to a counter of a's Stats.
+func (a *appliance) count(f func(*Stats)) {
+	a.mu.Lock()
+	f(&a.stats)
+	a.mu.Unlock()
 }
 
 func (a *appliance) isSMA() bool { return a.spec.role == "sma" }
@@ -417,6 +448,7 @@ func (a *appliance) serveConn(nc net.Conn) {
 	if err != nil {
 		return
 	}
+	a.count(func(st *Stats) { st.Logins++ })
 	defer sconn.Close()
 	a.site.wg.Add(1)
 	go func() {
@@ -424,9 +456,14 @@ func (a *appliance) serveConn(nc net.Conn) {
 		ssh.DiscardRequests(reqs)
 	}()
 	var wg sync.WaitGroup
+	opened := 0
 	for nch := range chans {
 		if nch.ChannelType() != "session" {
 			_ = nch.Reject(ssh.UnknownChannelType, "only session channels")
+			continue
+		}
+		if opened++; opened > 1 && a.site.sc.AsyncOS.Channels == "one" {
+			_ = nch.Reject(ssh.Prohibited, "one session per connection")
 			continue
 		}
 		ch, creqs, err := nch.Accept()

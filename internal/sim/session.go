@@ -100,6 +100,11 @@ func (a *appliance) handleChannel(conn *ssh.ServerConn, ch ssh.Channel, reqs <-c
 				continue
 			}
 			var cmdline string
+			if req.Type == "exec" && a.site.sc.AsyncOS.Exec == "refuse" {
+				// An appliance whose SSH server takes no batch commands.
+				_ = req.Reply(false, nil)
+				continue
+			}
 			if req.Type == "exec" {
 				if len(req.Payload) < 4 {
 					_ = req.Reply(false, nil)
@@ -115,6 +120,13 @@ func (a *appliance) handleChannel(conn *ssh.ServerConn, ch ssh.Channel, reqs <-c
 			started = true
 			_ = req.Reply(true, nil)
 			exec := req.Type == "exec"
+			a.count(func(st *Stats) {
+				if exec {
+					st.Execs++
+				} else {
+					st.Shells++
+				}
+			})
 			site.wg.Add(2)
 			go func() {
 				defer site.wg.Done()

@@ -11,7 +11,7 @@ const esaPrompt = `mx\.example\.com> $`
 func TestBuiltinScenariosLoad(t *testing.T) {
 	names := Scenarios()
 	want := []string{"beyond-multi", "case1-sma-offline", "case2-operator-account", "case3-delivery-interface", "case4-anonymous-ciphers",
-		"case5-featurekey-mismatch", "case6-machine-level-filters", "cluster-anonymous-ciphers", "cluster-delivery-interface", "cluster-delivery-override", "cluster-two-esa", "fix-releases", "healthy", "iaf-cluster-notice", "iaf-cluster-notice-yn", "iaf-notice-ctrl-c-creates", "iaf-paging-refused", "iaf-releases", "login-password-forced", "multi-cause",
+		"case5-featurekey-mismatch", "case6-machine-level-filters", "cluster-anonymous-ciphers", "cluster-delivery-interface", "cluster-delivery-override", "cluster-two-esa", "exec-refused", "fix-releases", "healthy", "iaf-cluster-notice", "iaf-cluster-notice-yn", "iaf-notice-ctrl-c-creates", "iaf-paging-refused", "iaf-releases", "login-password-forced", "multi-cause",
 		"pvo101-firewall-drop", "pvo101-port-moved", "pvo101-port-refused", "pvo102-not-managed", "pvo102-service-off",
 		"pvo103-interface-mismatch", "pvo103-member-missing", "pvo104-release-auth-failure", "pvo105-transfers-suspended",
 		"pvo106-esa-newer", "pvo106-old-releases", "pvo107-quota-full", "pvo108-local-messages", "pvo109-outbreak-expired",
