@@ -22,6 +22,17 @@ type htmlData struct {
 	Title  string
 }
 
+// BeforeAfter is the rule's status on the fixed appliance before the fix
+// and as re-checked after it ("" where the report has no such finding).
+func (d htmlData) BeforeAfter(fr FixRecord) (string, error) {
+	for _, f := range d.Findings {
+		if f.ID == fr.Rule && f.Appliance == fr.Appliance && f.StatusBefore != "" {
+			return statusLabel(f.StatusBefore) + " → " + statusLabel(f.Status), nil
+		}
+	}
+	return "", nil
+}
+
 func (HTMLWriter) Write(w io.Writer, r *Report) error {
 	var b bytes.Buffer
 	if err := htmlTemplate.Execute(&b, htmlData{Report: r, Groups: r.groups(), Matrix: r.matrix(), Title: r.titleHead()}); err != nil {
@@ -168,6 +179,9 @@ code{background:#f5f5f7;padding:0 .2rem}
 {{- range .Fixes}}
 <div class="finding">
 <h4>{{.Rule}} on {{.Appliance}}: {{.Action}} ({{.Status}})</h4>
+{{- with $.BeforeAfter .}}
+<p class="before-after">{{.}}</p>
+{{- end}}
 {{- if .Steps}}
 <ol>
 {{- range .Steps}}

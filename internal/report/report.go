@@ -134,6 +134,9 @@ const (
 	FixVerified FixStatus = "verified"
 	FixFailed   FixStatus = "failed"
 	FixSkipped  FixStatus = "skipped"
+	// FixUncertain: the commit's reply was lost and reconnecting could not
+	// establish whether it took effect; never reported as either.
+	FixUncertain FixStatus = "uncertain"
 )
 
 // FixRecord is one repair --fix planned or ran. Evidence holds what the

@@ -261,3 +261,27 @@ func TestTextSaysWhenNothingWasJudged(t *testing.T) {
 		t.Errorf("empty report:\n%s", b.String())
 	}
 }
+
+// TestHTMLFixBeforeAfter: a fix in the HTML report shows its rule's status
+// before the fix and as re-checked after it.
+func TestHTMLFixBeforeAfter(t *testing.T) {
+	r := sample()
+	r.SetStatusBefore(rules.Result{Findings: []rules.Finding{
+		{ID: "PVO-003", ApplianceID: "esa-1", Appliance: "mx.example.com", Status: rules.StatusFail},
+	}})
+	r.AddFix(FixRecord{Rule: "PVO-003", Appliance: "mx.example.com", Action: rules.FixDeliveryAuto, Status: FixApplied})
+	var b bytes.Buffer
+	if err := (HTMLWriter{}).Write(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	var after rules.Status
+	for _, f := range r.Findings {
+		if f.ID == "PVO-003" {
+			after = f.Status
+		}
+	}
+	want := `<p class="before-after">FAIL → ` + statusLabel(after) + `</p>`
+	if !strings.Contains(b.String(), want) {
+		t.Errorf("html report lacks %q", want)
+	}
+}
