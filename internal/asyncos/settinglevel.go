@@ -320,11 +320,11 @@ func StripNotice(text string) string {
 // shows ("cluster", "group g", "machine m"); "" for a standalone prompt.
 // It reads the prompt the way a saved session's prompts are read.
 func ModeOf(prompt string) string {
-	cmds, err := sessionlog.SplitString(strings.TrimSpace(prompt) + " version\n")
-	if err != nil || len(cmds) == 0 {
+	m, ok := sessionlog.ModePrompt(strings.TrimSpace(prompt))
+	if !ok {
 		return ""
 	}
-	return modeArg(cmds[0].Mode)
+	return modeArg(m)
 }
 
 // modeArg is the clustermode argument of a saved prompt's mode.

@@ -2,6 +2,7 @@ package channel
 
 import (
 	"fmt"
+	"github.com/pvo-doctor/pvo-doctor/internal/sessionlog"
 	"regexp"
 	"strconv"
 	"strings"
@@ -12,10 +13,6 @@ var (
 	// line ending in "> " (PEXPECT3P's proven pattern). The capture
 	// excludes the "> ".
 	learnRE = regexp.MustCompile(`(?:^|\n)([^\r\n]{1,120}?)> $`)
-	// clusterRE is the mode prompt of a cluster member. It is recognised
-	// as a main prompt even when it differs from the learned one, because
-	// answering Y to "switch to machine mode" changes it mid-dialog.
-	clusterRE = regexp.MustCompile(`^\((?:Machine|Group|Cluster) [^\n]{1,110}\)> $`)
 	// subRE is a question: the default, if any, sits in the brackets. "[> "
 	// is the seed's mangled rendering of "[]> ".
 	subRE = regexp.MustCompile(`\[[^\[\]\n]*\]> $|\[> $`)
@@ -76,12 +73,20 @@ func classify(text, prompt string) (promptKind, string) {
 		return noPrompt, ""
 	case prompt != "" && strings.HasSuffix(line, prompt) && mainPrefix(line[:len(line)-len(prompt)]):
 		return mainPrompt, prompt
-	case clusterRE.MatchString(line):
+	case isModePrompt(line):
 		return mainPrompt, line
 	case subRE.MatchString(line):
 		return subPrompt, line
 	}
 	return noPrompt, ""
+}
+
+// isModePrompt reports whether line is a cluster member's mode prompt. It
+// is a main prompt even when it differs from the learned one, because
+// answering Y to "switch to machine mode" changes it mid-dialog.
+func isModePrompt(line string) bool {
+	_, ok := sessionlog.ModePrompt(line)
+	return ok && strings.HasSuffix(line, "> ")
 }
 
 // mainPrefix allows only what a terminal may leave before the prompt on its

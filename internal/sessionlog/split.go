@@ -522,6 +522,21 @@ var (
 	clusterPromptRE = regexp.MustCompile(`^\s*(?:(` + hostRE + `)\s*)?\(\s*(?i:(cluster|group|machine))\s+([^()]*?)\s*\)\s*>(?:\s(.*))?$`)
 )
 
+// ModePrompt reads line as a cluster-mode prompt alone — `(Cluster c)> `,
+// `(Group g)> `, `(Machine m)> `, with or without the hostname before it —
+// and says which mode it shows. It is the one cluster-prompt matcher: a
+// live channel, a saved session and a fix all read modes through it.
+func ModePrompt(line string) (Mode, bool) {
+	if len(line) > maxPromptScan+2 {
+		return Mode{}, false
+	}
+	m := clusterPromptRE.FindStringSubmatch(line)
+	if m == nil || strings.TrimSpace(m[4]) != "" {
+		return Mode{}, false
+	}
+	return Mode{Level: strings.ToLower(m[2]), Name: m[3]}, true
+}
+
 // maxPromptScan bounds where a main prompt's ">" may be: prompts are short,
 // and a regular expression over a megabyte of output per line is waste.
 const maxPromptScan = 512
