@@ -6,18 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/pvo-doctor/pvo-doctor/internal/diagnose"
-	"github.com/pvo-doctor/pvo-doctor/internal/facts"
-	"github.com/pvo-doctor/pvo-doctor/internal/inventory"
-	"github.com/pvo-doctor/pvo-doctor/internal/outfile"
 	"github.com/pvo-doctor/pvo-doctor/internal/report"
 	"github.com/pvo-doctor/pvo-doctor/internal/session"
-	"github.com/pvo-doctor/pvo-doctor/internal/sshconfig"
 )
 
 // CheckOptions are the flags of `check` (and what `demo` fills in for it).
@@ -131,218 +126,19 @@ After --fix they describe the site as re-checked.`,
 	return cmd
 }
 
-func addCheckFlags(cmd *cobra.Command, opts *CheckOptions) {
-	f := cmd.Flags()
-	f.StringArrayVar(&opts.ESAs, "esa", nil, "ESA to check, `[USER@]HOST[:PORT]` or an ssh_config alias (repeat for several)")
-	f.StringArrayVar(&opts.SMAs, "sma", nil, "the SMA, `[USER@]HOST[:PORT]` or an ssh_config alias")
-	f.StringVar(&opts.Inventory, "inventory", "", "read the site's appliances from this YAML `FILE` (see 'pvo-doctor inventory init')")
-	f.StringVar(&opts.Site, "site", "", "the site `NAME` in --inventory (needed when it holds several)")
-	f.StringVarP(&opts.SSHConfig, "ssh-config", "F", "", "read this ssh_config `FILE` instead of ~/.ssh/config and /etc/ssh/ssh_config")
-	f.BoolVar(&opts.NoSSHConfig, "no-ssh-config", false, "read no ssh_config file")
-	f.StringVarP(&opts.Jump, "jump", "J", "", "reach every appliance through these jump hosts, `[USER@]HOST[:PORT][,...]` as ssh -J (\"none\": directly)")
-	f.StringVar(&opts.User, "user", "admin", "account to log in as (an Administrator)")
-	f.StringArrayVar(&opts.Identities, "identity", nil, "private key `FILE` (default ~/.ssh/id_ed25519, id_ecdsa, id_rsa)")
-	f.StringVar(&opts.PasswordEnv, "password-env", "PVO_DOCTOR_PASSWORD", "environment `VARIABLE` holding the password")
-	f.StringVar(&opts.KnownHosts, "known-hosts", "", "known_hosts `FILE` (default ~/.ssh/known_hosts)")
-	f.BoolVar(&opts.AcceptNewHostKeys, "accept-new-host-keys", false, "add unknown hosts to known_hosts (a changed key is still rejected)")
-	f.BoolVar(&opts.InsecureIgnoreHostKey, "insecure-ignore-host-key", false, "do not verify host keys (prints a warning every time)")
-	addLegacySSHFlag(cmd, &opts.LegacySSH, "also offer ssh-rsa host keys, SHA-1 key exchange and CBC ciphers (old AsyncOS)")
-	addPVOHostFlag(cmd, &opts.SMAPVOHost, "default where the SMA's tcpservices shows its cpq_listener, else the --sma host")
-	f.DurationVar(&opts.ConnectTimeout, "connect-timeout", 10*time.Second, "deadline for the TCP connect and for the SSH handshake and login")
-	f.DurationVar(&opts.ProbeTimeout, "probe-timeout", 10*time.Second, "give up on a telnet or tlsverify probe after this long (Ctrl-C)")
-	f.DurationVar(&opts.StepTimeout, "step-timeout", 30*time.Second, "deadline for each other CLI command")
-	f.DurationVar(&opts.Timeout, "timeout", 60*time.Second, "deadline for the whole run")
-	f.IntVar(&opts.Concurrency, "concurrency", 8, "appliances checked at the same time")
-	f.DurationVar(&opts.TestTimeout, "test-timeout", diagnose.DefaultTestTimeout, "deadline for the SMA's applianceconfig TEST of one ESA (AsyncOS may take 2 minutes; --timeout still bounds the run)")
-	f.IntVar(&opts.SessionsPerAppliance, "sessions-per-appliance", diagnose.DefaultSessions, "most CLI sessions (logins) on one appliance at a time; the SMA uses them to read its ESAs in parallel (1 to 16)")
-	f.StringVar(&opts.TranscriptDir, "transcript-dir", "", "write one redacted transcript per appliance into `DIR` (mode 0600)")
-	addReportFlags(cmd, &opts.reportFlags)
-	addFailOnFlag(cmd, &opts.FailOn)
-	addFixFlags(cmd, &opts.fixFlags)
-	_ = cmd.RegisterFlagCompletionFunc("site", func(c *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
-		inv, err := inventory.Load(opts.Inventory)
-		if opts.Inventory == "" || err != nil {
-			return nil, cobra.ShellCompDirectiveNoFileComp
-		}
-		return inv.SiteNames(), cobra.ShellCompDirectiveNoFileComp
-	})
-	_ = cmd.RegisterFlagCompletionFunc("inventory", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		return []string{"yaml", "yml"}, cobra.ShellCompDirectiveFilterFileExt
-	})
-}
-
-// addLegacySSHFlag is --legacy-ssh-algorithms, one spelling in every
-// command; --legacy-ssh stays as a hidden, deprecated alias.
-func addLegacySSHFlag(cmd *cobra.Command, v *bool, usage string) {
-	f := cmd.Flags()
-	f.BoolVar(v, "legacy-ssh-algorithms", false, usage)
-	f.BoolVar(v, "legacy-ssh", false, usage)
-	markDeprecated(cmd, "legacy-ssh", "use --legacy-ssh-algorithms")
-}
-
-// addPVOHostFlag is --sma-pvo-host, read alike by check and analyze.
-func addPVOHostFlag(cmd *cobra.Command, v *string, def string) {
-	cmd.Flags().StringVar(v, "sma-pvo-host", "", "where the ESAs reach the SMA's PVO listener, `HOST[:PORT]` ("+def+", port 7025; IPv6 in brackets)")
-}
-
-// maxSessionsPerAppliance keeps --sessions-per-appliance to a handful
-// more than its default: AsyncOS limits concurrent CLI sessions, and sites
-// alert on logins.
-const maxSessionsPerAppliance = 16
-
-func (opts *CheckOptions) validate() error {
-	if _, _, err := opts.reportFlags.formats(); err != nil {
-		return err
-	}
-	if opts.Concurrency < 1 {
-		return usageError("--concurrency must be at least 1")
-	}
-	// 0 (a caller that sets neither, like demo) means the default.
-	if opts.SessionsPerAppliance < 0 || opts.SessionsPerAppliance > maxSessionsPerAppliance {
-		return usageError("--sessions-per-appliance must be from 1 to %d", maxSessionsPerAppliance)
-	}
-	if opts.TestTimeout < 0 {
-		return usageError("--test-timeout must be positive")
-	}
-	for name, d := range map[string]time.Duration{"--connect-timeout": opts.ConnectTimeout,
-		"--probe-timeout": opts.ProbeTimeout, "--step-timeout": opts.StepTimeout, "--timeout": opts.Timeout} {
-		if d <= 0 {
-			return usageError("%s must be positive", name)
-		}
-	}
-	if opts.AcceptNewHostKeys && opts.InsecureIgnoreHostKey {
-		return usageError("--accept-new-host-keys and --insecure-ignore-host-key exclude each other")
-	}
-	if _, err := parseFailOn(opts.FailOn); err != nil {
-		return err
-	}
-	return opts.fixFlags.validate()
-}
-
-// config turns the flags into the driver's configuration. Everything the
-// run will need is checked here, before any appliance is dialled: the
-// appliances, the inventory, ssh_config, and every file to be written.
-func (opts *CheckOptions) config() (diagnose.Config, error) {
-	if err := opts.validate(); err != nil {
-		return diagnose.Config{}, err
-	}
-	ids, err := opts.targets()
-	if err != nil {
-		return diagnose.Config{}, err
-	}
-	if err := opts.reportFlags.checkPaths(); err != nil {
-		return diagnose.Config{}, err
-	}
-	if opts.TranscriptDir != "" {
-		if err := os.MkdirAll(opts.TranscriptDir, 0o700); err != nil {
-			return diagnose.Config{}, usageError("--transcript-dir: %w", err)
-		}
-		if err := outfile.CheckDir(opts.TranscriptDir); err != nil {
-			return diagnose.Config{}, usageError("--transcript-dir: %w", err)
-		}
-	}
-	var pvo session.Address
-	if opts.SMAPVOHost != "" {
-		if pvo, err = diagnose.ParsePVOEndpoint(opts.SMAPVOHost, facts.DefaultPVOPort); err != nil {
-			return diagnose.Config{}, usage(err)
-		}
-	}
-	if opts.secrets == nil {
-		opts.secrets = &session.Secrets{Password: opts.password, PasswordEnv: opts.PasswordEnv,
-			Ask: opts.IO.ReadSecret, Interactive: opts.IO.IsStdinTTY(), Identities: opts.Identities}
-	}
-	return diagnose.Config{
-		Targets: ids,
-		PVO:     pvo,
-		Dial: session.Options{
-			Identities:            opts.Identities,
-			UseAgent:              !opts.noAgent && os.Getenv("SSH_AUTH_SOCK") != "",
-			KnownHosts:            opts.KnownHosts,
-			AcceptNewHostKeys:     opts.AcceptNewHostKeys,
-			InsecureIgnoreHostKey: opts.InsecureIgnoreHostKey,
-			LegacyAlgorithms:      opts.LegacySSH,
-			ConnectTimeout:        opts.ConnectTimeout,
-			LoginTimeout:          opts.Timeout,
-			StepTimeout:           opts.StepTimeout,
-			TranscriptDir:         opts.TranscriptDir,
-			Warn:                  opts.IO.ErrOut,
-			Secrets:               opts.secrets,
-			Explicit: session.Explicit{
-				Identities:     opts.isSet("identity"),
-				KnownHosts:     opts.isSet("known-hosts"),
-				HostKeyPolicy:  opts.isSet("accept-new-host-keys") || opts.isSet("insecure-ignore-host-key"),
-				ConnectTimeout: opts.isSet("connect-timeout"),
-			},
-		},
-		ProbeTimeout:         opts.ProbeTimeout,
-		StepTimeout:          opts.StepTimeout,
-		Timeout:              opts.Timeout,
-		Concurrency:          opts.Concurrency,
-		TestTimeout:          opts.TestTimeout,
-		SessionsPerAppliance: opts.SessionsPerAppliance,
-		Progress:             newProgress(opts),
-	}, nil
-}
-
 func (opts *CheckOptions) isSet(flag string) bool { return opts.changed != nil && opts.changed(flag) }
 
-// targets resolves the appliances once: the inventory's site and the
-// flags merged (the same appliance twice is checked once), then each
-// through ssh_config.
+// targets resolves the appliances once, in the driver: the inventory's
+// site and the flags merged, then each through ssh_config.
 func (opts *CheckOptions) targets() ([]diagnose.Identity, error) {
-	if len(opts.SMAs) > 1 {
-		return nil, usageError("--sma is given %d times (%s); a site has one SMA", len(opts.SMAs), strings.Join(opts.SMAs, ", "))
-	}
-	var site *inventory.Site
-	if opts.Inventory != "" {
-		inv, err := inventory.Load(opts.Inventory)
-		if err != nil {
-			return nil, usageError("--inventory: %w", err)
-		}
-		if site, err = inv.Site(opts.Site); err != nil {
-			return nil, usageError("--site: %w", err)
-		}
-	} else if opts.Site != "" {
-		return nil, usageError("--site needs --inventory")
-	}
-	flags := inventory.Flags{ESAs: opts.ESAs, Jump: opts.Jump}
-	if len(opts.SMAs) == 1 {
-		flags.SMA = opts.SMAs[0]
-	}
-	if opts.isSet("user") {
-		flags.User = opts.User
-	}
-	if opts.isSet("password-env") {
-		flags.PasswordEnv = opts.PasswordEnv
-	}
-	apps, err := inventory.Merge(site, flags)
-	if err != nil {
-		return nil, usageError("%w", err)
-	}
-	if len(apps) == 0 {
-		return nil, usageError("name the appliances with --esa and --sma, or --inventory")
-	}
-	cfg, err := sshconfig.Load(sshconfig.Options{File: opts.SSHConfig, Disabled: opts.NoSSHConfig})
-	if err != nil {
-		return nil, usageError("%w%s", err, sshConfigHint(opts))
-	}
-	user := opts.User
-	if user == "" {
-		user = "admin"
-	}
-	var ids []diagnose.Identity
-	for _, a := range apps {
-		h, err := cfg.Resolve(sshconfig.Query{Host: a.Host, User: a.User, Port: a.Port, Jump: a.Jump, DefaultUser: user})
-		if err != nil {
-			return nil, usageError("%s: %w%s", a.At, err, sshConfigHint(opts))
-		}
-		role := facts.RoleESA
-		if a.Role == "sma" {
-			role = facts.RoleSMA
-		}
-		ids = append(ids, diagnose.ResolvedTarget(role, a.Spec(), h, a.PasswordEnv))
-	}
-	return ids, nil
+	ids, err := diagnose.ResolveTargets(diagnose.Named{
+		ESAs: opts.ESAs, SMAs: opts.SMAs, Jump: opts.Jump,
+		User: opts.User, UserSet: opts.isSet("user"),
+		PasswordEnv: opts.PasswordEnv, PasswordEnvSet: opts.isSet("password-env"),
+		Inventory: opts.Inventory, Site: opts.Site,
+		SSHConfig: opts.SSHConfig, NoSSHConfig: opts.NoSSHConfig,
+	})
+	return ids, usage(err)
 }
 
 func checkRun(ctx context.Context, opts *CheckOptions) error {
@@ -387,12 +183,4 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 		return &ExitError{Code: ExitInterrupted, Err: errors.New(msg)}
 	}
 	return deliver(opts.IO, opts.reportFlags, rep, code, committed)
-}
-
-// sshConfigHint is the way around an ssh_config file pvo-doctor cannot use.
-func sshConfigHint(opts *CheckOptions) string {
-	if opts.SSHConfig != "" {
-		return ""
-	}
-	return " (read no ssh_config with --no-ssh-config, or another with -F FILE)"
 }

@@ -47,30 +47,6 @@ type Event struct {
 	Done      bool
 }
 
-// Targets resolves the appliances named on the command line: ESAs first,
-// then the SMA. defaultUser applies where a spec names none.
-func Targets(esas []string, sma, defaultUser string) ([]Identity, error) {
-	if len(esas) == 0 && sma == "" {
-		return nil, usagef("name the appliances with --esa and --sma")
-	}
-	var ids []Identity
-	for _, e := range esas {
-		id, err := ParseTarget(facts.RoleESA, e, defaultUser)
-		if err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	if sma != "" {
-		id, err := ParseTarget(facts.RoleSMA, sma, defaultUser)
-		if err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, nil
-}
-
 // StepRunTimeout is the error step of every appliance whose collection
 // the whole run's deadline (--timeout) cut short.
 const StepRunTimeout = "run timeout"

@@ -14,14 +14,15 @@ import (
 // ErrUsage marks an error as the user's mistake in what they named (exit 2).
 var ErrUsage = errors.New("usage")
 
-// usageError wraps a message with ErrUsage; its text is the message alone.
-type usageErr struct{ msg string }
+// usageErr marks an error with ErrUsage; its text is the error's alone.
+type usageErr struct{ err error }
 
-func (e usageErr) Error() string        { return e.msg }
+func (e usageErr) Error() string        { return e.err.Error() }
+func (e usageErr) Unwrap() error        { return e.err }
 func (e usageErr) Is(target error) bool { return target == ErrUsage }
 
 func usagef(format string, args ...any) error {
-	return usageErr{fmt.Sprintf(format, args...)}
+	return usageErr{fmt.Errorf(format, args...)}
 }
 
 // Identity is one appliance, resolved once and early: what the user named

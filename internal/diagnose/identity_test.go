@@ -140,7 +140,7 @@ func simSite(t *testing.T, scenario string) (Config, *sim.Site) {
 			esas = append(esas, a.User+"@"+a.Addr)
 		}
 	}
-	ids, err := Targets(esas, sma, "admin")
+	ids, err := ResolveTargets(Named{ESAs: esas, SMAs: []string{sma}, NoSSHConfig: true})
 	if err != nil {
 		t.Fatal(err)
 	}
