@@ -73,14 +73,15 @@ Exit codes: 0 every rule passed or does not apply, 1 a rule failed (with
 	}
 	f := cmd.Flags()
 	f.StringArrayVar(&opts.ESAFiles, "esa", nil, "saved CLI session of an ESA (repeat for each ESA)")
-	f.StringVar(&opts.SMAFile, "sma", "", "saved CLI session of the SMA")
+	stringOnceVar(f, &opts.SMAFile, "sma", "saved CLI session of the SMA (once)")
 	f.StringArrayVar(&opts.MailLogs, "mail-log", nil, "an ESA's mail_logs, as FILE or ESA=FILE (ESA: hostname or session file)")
 	addPVOHostFlag(cmd, &opts.SMAPVOHost, "default the SMA's hostname")
 	f.IntVar(&opts.PVOPort, "pvo-port", facts.DefaultPVOPort, "deprecated: give the port in --sma-pvo-host HOST:PORT")
-	_ = f.MarkDeprecated("pvo-port", "give the port in --sma-pvo-host HOST:PORT")
+	markDeprecated(cmd, "pvo-port", "give the port in --sma-pvo-host HOST:PORT")
 	f.BoolVar(&opts.Fix, "fix", false, "with --dry-run: print the fix plan check --fix would apply to this site")
 	f.BoolVar(&opts.DryRun, "dry-run", false, "with --fix: show the plan (analyze never changes anything)")
 	f.StringArrayVar(&opts.Rules, "fix-rule", nil, "plan only this rule `ID`'s fix (repeatable; implies --fix)")
+	_ = cmd.RegisterFlagCompletionFunc("fix-rule", ruleIDs)
 	addReportFlags(cmd, &opts.reportFlags)
 	addFailOnFlag(cmd, &opts.FailOn)
 	return cmd
@@ -104,12 +105,12 @@ func analyzeRun(opts *AnalyzeOptions) error {
 		return usage(err)
 	}
 	if opts.Fix {
-		if out, err = diagnose.Fix(context.Background(), diagnose.Config{}, out, opts.fixOptions(opts.IO, nil)); err != nil {
+		if out, err = diagnose.Fix(context.Background(), diagnose.Config{}, out, opts.fixOptions(context.Background(), opts.IO, nil)); err != nil {
 			return err
 		}
 	}
 	rep := report.New(out.Site, out.Result, report.Meta{
-		ToolVersion: Version,
+		ToolVersion: BuildVersion(),
 		Mode:        report.ModeAnalyze,
 		StartedAt:   start,
 		Duration:    opts.clock().Sub(start),
@@ -117,13 +118,7 @@ func analyzeRun(opts *AnalyzeOptions) error {
 	if opts.Fix {
 		addFixes(rep, out)
 	}
-	if err := opts.emit(opts.IO, rep, 0o644); err != nil {
-		return err
-	}
-	if code := verdictExitCode(out.Result, out.Site, failOn); code != ExitOK {
-		return &ExitError{Code: code}
-	}
-	return nil
+	return deliver(opts.IO, opts.reportFlags, rep, verdictExitCode(out.Result, out.Site, failOn), false)
 }
 
 // validate checks the flags that need no file and returns the PVO
@@ -133,6 +128,9 @@ func (opts *AnalyzeOptions) validate() (session.Address, error) {
 	var pvo session.Address
 	if len(opts.ESAFiles) == 0 && opts.SMAFile == "" {
 		return pvo, usageError("give at least one session file with --esa or --sma")
+	}
+	if err := opts.checkPaths(); err != nil {
+		return pvo, err
 	}
 	if _, _, err := opts.formats(); err != nil {
 		return pvo, err

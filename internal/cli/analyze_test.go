@@ -30,7 +30,7 @@ func TestAnalyzeFlags(t *testing.T) {
 	if strings.Join(got.MailLogs, "|") != "mx1=m1|m2" {
 		t.Errorf("mail logs = %q", got.MailLogs)
 	}
-	if got.PVOPort != 7025 || got.Color != "auto" || got.Format != "json" || got.ReportFile != "r.md" {
+	if got.PVOPort != 7025 || got.Color != "auto" || got.Format != "json" || strings.Join(got.Reports, ",") != "r.md" {
 		t.Errorf("options = %+v", got)
 	}
 }
@@ -130,7 +130,7 @@ func TestAnalyzeRunPipeline(t *testing.T) {
 	ios, _, out, _ := Test()
 	opts := &AnalyzeOptions{IO: ios, ESAFiles: []string{p("mx1"), p("mx2")}, SMAFile: p("sma"),
 		MailLogs: []string{"mx2.example.com=" + p("m1"), "mx2.example.com=" + p("m2")},
-		PVOPort:  7026, reportFlags: reportFlags{Format: "json", ReportFile: p("out.md"), Color: "always"}}
+		PVOPort:  7026, reportFlags: reportFlags{Format: "json", Reports: []string{p("out.md")}, Color: "always"}}
 	var site *facts.Site
 	fakePipeline(opts, rules.StatusFail, &site)
 	err := analyzeRun(opts)
@@ -221,8 +221,8 @@ func TestAnalyzeRunOptions(t *testing.T) {
 			wantCode: ExitUsage, wantErr: "sma session " + p("bad") + ": not an AsyncOS session"},
 		{name: "parser names the file", opts: AnalyzeOptions{ESAFiles: []string{p("named")}, PVOPort: 7025},
 			wantCode: ExitUsage, wantErr: "esa session " + p("named") + ": no prompt found"},
-		{name: "report file unwritable", opts: AnalyzeOptions{ESAFiles: []string{p("mx1")}, PVOPort: 7025, reportFlags: reportFlags{ReportFile: p("nodir/r.json")}},
-			status: rules.StatusPass, wantCode: -1, wantErr: "write report: open " + p("nodir/r.json")},
+		{name: "report file unwritable", opts: AnalyzeOptions{ESAFiles: []string{p("mx1")}, PVOPort: 7025, reportFlags: reportFlags{Reports: []string{p("nodir/r.json")}}},
+			status: rules.StatusPass, wantCode: ExitUsage, wantErr: "--report: directory " + p("nodir")},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			ios, _, out, _ := Test()

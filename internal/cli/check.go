@@ -3,16 +3,21 @@ package cli
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/pvo-doctor/pvo-doctor/internal/diagnose"
 	"github.com/pvo-doctor/pvo-doctor/internal/facts"
+	"github.com/pvo-doctor/pvo-doctor/internal/inventory"
+	"github.com/pvo-doctor/pvo-doctor/internal/outfile"
 	"github.com/pvo-doctor/pvo-doctor/internal/report"
 	"github.com/pvo-doctor/pvo-doctor/internal/session"
+	"github.com/pvo-doctor/pvo-doctor/internal/sshconfig"
 )
 
 // CheckOptions are the flags of `check` (and what `demo` fills in for it).
@@ -20,8 +25,15 @@ type CheckOptions struct {
 	IO *IOStreams
 
 	ESAs []string
-	SMA  string
+	SMAs []string // --sma: one; two are a usage error
 	User string
+
+	Inventory string
+	Site      string
+	// SSHConfig is -F; NoSSHConfig --no-ssh-config; Jump -J/--jump.
+	SSHConfig   string
+	NoSSHConfig bool
+	Jump        string
 
 	Identities            []string
 	PasswordEnv           string
@@ -55,20 +67,33 @@ type CheckOptions struct {
 	secrets *session.Secrets
 	// answers reads the confirmation from stdin, kept across fix rounds.
 	answers *bufio.Reader
+	// changed reports whether a flag was set on the command line (ssh_config
+	// and an inventory fill only what was not); nil = none was.
+	changed func(name string) bool
 }
 
 func NewCmdCheck(ios *IOStreams, runF func(*CheckOptions) error) *cobra.Command {
 	opts := &CheckOptions{IO: ios}
 	cmd := &cobra.Command{
-		Use:   "check --esa HOST[:PORT]... --sma HOST[:PORT] [--fix [--dry-run] [--yes]] [flags]",
+		Use:   "check (--esa HOST[:PORT]... --sma HOST[:PORT] | --inventory FILE [--site NAME]) [--fix [--dry-run] [--yes]] [flags]",
 		Short: "Diagnose live appliances over SSH (read-only unless --fix)",
 		Long: `check logs into every ESA and the SMA at once over SSH, collects read-only
 evidence from their AsyncOS CLI, runs every rule and reports. It never leaves a
 pending change: it backs out of every menu and commits nothing.
 
 An appliance is [USER@]HOST[:PORT]; USER overrides --user for that appliance.
+HOST may be a Host alias of ~/.ssh/config (or -F FILE): its HostName, Port,
+User, IdentityFile, IdentitiesOnly, UserKnownHostsFile, StrictHostKeyChecking,
+ConnectTimeout and ProxyJump apply; flags given on the command line win.
+--inventory reads the appliances of a site from a YAML file (see
+'pvo-doctor inventory init'); --esa and --sma add to it.
 Authentication: ssh-agent, then identity files, then the password in the
 environment variable named by --password-env (or asked on the terminal).
+Jump hosts (-J, ProxyJump) are offered keys only, never that password.
+
+The ESAs probe the SMA's PVO listener where the SMA's tcpservices shows its
+cpq_listener; without one, the SMA's SSH address and port 7025;
+--sma-pvo-host names another.
 
 With --fix it then applies the fixes it knows:
   ` + fixHelp(",\n  ") + `.
@@ -81,13 +106,18 @@ surprise), checks again, and repeats while the re-check offers new fixes
 --dry-run shows the plan and changes nothing.
 
 Exit codes: 0 every rule passed or does not apply, 1 a rule failed, 2 usage
-error, 3 nothing failed but something could not be decided. After --fix they
-describe the site as re-checked.`,
+error, 3 nothing failed but something could not be decided, 4 a --report
+file could not be written (the report went to stdout; after --fix the fixes
+were applied), 130 interrupted (Ctrl-C; the partial report was written).
+After --fix they describe the site as re-checked.`,
 		Example: `  pvo-doctor check --esa mx1.example.com --sma sma.example.com
-  PVO_DOCTOR_PASSWORD=... pvo-doctor check --esa admin@mx1:22 --esa mx2 --sma sma --report ticket.md`,
+  PVO_DOCTOR_PASSWORD=... pvo-doctor check --esa admin@mx1:22 --esa mx2 --sma sma --report ticket.md --report ticket.json
+  pvo-doctor check -J ops@bastion.example.com --esa mx1 --sma sma      # mx1, sma: ~/.ssh/config aliases
+  pvo-doctor check --inventory site.yaml --site east`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.NoColorEnv = os.Getenv("NO_COLOR") != ""
+			opts.changed = func(name string) bool { return cmd.Flags().Changed(name) }
 			if runF != nil {
 				return runF(opts)
 			}
@@ -100,16 +130,21 @@ describe the site as re-checked.`,
 
 func addCheckFlags(cmd *cobra.Command, opts *CheckOptions) {
 	f := cmd.Flags()
-	f.StringArrayVar(&opts.ESAs, "esa", nil, "ESA to check, `[USER@]HOST[:PORT]` (repeat for several)")
-	f.StringVar(&opts.SMA, "sma", "", "the SMA, `[USER@]HOST[:PORT]`")
+	f.StringArrayVar(&opts.ESAs, "esa", nil, "ESA to check, `[USER@]HOST[:PORT]` or an ssh_config alias (repeat for several)")
+	f.StringArrayVar(&opts.SMAs, "sma", nil, "the SMA, `[USER@]HOST[:PORT]` or an ssh_config alias")
+	f.StringVar(&opts.Inventory, "inventory", "", "read the site's appliances from this YAML `FILE` (see 'pvo-doctor inventory init')")
+	f.StringVar(&opts.Site, "site", "", "the site `NAME` in --inventory (needed when it holds several)")
+	f.StringVarP(&opts.SSHConfig, "ssh-config", "F", "", "read this ssh_config `FILE` instead of ~/.ssh/config and /etc/ssh/ssh_config")
+	f.BoolVar(&opts.NoSSHConfig, "no-ssh-config", false, "read no ssh_config file")
+	f.StringVarP(&opts.Jump, "jump", "J", "", "reach every appliance through these jump hosts, `[USER@]HOST[:PORT][,...]` as ssh -J (\"none\": directly)")
 	f.StringVar(&opts.User, "user", "admin", "account to log in as (an Administrator)")
 	f.StringArrayVar(&opts.Identities, "identity", nil, "private key `FILE` (default ~/.ssh/id_ed25519, id_ecdsa, id_rsa)")
 	f.StringVar(&opts.PasswordEnv, "password-env", "PVO_DOCTOR_PASSWORD", "environment `VARIABLE` holding the password")
 	f.StringVar(&opts.KnownHosts, "known-hosts", "", "known_hosts `FILE` (default ~/.ssh/known_hosts)")
 	f.BoolVar(&opts.AcceptNewHostKeys, "accept-new-host-keys", false, "add unknown hosts to known_hosts (a changed key is still rejected)")
 	f.BoolVar(&opts.InsecureIgnoreHostKey, "insecure-ignore-host-key", false, "do not verify host keys (prints a warning every time)")
-	f.BoolVar(&opts.LegacySSH, "legacy-ssh-algorithms", false, "also offer ssh-rsa host keys, SHA-1 key exchange and CBC ciphers (old AsyncOS)")
-	addPVOHostFlag(cmd, &opts.SMAPVOHost, "default the --sma host")
+	addLegacySSHFlag(cmd, &opts.LegacySSH, "also offer ssh-rsa host keys, SHA-1 key exchange and CBC ciphers (old AsyncOS)")
+	addPVOHostFlag(cmd, &opts.SMAPVOHost, "default where the SMA's tcpservices shows its cpq_listener, else the --sma host")
 	f.DurationVar(&opts.ConnectTimeout, "connect-timeout", 10*time.Second, "deadline for the TCP connect and for the SSH handshake and login")
 	f.DurationVar(&opts.ProbeTimeout, "probe-timeout", 10*time.Second, "give up on a telnet or tlsverify probe after this long (Ctrl-C)")
 	f.DurationVar(&opts.StepTimeout, "step-timeout", 30*time.Second, "deadline for each other CLI command")
@@ -119,6 +154,25 @@ func addCheckFlags(cmd *cobra.Command, opts *CheckOptions) {
 	addReportFlags(cmd, &opts.reportFlags)
 	addFailOnFlag(cmd, &opts.FailOn)
 	addFixFlags(cmd, &opts.fixFlags)
+	_ = cmd.RegisterFlagCompletionFunc("site", func(c *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
+		inv, err := inventory.Load(opts.Inventory)
+		if opts.Inventory == "" || err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		return inv.SiteNames(), cobra.ShellCompDirectiveNoFileComp
+	})
+	_ = cmd.RegisterFlagCompletionFunc("inventory", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return []string{"yaml", "yml"}, cobra.ShellCompDirectiveFilterFileExt
+	})
+}
+
+// addLegacySSHFlag is --legacy-ssh-algorithms, one spelling in every
+// command; --legacy-ssh stays as a hidden, deprecated alias.
+func addLegacySSHFlag(cmd *cobra.Command, v *bool, usage string) {
+	f := cmd.Flags()
+	f.BoolVar(v, "legacy-ssh-algorithms", false, usage)
+	f.BoolVar(v, "legacy-ssh", false, usage)
+	markDeprecated(cmd, "legacy-ssh", "use --legacy-ssh-algorithms")
 }
 
 // addPVOHostFlag is --sma-pvo-host, read alike by check and analyze.
@@ -148,16 +202,29 @@ func (opts *CheckOptions) validate() error {
 	return opts.fixFlags.validate()
 }
 
-// config turns the flags into the driver's configuration.
+// config turns the flags into the driver's configuration. Everything the
+// run will need is checked here, before any appliance is dialled: the
+// appliances, the inventory, ssh_config, and every file to be written.
 func (opts *CheckOptions) config() (diagnose.Config, error) {
-	ids, err := diagnose.Targets(opts.ESAs, opts.SMA, opts.User)
-	if err != nil {
-		return diagnose.Config{}, usage(err)
-	}
 	if err := opts.validate(); err != nil {
 		return diagnose.Config{}, err
 	}
-	pvo := diagnose.DefaultPVO(ids)
+	ids, err := opts.targets()
+	if err != nil {
+		return diagnose.Config{}, err
+	}
+	if err := opts.reportFlags.checkPaths(); err != nil {
+		return diagnose.Config{}, err
+	}
+	if opts.TranscriptDir != "" {
+		if err := os.MkdirAll(opts.TranscriptDir, 0o700); err != nil {
+			return diagnose.Config{}, usageError("--transcript-dir: %w", err)
+		}
+		if err := outfile.CheckDir(opts.TranscriptDir); err != nil {
+			return diagnose.Config{}, usageError("--transcript-dir: %w", err)
+		}
+	}
+	var pvo session.Address
 	if opts.SMAPVOHost != "" {
 		if pvo, err = diagnose.ParsePVOEndpoint(opts.SMAPVOHost, facts.DefaultPVOPort); err != nil {
 			return diagnose.Config{}, usage(err)
@@ -183,6 +250,12 @@ func (opts *CheckOptions) config() (diagnose.Config, error) {
 			TranscriptDir:         opts.TranscriptDir,
 			Warn:                  opts.IO.ErrOut,
 			Secrets:               opts.secrets,
+			Explicit: session.Explicit{
+				Identities:     opts.isSet("identity"),
+				KnownHosts:     opts.isSet("known-hosts"),
+				HostKeyPolicy:  opts.isSet("accept-new-host-keys") || opts.isSet("insecure-ignore-host-key"),
+				ConnectTimeout: opts.isSet("connect-timeout"),
+			},
 		},
 		ProbeTimeout: opts.ProbeTimeout,
 		StepTimeout:  opts.StepTimeout,
@@ -190,6 +263,67 @@ func (opts *CheckOptions) config() (diagnose.Config, error) {
 		Concurrency:  opts.Concurrency,
 		Progress:     newProgress(opts),
 	}, nil
+}
+
+func (opts *CheckOptions) isSet(flag string) bool { return opts.changed != nil && opts.changed(flag) }
+
+// targets resolves the appliances once: the inventory's site and the
+// flags merged (the same appliance twice is checked once), then each
+// through ssh_config.
+func (opts *CheckOptions) targets() ([]diagnose.Identity, error) {
+	if len(opts.SMAs) > 1 {
+		return nil, usageError("--sma is given %d times (%s); a site has one SMA", len(opts.SMAs), strings.Join(opts.SMAs, ", "))
+	}
+	var site *inventory.Site
+	if opts.Inventory != "" {
+		inv, err := inventory.Load(opts.Inventory)
+		if err != nil {
+			return nil, usageError("--inventory: %w", err)
+		}
+		if site, err = inv.Site(opts.Site); err != nil {
+			return nil, usageError("--site: %w", err)
+		}
+	} else if opts.Site != "" {
+		return nil, usageError("--site needs --inventory")
+	}
+	flags := inventory.Flags{ESAs: opts.ESAs, Jump: opts.Jump}
+	if len(opts.SMAs) == 1 {
+		flags.SMA = opts.SMAs[0]
+	}
+	if opts.isSet("user") {
+		flags.User = opts.User
+	}
+	if opts.isSet("password-env") {
+		flags.PasswordEnv = opts.PasswordEnv
+	}
+	apps, err := inventory.Merge(site, flags)
+	if err != nil {
+		return nil, usageError("%w", err)
+	}
+	if len(apps) == 0 {
+		return nil, usageError("name the appliances with --esa and --sma, or --inventory")
+	}
+	cfg, err := sshconfig.Load(sshconfig.Options{File: opts.SSHConfig, Disabled: opts.NoSSHConfig})
+	if err != nil {
+		return nil, usageError("%w%s", err, sshConfigHint(opts))
+	}
+	user := opts.User
+	if user == "" {
+		user = "admin"
+	}
+	var ids []diagnose.Identity
+	for _, a := range apps {
+		h, err := cfg.Resolve(sshconfig.Query{Host: a.Host, User: a.User, Port: a.Port, Jump: a.Jump, DefaultUser: user})
+		if err != nil {
+			return nil, usageError("%s: %w%s", a.At, err, sshConfigHint(opts))
+		}
+		role := facts.RoleESA
+		if a.Role == "sma" {
+			role = facts.RoleSMA
+		}
+		ids = append(ids, diagnose.ResolvedTarget(role, a.Spec(), h, a.PasswordEnv))
+	}
+	return ids, nil
 }
 
 func checkRun(ctx context.Context, opts *CheckOptions) error {
@@ -200,21 +334,20 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 	if err != nil {
 		return err
 	}
-	if opts.TranscriptDir != "" {
-		if err := os.MkdirAll(opts.TranscriptDir, 0o700); err != nil {
-			return fmt.Errorf("transcript dir: %w", err)
-		}
-	}
 	start := time.Now()
 	out := diagnose.Check(ctx, cfg)
 	printSessionErrors(opts.IO, out.Site)
-	if opts.Fix {
-		if out, err = diagnose.Fix(ctx, cfg, out, opts.fixOptions(opts.IO, &opts.answers)); err != nil {
+	if diagnose.TimedOut(out.Site) {
+		fmt.Fprintf(opts.IO.ErrOut, "pvo-doctor: the run took longer than --timeout %s: the report is partial; raise --timeout\n", opts.Timeout)
+	}
+	if opts.Fix && ctx.Err() == nil {
+		if out, err = diagnose.Fix(ctx, cfg, out, opts.fixOptions(ctx, opts.IO, &opts.answers)); err != nil && ctx.Err() == nil {
 			return err
 		}
 	}
+	diagnose.ExplainPVO(out.Site, &out.Result)
 	rep := report.New(out.Site, out.Result, report.Meta{
-		ToolVersion: Version,
+		ToolVersion: BuildVersion(),
 		Mode:        report.ModeCheck,
 		StartedAt:   start,
 		Duration:    time.Since(start),
@@ -222,12 +355,25 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 	if opts.Fix {
 		addFixes(rep, out)
 	}
-	if err := opts.reportFlags.emit(opts.IO, rep, 0o600); err != nil {
-		return err
-	}
+	committed := out.Committed()
 	failOn, _ := parseFailOn(opts.FailOn) // checked by validate
-	if code := verdictExitCode(out.Result, out.Site, failOn); code != ExitOK {
-		return &ExitError{Code: code}
+	code := verdictExitCode(out.Result, out.Site, failOn)
+	if ctx.Err() != nil {
+		// Ctrl-C: what was collected is reported, then the run says so.
+		err := deliver(opts.IO, opts.reportFlags, rep, ExitOK, committed)
+		msg := "interrupted: the report is partial"
+		if err != nil {
+			msg += "; " + err.Error()
+		}
+		return &ExitError{Code: ExitInterrupted, Err: errors.New(msg)}
 	}
-	return nil
+	return deliver(opts.IO, opts.reportFlags, rep, code, committed)
+}
+
+// sshConfigHint is the way around an ssh_config file pvo-doctor cannot use.
+func sshConfigHint(opts *CheckOptions) string {
+	if opts.SSHConfig != "" {
+		return ""
+	}
+	return " (read no ssh_config with --no-ssh-config, or another with -F FILE)"
 }

@@ -48,14 +48,14 @@ func benchSite(b testing.TB, sc *sim.Scenario, latency time.Duration) (*CheckOpt
 	}
 	ios, _, _, _ := Test()
 	opts := &CheckOptions{
-		IO: ios, Identities: []string{key}, KnownHosts: kh, User: "admin", noAgent: true,
+		IO: ios, Identities: []string{key}, KnownHosts: kh, User: "admin", noAgent: true, NoSSHConfig: true,
 		SMAPVOHost: site.SMAPVOHost(), ConnectTimeout: 10 * time.Second, ProbeTimeout: 10 * time.Second,
 		StepTimeout: 30 * time.Second, Timeout: 120 * time.Second, Concurrency: 32,
 		reportFlags: reportFlags{Format: "json"},
 	}
 	for _, a := range site.Appliances() {
 		if a.Role == "sma" {
-			opts.SMA = a.User + "@" + a.Addr
+			opts.SMAs = []string{a.User + "@" + a.Addr}
 		} else {
 			opts.ESAs = append(opts.ESAs, a.User+"@"+a.Addr)
 		}
@@ -103,6 +103,16 @@ func BenchmarkCheckPairLatency50ms(b *testing.B) {
 	runCheckBench(b, opts)
 	b.ReportMetric(float64(rt), "roundtrips")
 	b.ReportMetric(1.2*float64(rt)*float64(latency.Milliseconds()), "goal-ms")
+}
+
+// BenchmarkCheckPairLatency50msFoundPVO is the same check without
+// --sma-pvo-host: the ESA waits, before its probes, for the SMA's
+// tcpservices. Goal: within a round trip or two of the variant above.
+func BenchmarkCheckPairLatency50msFoundPVO(b *testing.B) {
+	const latency = 50 * time.Millisecond
+	opts, _, _ := benchSite(b, loadScenario(b, "healthy"), latency)
+	opts.SMAPVOHost = ""
+	runCheckBench(b, opts)
 }
 
 // countRoundTrips runs check once with transcripts and returns the most

@@ -45,6 +45,7 @@ func TestCheckScripts(t *testing.T) {
 			"exits":   cmdExits,
 			"sim":     cmdSim,
 			"fixplan": cmdFixPlan,
+			"expand":  cmdExpand,
 		},
 		RequireExplicitExec: true,
 	})
@@ -53,6 +54,8 @@ func TestCheckScripts(t *testing.T) {
 type scriptSim struct {
 	site      *sim.Site
 	snapshots map[string]string
+	pub       ssh.PublicKey // the script's key, $KEY
+	jumps     map[string]*jumpHost
 }
 
 // scriptSims keeps each script's running simulator between its commands;
@@ -84,6 +87,10 @@ func simOf(ts *testscript.TestScript) *scriptSim {
 //	                   label before ":", e.g. status
 //	sim mark           takes the current state as the new start
 //	sim pending HOST   HOST has pending changes (negate with !)
+//	sim jump NAME      starts a jump host taking $KEY (see simJump): $NAME, $NAME_PORT
+//	sim forwarded NAME N  the jump host NAME forwarded exactly N connections
+//	                   and was never offered a password
+//	sim waitforwards NAME N  waits until NAME forwarded N more connections
 //	sim closedport     sets $CLOSED to a 127.0.0.1 port nothing listens on
 //	sim silentport     sets $SILENT to a port that accepts TCP and never speaks
 func cmdSim(ts *testscript.TestScript, neg bool, args []string) {
@@ -143,6 +150,33 @@ func cmdSim(ts *testscript.TestScript, neg bool, args []string) {
 		if got := s.site.Pending(args[1]); got == neg {
 			ts.Fatalf("pending(%s) = %v", args[1], got)
 		}
+	case "jump":
+		s := simOf(ts)
+		if s == nil || len(args) != 2 {
+			ts.Fatalf("usage: sim jump NAME (after sim start)")
+		}
+		simJump(ts, s, args[1])
+	case "forwarded":
+		s := simOf(ts)
+		if s == nil || len(args) != 3 || s.jumps[args[1]] == nil {
+			ts.Fatalf("usage: sim forwarded NAME N (after sim jump NAME)")
+		}
+		want, err := strconv.Atoi(args[2])
+		ts.Check(err)
+		if got := s.jumps[args[1]].forwarded(); (got == want) == neg {
+			ts.Fatalf("jump host %s forwarded %d connections, want %d", args[1], got, want)
+		}
+		if n := s.jumps[args[1]].passwordAttempts(); n > 0 {
+			ts.Fatalf("jump host %s was offered a password %d times", args[1], n)
+		}
+	case "waitforwards":
+		s := simOf(ts)
+		if s == nil || len(args) != 3 || s.jumps[args[1]] == nil || neg {
+			ts.Fatalf("usage: sim waitforwards NAME N (after sim jump NAME)")
+		}
+		n, err := strconv.Atoi(args[2])
+		ts.Check(err)
+		ts.Check(s.jumps[args[1]].waitForwards(n, time.Minute))
 	case "closedport":
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		ts.Check(err)
@@ -197,7 +231,7 @@ func simStart(ts *testscript.TestScript, args []string) {
 	ts.Setenv("KNOWN_HOSTS", kh)
 	ts.Setenv("KEY", keyFile)
 	ts.Setenv("PVOHOST", site.SMAPVOHost())
-	s := &scriptSim{site: site, snapshots: map[string]string{}}
+	s := &scriptSim{site: site, snapshots: map[string]string{}, pub: sshPub, jumps: map[string]*jumpHost{}}
 	n := 0
 	for _, a := range site.Appliances() {
 		s.snapshots[a.Hostname] = site.Snapshot(a.Hostname)
@@ -205,14 +239,17 @@ func simStart(ts *testscript.TestScript, args []string) {
 		if a.Role == "sma" {
 			ts.Setenv("SMA", spec)
 			ts.Setenv("SMA_ADDR", a.Addr)
+			ts.Setenv("SMA_PORT", a.Addr[strings.LastIndex(a.Addr, ":")+1:])
 			ts.Setenv("PASSWORD", a.Password)
 			continue
 		}
 		n++
 		ts.Setenv("ESA"+strconv.Itoa(n), spec)
+		ts.Setenv("ESA"+strconv.Itoa(n)+"_PORT", a.Addr[strings.LastIndex(a.Addr, ":")+1:])
 		if n == 1 {
 			ts.Setenv("ESA", spec)
 			ts.Setenv("ESA_ADDR", a.Addr)
+			ts.Setenv("ESA_PORT", a.Addr[strings.LastIndex(a.Addr, ":")+1:])
 		}
 	}
 	scriptSimsMu.Lock()
@@ -305,4 +342,14 @@ func cmdFixPlan(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	plan = planAddressRE.ReplaceAllString(plan, "$1 <address>)")
 	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(plan+"\n"), 0o644))
+}
+
+// cmdExpand is `expand IN OUT`: it writes IN with $VAR and ${VAR} replaced
+// by the script's environment into OUT, mode 0600 (ssh_config files must
+// not be writable by others).
+func cmdExpand(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: expand IN OUT")
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(os.Expand(ts.ReadFile(args[0]), ts.Getenv)), 0o600))
 }

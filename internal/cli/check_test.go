@@ -79,3 +79,23 @@ func TestCheckReadsServicesOfEveryESA(t *testing.T) {
 		}
 	}
 }
+
+// TestNewCmdCheckFlags: the new flags parse into the options, and which
+// flags were given is known (ssh_config fills only the others).
+func TestNewCmdCheckFlags(t *testing.T) {
+	ios, _, _, _ := Test()
+	var got *CheckOptions
+	cmd := NewCmdCheck(ios, func(o *CheckOptions) error { got = o; return nil })
+	cmd.SetArgs(strings.Fields("-F cfg -J a,b --inventory s.yaml --site east --esa mx1 --sma sma --report r.json --report r.md --legacy-ssh --identity k"))
+	cmd.SetErr(ios.ErrOut)
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if got.SSHConfig != "cfg" || got.Jump != "a,b" || got.Inventory != "s.yaml" || got.Site != "east" ||
+		strings.Join(got.Reports, " ") != "r.json r.md" || !got.LegacySSH || strings.Join(got.SMAs, "") != "sma" {
+		t.Errorf("options %+v", got)
+	}
+	if !got.isSet("identity") || got.isSet("known-hosts") || got.isSet("user") {
+		t.Errorf("isSet: identity %v, known-hosts %v, user %v", got.isSet("identity"), got.isSet("known-hosts"), got.isSet("user"))
+	}
+}

@@ -55,6 +55,7 @@ With --fix it repairs the simulated site as check --fix would, and checks again.
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.Scenario, "scenario", DefaultDemoScenario, "built-in scenario `NAME` or a scenario YAML file")
+	_ = cmd.RegisterFlagCompletionFunc("scenario", scenarioNames)
 	f.BoolVar(&opts.List, "list", false, "list the built-in scenarios and exit")
 	f.DurationVar(&opts.Latency, "latency", 0, "hold back each simulated reply by this long, like a WAN link")
 	f.StringVar(&opts.TranscriptDir, "transcript-dir", "", "write one redacted transcript per appliance into `DIR`")
@@ -114,11 +115,14 @@ func demoRun(ctx context.Context, opts *DemoOptions) error {
 		reportFlags:    opts.reportFlags,
 		fixFlags:       opts.fixFlags,
 		noAgent:        true,
+		// The simulated site is on loopback: the user's ssh_config (a
+		// Host * ProxyJump, say) must not steer the demo elsewhere.
+		NoSSHConfig: true,
 	}
 	for _, a := range site.Appliances() {
 		spec := a.User + "@" + a.Addr
 		if a.Role == "sma" {
-			check.SMA = spec
+			check.SMAs = []string{spec}
 		} else {
 			check.ESAs = append(check.ESAs, spec)
 		}
@@ -147,8 +151,8 @@ func demoTargets(c *CheckOptions) string {
 	for _, e := range c.ESAs {
 		b.WriteString(" --esa " + e)
 	}
-	if c.SMA != "" {
-		b.WriteString(" --sma " + c.SMA)
+	for _, s := range c.SMAs {
+		b.WriteString(" --sma " + s)
 	}
 	for _, f := range []struct {
 		on   bool

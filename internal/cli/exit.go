@@ -14,6 +14,12 @@ const (
 	ExitFailed     = 1 // at least one rule failed
 	ExitUsage      = 2 // usage error
 	ExitIncomplete = 3 // no rule failed, but some could not be decided
+	// ExitReportLost: a --report file could not be written at the end (the
+	// report went to stdout); after --fix, the fixes were applied.
+	ExitReportLost = 4
+	// ExitInterrupted: Ctrl-C (SIGINT) or SIGTERM stopped the run; the
+	// partial report was written. 128+2, as a shell reports SIGINT.
+	ExitInterrupted = 130
 )
 
 // errNoTerminal is what ReadSecret returns without a terminal; the session

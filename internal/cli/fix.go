@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -32,6 +33,7 @@ func addFixFlags(cmd *cobra.Command, ff *fixFlags) {
 	f.BoolVar(&ff.DryRun, "dry-run", false, "with --fix: show the plan and change nothing")
 	f.BoolVar(&ff.Yes, "yes", false, "with --fix: apply without asking (needed when stdin is not a terminal)")
 	f.StringArrayVar(&ff.Rules, "fix-rule", nil, "fix only this rule `ID` (repeatable; implies --fix); the only way to apply PVO-105's resumetransfers")
+	_ = cmd.RegisterFlagCompletionFunc("fix-rule", ruleIDs)
 }
 
 // fixHelp names, for --help, each rule a plain --fix repairs and how,
@@ -66,8 +68,9 @@ func (ff *fixFlags) validate() error {
 
 // fixOptions are the driver's options for these flags: the plan and what
 // happens go to stderr, and the confirmation is asked on the terminal
-// (answers keeps the reader across rounds).
-func (ff fixFlags) fixOptions(ios *IOStreams, answers **bufio.Reader) diagnose.FixOptions {
+// (answers keeps the reader across rounds). Ctrl-C (the end of ctx) at the
+// question is a "no" that ends the run, not a wait for Enter.
+func (ff fixFlags) fixOptions(ctx context.Context, ios *IOStreams, answers **bufio.Reader) diagnose.FixOptions {
 	var only map[string]bool
 	if len(ff.Rules) > 0 {
 		only = map[string]bool{}
@@ -76,11 +79,11 @@ func (ff fixFlags) fixOptions(ios *IOStreams, answers **bufio.Reader) diagnose.F
 		}
 	}
 	return diagnose.FixOptions{DryRun: ff.DryRun, Only: only, Log: ios.ErrOut,
-		Confirm: func() (bool, error) { return ff.confirm(ios, answers) }}
+		Confirm: func() (bool, error) { return ff.confirm(ctx, ios, answers) }}
 }
 
 // confirm asks on the terminal, or takes --yes; without either it refuses.
-func (ff fixFlags) confirm(ios *IOStreams, answers **bufio.Reader) (bool, error) {
+func (ff fixFlags) confirm(ctx context.Context, ios *IOStreams, answers **bufio.Reader) (bool, error) {
 	if ff.Yes {
 		return true, nil
 	}
@@ -94,7 +97,25 @@ func (ff fixFlags) confirm(ios *IOStreams, answers **bufio.Reader) (bool, error)
 		*answers = bufio.NewReader(ios.In)
 	}
 	fmt.Fprint(ios.ErrOut, "\nApply these changes? [y/N] ")
-	line, err := (*answers).ReadString('\n')
+	type answer struct {
+		line string
+		err  error
+	}
+	got := make(chan answer, 1)
+	r := *answers
+	go func() {
+		line, err := r.ReadString('\n')
+		got <- answer{line, err}
+	}()
+	var line string
+	var err error
+	select {
+	case a := <-got:
+		line, err = a.line, a.err
+	case <-ctx.Done():
+		fmt.Fprintln(ios.ErrOut)
+		return false, ctx.Err()
+	}
 	if err != nil && !errors.Is(err, io.EOF) {
 		return false, fmt.Errorf("read answer: %w", err)
 	}

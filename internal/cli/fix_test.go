@@ -34,12 +34,12 @@ func fixSite(t *testing.T, scenario string) (*CheckOptions, *sim.Site, *bytes.Bu
 	ios, in, out, errOut := Test()
 	opts := &CheckOptions{IO: ios, KnownHosts: kh, User: "admin", SMAPVOHost: site.SMAPVOHost(),
 		ConnectTimeout: 10 * time.Second, ProbeTimeout: 3 * time.Second, StepTimeout: 10 * time.Second,
-		Timeout: 60 * time.Second, Concurrency: 8, noAgent: true}
+		Timeout: 60 * time.Second, Concurrency: 8, noAgent: true, NoSSHConfig: true}
 	for _, a := range site.Appliances() {
 		pw := a.Password
 		opts.password = func() (string, error) { return pw, nil }
 		if a.Role == "sma" {
-			opts.SMA = a.Addr
+			opts.SMAs = []string{a.Addr}
 		} else {
 			opts.ESAs = append(opts.ESAs, a.Addr)
 		}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"os"
 
@@ -20,6 +21,9 @@ type IOStreams struct {
 	stderrTTY bool
 	// termFd is the descriptor used for password prompts; -1 when none.
 	termFd int
+	// interrupted, when set, ends a password prompt (Ctrl-C): the terminal
+	// gets its echo back and the prompt returns at once.
+	interrupted <-chan struct{}
 }
 
 // System returns streams bound to the process's stdin, stdout and stderr.
@@ -58,10 +62,33 @@ func (s *IOStreams) ReadSecret(prompt string) (string, error) {
 		return "", errNoTerminal
 	}
 	_, _ = io.WriteString(s.ErrOut, prompt)
-	b, err := term.ReadPassword(s.termFd)
-	_, _ = io.WriteString(s.ErrOut, "\n")
-	if err != nil {
-		return "", err
+	state, _ := term.GetState(s.termFd)
+	type secret struct {
+		b   []byte
+		err error
 	}
-	return string(b), nil
+	got := make(chan secret, 1)
+	go func() {
+		b, err := term.ReadPassword(s.termFd)
+		got <- secret{b, err}
+	}()
+	var r secret
+	select {
+	case r = <-got:
+	case <-s.interrupted:
+		// The read stays blocked until the process exits; the terminal
+		// must not stay without echo meanwhile.
+		if state != nil {
+			_ = term.Restore(s.termFd, state)
+		}
+		r.err = errInterrupted
+	}
+	_, _ = io.WriteString(s.ErrOut, "\n")
+	if r.err != nil {
+		return "", r.err
+	}
+	return string(r.b), nil
 }
+
+// errInterrupted is a prompt ended by Ctrl-C.
+var errInterrupted = errors.New("interrupted")

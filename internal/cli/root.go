@@ -1,8 +1,12 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/spf13/cobra"
 )
@@ -18,10 +22,25 @@ func Main() int {
 }
 
 // Run executes the command line args against ios and returns the exit code.
+// Ctrl-C (SIGINT) or SIGTERM cancels the run's context: check then leaves
+// each dialog at its prompt, writes the partial report and exits 130. A
+// second Ctrl-C kills at once.
 func Run(ios *IOStreams, args []string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
+	return RunContext(ctx, ios, args)
+}
+
+// RunContext is Run under ctx, without signal handling (tests cancel ctx).
+func RunContext(ctx context.Context, ios *IOStreams, args []string) int {
+	ios.interrupted = ctx.Done()
 	root := NewRootCmd(ios)
 	root.SetArgs(args)
-	err := root.Execute()
+	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return ExitOK
 	}
@@ -47,7 +66,9 @@ Management Appliance (SMA) over SSH, reads their AsyncOS CLI, and tells why the
 centralized Policy, Virus and Outbreak (PVO) quarantines cannot be enabled.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       BuildVersion(),
 	}
+	root.SetVersionTemplate(versionLine())
 	root.SetOut(ios.Out)
 	root.SetErr(ios.ErrOut)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {

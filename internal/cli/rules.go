@@ -27,7 +27,8 @@ its severity, whether pvo-doctor can apply its fix (auto; named: only when the
 rule is named with --fix-rule; manual), and what it looks at.
 With a rule ID (e.g. PVO-004), explain that rule: what it reads, when it
 passes, fails or cannot decide, and the fix it proposes.`,
-		Args: cobra.MaximumNArgs(1),
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: ruleIDs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.ID = args[0]

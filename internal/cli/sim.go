@@ -49,11 +49,12 @@ The ready file (JSON) is written once every appliance listens.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.Scenario, "scenario", "", "built-in scenario name or YAML file")
+	_ = cmd.RegisterFlagCompletionFunc("scenario", scenarioNames)
 	f.StringVar(&opts.Listen, "listen", "127.0.0.1:0", "address of the first appliance; with a fixed port the others take the next ports")
 	f.StringVar(&opts.ReadyFile, "ready-file", "", "write the appliances' addresses and accounts here (JSON) once listening")
 	f.StringVar(&opts.KnownHostsOut, "known-hosts-out", "", "write known_hosts lines for the appliances here")
 	f.DurationVar(&opts.Latency, "latency", 0, "hold back each reply by this long")
-	f.BoolVar(&opts.Legacy, "legacy-ssh", false, "offer only old SSH algorithms (ssh-rsa, SHA-1 kex, CBC ciphers)")
+	addLegacySSHFlag(cmd, &opts.Legacy, "offer only old SSH algorithms (ssh-rsa, SHA-1 kex, CBC ciphers)")
 	f.BoolVar(&opts.List, "list", false, "list the built-in scenarios and exit")
 	return cmd
 }

@@ -16,7 +16,7 @@ func TestSimFlags(t *testing.T) {
 	ios, _, _, _ := Test()
 	var got *SimOptions
 	cmd := NewCmdSim(ios, func(o *SimOptions) error { got = o; return nil })
-	cmd.SetArgs([]string{"--scenario", "case1-sma-offline", "--latency", "50ms", "--legacy-ssh", "--ready-file", "r.json", "--known-hosts-out", "kh", "--listen", "127.0.0.1:2200"})
+	cmd.SetArgs([]string{"--scenario", "case1-sma-offline", "--latency", "50ms", "--legacy-ssh-algorithms", "--ready-file", "r.json", "--known-hosts-out", "kh", "--listen", "127.0.0.1:2200"})
 	if err := cmd.Execute(); err != nil {
 		t.Fatal(err)
 	}

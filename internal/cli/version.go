@@ -28,8 +28,13 @@ func NewCmdVersion(ios *IOStreams, runF func(*VersionOptions) error) *cobra.Comm
 }
 
 func versionRun(opts *VersionOptions) error {
-	_, err := fmt.Fprintf(opts.IO.Out, "pvo-doctor %s (%s, %s/%s)\n", BuildVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	_, err := fmt.Fprint(opts.IO.Out, versionLine())
 	return err
+}
+
+// versionLine is what `version` and `--version` print.
+func versionLine() string {
+	return fmt.Sprintf("pvo-doctor %s (%s, %s/%s)\n", BuildVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 }
 
 // BuildVersion is Version as make stamps it, or else the version the go

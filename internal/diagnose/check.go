@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pvo-doctor/pvo-doctor/internal/facts"
+	"github.com/pvo-doctor/pvo-doctor/internal/fix"
 	"github.com/pvo-doctor/pvo-doctor/internal/session"
 )
 
@@ -17,8 +18,10 @@ import (
 type Config struct {
 	// Targets are the appliances, as ParseTarget resolved them.
 	Targets []Identity
-	// PVO is where the ESAs should reach the SMA's PVO listener; an empty
-	// host skips the probes.
+	// PVO is --sma-pvo-host: where the ESAs reach the SMA's PVO listener.
+	// An empty host means where the SMA's tcpservices shows its
+	// cpq_listener, else the SMA's SSH address (see pvoGate); without an
+	// SMA the probes are skipped.
 	PVO  session.Address
 	Dial session.Options
 
@@ -63,15 +66,23 @@ func Targets(esas []string, sma, defaultUser string) ([]Identity, error) {
 	return ids, nil
 }
 
-// DefaultPVO is the PVO endpoint when --sma-pvo-host is not given: the
-// SMA's host, port 7025; no host when there is no SMA.
-func DefaultPVO(ids []Identity) session.Address {
-	for _, id := range ids {
-		if id.Role == facts.RoleSMA {
-			return session.Address{Host: id.Addr.Host, Port: facts.DefaultPVOPort}
+// StepRunTimeout is the error step of every appliance whose collection
+// the whole run's deadline (--timeout) cut short.
+const StepRunTimeout = "run timeout"
+
+// TimedOut reports whether --timeout cut the collection of site short.
+func TimedOut(site *facts.Site) bool {
+	for _, a := range append([]*facts.Appliance{site.SMA}, site.ESAs...) {
+		if a == nil {
+			continue
+		}
+		for _, e := range a.Errors {
+			if e.Step == StepRunTimeout {
+				return true
+			}
 		}
 	}
-	return session.Address{Port: facts.DefaultPVOPort}
+	return false
 }
 
 // LostAppliance reports whether a failed step (a CollectError's Step) lost
@@ -87,12 +98,14 @@ func LostAppliance(step string) bool {
 // Collect logs into every appliance at once (bounded by Concurrency) and
 // collects each one's facts. A failing appliance never stops the others.
 // tag names this collection's transcripts ("" for the first check).
-func Collect(ctx context.Context, cfg Config, tag string) *facts.Site {
-	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
+func Collect(parent context.Context, cfg Config, tag string) *facts.Site {
+	ctx, cancel := context.WithTimeout(parent, cfg.Timeout)
 	defer cancel()
-	site := &facts.Site{PVOHost: cfg.PVO.Host, PVOPort: cfg.PVO.Port}
+	site := &facts.Site{}
 	ids := append([]Identity(nil), cfg.Targets...)
+	pvo := newPVOGate(cfg, ids)
 	apps := make([]*facts.Appliance, len(ids))
+	cut := make([]bool, len(ids)) // the run's deadline came before this one's end
 	conc := cfg.Concurrency
 	if conc < 1 {
 		conc = 1
@@ -136,6 +149,10 @@ func Collect(ctx context.Context, cfg Config, tag string) *facts.Site {
 			defer wg.Done()
 			if id.Role == facts.RoleESA {
 				defer func() { identified(IdentityKeys(apps[i])) }()
+			} else {
+				// An SMA that never read its tcpservices still lets the
+				// ESAs probe: its SSH address.
+				defer pvo.fromListeners(nil)
 			}
 			held := acquire(ctx)
 			defer func() {
@@ -156,13 +173,38 @@ func Collect(ctx context.Context, cfg Config, tag string) *facts.Site {
 				defer keyMu.Unlock()
 				return append([]string(nil), keys...)
 			}
-			apps[i] = collectOne(ctx, cfg, id, tag, checked, identified)
+			// An ESA waits for the SMA's PVO endpoint the same way, slot
+			// given back, so the SMA can always get its turn.
+			endpoint := func(ctx context.Context) (session.Address, bool) {
+				select {
+				case <-pvo.ready:
+					return pvo.wait(ctx)
+				default:
+				}
+				<-sem
+				held = false
+				a, ok := pvo.wait(ctx)
+				held = acquire(ctx)
+				return a, ok && held
+			}
+			apps[i] = collectOne(ctx, cfg, id, tag, hooks{checked, identified, endpoint, pvo.fromListeners})
+			cut[i] = errors.Is(ctx.Err(), context.DeadlineExceeded)
 		}()
 	}
 	wg.Wait()
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) && parent.Err() == nil {
+		// The whole run's deadline, not one step's: say which flag.
+		for i, a := range apps {
+			if a != nil && cut[i] {
+				a.Errors = append(a.Errors, facts.CollectError{Step: StepRunTimeout,
+					Message: fmt.Sprintf("the run took longer than --timeout %s; what was collected until then is reported (raise --timeout)", cfg.Timeout)})
+			}
+		}
+	}
 	if cfg.Progress != nil {
 		cfg.Progress(Event{Done: true})
 	}
+	site.PVOHost, site.PVOPort, site.PVOSource = pvo.addr.Host, pvo.addr.Port, pvo.why
 	for i, a := range apps {
 		ids[i].resolve(a)
 		if a.Role == facts.RoleSMA {
@@ -191,7 +233,8 @@ func failed(id Identity, step string, err error) *facts.Appliance {
 
 // open logs into one appliance; a failure says which step failed.
 func open(ctx context.Context, cfg Config, id Identity, tag string, progress func(string)) (*session.Session, string, error) {
-	s, err := session.Open(ctx, cfg.Dial, session.Target{Name: id.transcriptBase(), Label: id.Spec, User: id.User, Addr: id.Addr}, tag, progress)
+	s, err := session.Open(ctx, cfg.Dial, session.Target{Name: id.transcriptBase(), Label: id.Spec, User: id.User, Addr: id.Addr,
+		SSH: id.SSH, PasswordEnv: id.PasswordEnv}, tag, progress)
 	if err != nil {
 		var se *session.Error
 		if errors.As(err, &se) {
@@ -202,10 +245,17 @@ func open(ctx context.Context, cfg Config, id Identity, tag string, progress fun
 	return s, "", nil
 }
 
+// hooks are how one appliance's collection meets the others' (see Plan).
+type hooks struct {
+	checked    func(context.Context) []string
+	identified func([]string)
+	endpoint   func(context.Context) (session.Address, bool)
+	listeners  func(*facts.TCPServices)
+}
+
 // collectOne runs one appliance's whole session: dial, log in, collect,
 // leave. Errors become the appliance's Errors, each naming the step.
-func collectOne(ctx context.Context, cfg Config, id Identity, tag string,
-	checked func(context.Context) []string, identified func([]string)) *facts.Appliance {
+func collectOne(ctx context.Context, cfg Config, id Identity, tag string, h hooks) *facts.Appliance {
 	label := id.label()
 	progress := func(step string) {
 		if cfg.Progress != nil {
@@ -220,12 +270,22 @@ func collectOne(ctx context.Context, cfg Config, id Identity, tag string,
 	return collect(ctx, s, Plan{
 		Role:         id.Role,
 		Address:      id.Spec,
-		PVOHost:      cfg.PVO.Host,
-		PVOPort:      cfg.PVO.Port,
 		StepTimeout:  cfg.StepTimeout,
 		ProbeTimeout: cfg.ProbeTimeout,
 		Progress:     progress,
-		Checked:      checked,
-		Identified:   identified,
+		Checked:      h.checked,
+		Identified:   h.identified,
+		Endpoint:     h.endpoint,
+		Listeners:    h.listeners,
 	})
+}
+
+// Committed reports whether a fix of o was applied (and so committed).
+func (o Outcome) Committed() bool {
+	for _, f := range o.Fixes {
+		if f.Status == fix.Applied || f.Status == fix.Verified {
+			return true
+		}
+	}
+	return false
 }

@@ -55,6 +55,13 @@ type Plan struct {
 	// probes listed its interfaces, so the SMA's Checked need not wait for
 	// the whole collection.
 	Identified func(keys []string)
+	// Endpoint, on an ESA, returns where to probe the SMA's PVO listener
+	// (replacing PVOHost and PVOPort), waiting until the SMA's session has
+	// read its tcpservices; false when the run ended first.
+	Endpoint func(ctx context.Context) (session.Address, bool)
+	// Listeners, on an SMA, is told its tcpservices as soon as it was read
+	// (nil when it could not be), before the SMA waits in Checked.
+	Listeners func(*facts.TCPServices)
 }
 
 const (
@@ -135,7 +142,16 @@ func (c *collector) collect(ctx context.Context) {
 		}
 	}
 	if c.p.Role == facts.RoleSMA {
-		for _, cmd := range []string{"who", "whoami", "status detail", "tcpservices"} {
+		// tcpservices first: the ESAs wait for the PVO listener it shows.
+		out, ok := c.run(ctx, "tcpservices")
+		if c.p.Listeners != nil {
+			var ts *facts.TCPServices
+			if ok {
+				ts, _, _ = asyncos.ParseTCPServices(out)
+			}
+			c.p.Listeners(ts)
+		}
+		for _, cmd := range []string{"who", "whoami", "status detail"} {
 			// Only `status detail` shows whether transfers are suspended.
 			c.run(ctx, cmd)
 		}
@@ -178,6 +194,14 @@ func (c *collector) collect(ctx context.Context) {
 // port from it (and from Auto when it fails), then TLS to it.
 func (c *collector) delivery(ctx context.Context) {
 	out, ok := c.run(ctx, "deliveryconfig")
+	if c.p.Endpoint != nil {
+		c.progress("waiting for the SMA's PVO address")
+		a, ok := c.p.Endpoint(ctx)
+		if !ok {
+			return
+		}
+		c.p.PVOHost, c.p.PVOPort = a.Host, a.Port
+	}
 	if c.p.PVOHost == "" {
 		return
 	}
@@ -302,6 +326,13 @@ func (c *collector) servicesAndTests(ctx context.Context, managed []facts.Manage
 		}
 		c.fail(ctx, "applianceconfig SERVICES", err)
 	}
+	if ctx.Err() != nil && !session.IsClosed(err) {
+		// The run ended mid-dialog: what SERVICES staged is still cleared.
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recoverTimeout)
+		defer cancel()
+		_, _ = c.s.Run(rctx, "clearchanges")
+		return
+	}
 	c.run(ctx, "clearchanges")
 }
 
@@ -362,8 +393,14 @@ func (c *collector) fail(ctx context.Context, step string, err error) {
 }
 
 // recover interrupts whatever is running and waits for the main prompt.
+// When the run itself ended (Ctrl-C, --timeout), it still interrupts, on a
+// short deadline of its own, so that a dialog in progress is left at the
+// prompt rather than mid-question, and then stops the collection.
 func (c *collector) recover(ctx context.Context) bool {
 	if ctx.Err() != nil {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recoverTimeout)
+		defer cancel()
+		_ = c.s.Interrupt(rctx)
 		c.dead = true
 		return false
 	}

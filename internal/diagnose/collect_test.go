@@ -83,3 +83,51 @@ func TestCollectMailLogMovedPort(t *testing.T) {
 		t.Errorf("connection = %+v", c)
 	}
 }
+
+// cancelInDialog is a session whose SERVICES dialog blocks until the run is
+// cancelled, which it does itself once the dialog is under way (as Ctrl-C
+// would); it records what is sent afterwards and under which context.
+type cancelInDialog struct {
+	fakeSession
+	cancel      context.CancelFunc
+	interrupted bool
+	liveAfter   []string // commands and interrupts sent with a live context
+}
+
+func (c *cancelInDialog) Dialog(ctx context.Context, command string, steps ...session.Step) (string, error) {
+	c.dialogs = append(c.dialogs, command)
+	c.cancel()
+	<-ctx.Done()
+	return "Choose the operation you want to perform:\n", ctx.Err()
+}
+
+func (c *cancelInDialog) Interrupt(ctx context.Context) error {
+	c.interrupted = true
+	if ctx.Err() == nil {
+		c.liveAfter = append(c.liveAfter, "^C")
+	}
+	return nil
+}
+
+func (c *cancelInDialog) Run(ctx context.Context, command string) (string, error) {
+	if ctx.Err() == nil && len(c.dialogs) > 0 {
+		c.liveAfter = append(c.liveAfter, command)
+	}
+	return c.fakeSession.Run(ctx, command)
+}
+
+// TestCollectCancelMidDialog: a run cancelled while the SMA's SERVICES
+// dialog is at a question interrupts it back to the prompt and clears what
+// it staged, each on a short deadline of its own, and then stops.
+func TestCollectCancelMidDialog(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &cancelInDialog{cancel: cancel, fakeSession: fakeSession{outputs: map[string]string{
+		"version":         "Current Version\n===============\nModel: M100V\nVersion: 14.2.0-224\n",
+		"applianceconfig": "Security Appliances:\n1. mx.example.com (10.172.12.17) - Email\n\nChoose the operation you want to perform:\n- ADD - Add a new appliance.\n[]> \n",
+		"clearchanges":    "There are no changes to clear.\n",
+	}}}
+	collect(ctx, s, Plan{Role: facts.RoleSMA, Address: "sma:22"})
+	if got := strings.Join(s.liveAfter, " "); got != "^C clearchanges" {
+		t.Errorf("sent after the cancel with a live deadline: %q, want ^C then clearchanges", got)
+	}
+}

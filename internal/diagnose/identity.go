@@ -8,6 +8,7 @@ import (
 
 	"github.com/pvo-doctor/pvo-doctor/internal/facts"
 	"github.com/pvo-doctor/pvo-doctor/internal/session"
+	"github.com/pvo-doctor/pvo-doctor/internal/sshconfig"
 )
 
 // ErrUsage marks an error as the user's mistake in what they named (exit 2).
@@ -33,6 +34,10 @@ type Identity struct {
 	Spec string // as given: [USER@]HOST[:PORT], or a saved session's file
 	User string
 	Addr session.Address // zero for a saved session
+	// SSH is the appliance as ssh_config resolved it (nil: dial Addr with
+	// the run's settings alone); PasswordEnv its own password variable.
+	SSH         *sshconfig.Host
+	PasswordEnv string
 
 	Hostname string
 	Machine  string // the cluster member the session ran on; "" standalone
@@ -57,6 +62,15 @@ func ParseTarget(role facts.Role, spec, defaultUser string) (Identity, error) {
 	id.Addr = addr
 	id.ID = facts.ApplianceID(string(role) + "/" + addr.String())
 	return id, nil
+}
+
+// ResolvedTarget is an appliance named on the command line or in an
+// inventory as spec, and resolved through ssh_config into h: it is
+// reached at h's HostName and port, as h's user, with h's settings.
+func ResolvedTarget(role facts.Role, spec string, h sshconfig.Host, passwordEnv string) Identity {
+	addr := session.Address{Host: h.HostName, Port: h.Port}
+	return Identity{Role: role, Spec: spec, User: h.User, Addr: addr, SSH: &h, PasswordEnv: passwordEnv,
+		ID: facts.ApplianceID(string(role) + "/" + addr.String())}
 }
 
 // SavedIdentity is the identity of a saved session read from path.

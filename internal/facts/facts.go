@@ -49,9 +49,13 @@ type Site struct {
 	SMA  *Appliance
 	ESAs []*Appliance
 	// PVOHost and PVOPort are the address the ESAs were asked to reach the
-	// SMA's PVO listener on (--sma-pvo-host, default the SMA's address, :7025).
+	// SMA's PVO listener on (--sma-pvo-host, else where the SMA's tcpservices
+	// shows its cpq_listener, else the SMA's address, :7025).
 	PVOHost string
 	PVOPort int
+	// PVOSource says why the ESAs probed that address: --sma-pvo-host, the
+	// SMA's own tcpservices listener, or the fallback to its SSH address.
+	PVOSource string `json:",omitempty"`
 }
 
 // ApplianceID is an appliance's stable key: findings, fixes and reports

@@ -90,3 +90,20 @@ func stepText(s string) string {
 	}
 	return s
 }
+
+// Unreached reports whether the group's appliance was never reached (no
+// session: nothing was read from it, only errors) and every finding about
+// it is unknown, so a writer shows one "not reached" block, not the same
+// error once per rule.
+func (g group) Unreached() bool {
+	a := g.Appliance
+	if a == nil || len(a.Errors) == 0 || a.Hostname != "" || a.Version != "" || len(g.Findings) == 0 {
+		return false
+	}
+	for _, f := range g.Findings {
+		if f.Status != rules.StatusUnknown {
+			return false
+		}
+	}
+	return true
+}

@@ -112,6 +112,16 @@ code{background:#f5f5f7;padding:0 .2rem}
 {{- end}}
 {{- range .Groups}}{{if .Findings}}
 <h3>{{dash .Name}}{{with .Appliance}} <span class="meta">({{appliance .}})</span>{{end}}</h3>
+{{- if .Unreached}}
+<div class="finding unknown">
+<h4><span class="status unknown">{{label "unknown"}}</span> Not reached: {{len .Findings}} rules unknown ({{range $i, $f := .Findings}}{{if $i}}, {{end}}{{$f.ID}}{{end}})</h4>
+<ul>
+{{- range .Appliance.Errors}}
+<li>{{.Step}}: {{.Message}}</li>
+{{- end}}
+</ul>
+</div>
+{{- else}}
 {{- range .Findings}}
 <div class="finding {{.Status}}">
 <h4><span class="status {{.Status}}">{{label .Status}}</span> {{.ID}}: {{.Title}}</h4>
@@ -149,6 +159,7 @@ code{background:#f5f5f7;padding:0 .2rem}
 {{- end}}
 {{- end}}
 </div>
+{{- end}}
 {{- end}}
 {{- end}}{{end}}
 {{- if .Fixes}}

@@ -47,6 +47,18 @@ func (MarkdownWriter) Write(w io.Writer, r *Report) error {
 			continue
 		}
 		fmt.Fprintf(&b, "### %s\n\n", mdText(orDash(g.Name)))
+		if g.Unreached() {
+			ids := make([]string, len(g.Findings))
+			for i, f := range g.Findings {
+				ids[i] = f.ID
+			}
+			fmt.Fprintf(&b, "**Not reached**: %d rules unknown (%s).\n\n", len(ids), mdText(strings.Join(ids, ", ")))
+			for _, e := range g.Appliance.Errors {
+				fmt.Fprintf(&b, "- %s: %s\n", mdText(e.Step), mdText(e.Message))
+			}
+			b.WriteString("\n")
+			continue
+		}
 		for _, f := range g.Findings {
 			writeMDFinding(&b, f)
 		}

@@ -71,6 +71,17 @@ func (t TextWriter) Write(w io.Writer, r *Report) error {
 			fmt.Fprintf(&b, " (%s)", clean(applianceLine(a)))
 		}
 		b.WriteString("\n")
+		if g.Unreached() {
+			ids := make([]string, len(g.Findings))
+			for i, f := range g.Findings {
+				ids[i] = clean(f.ID)
+			}
+			fmt.Fprintf(&b, "%s not reached: %d rules unknown (%s)\n", st.status(rules.StatusUnknown), len(ids), strings.Join(ids, ", "))
+			for _, e := range g.Appliance.Errors {
+				writeIndented(&b, indent, e.Step+": "+e.Message)
+			}
+			continue
+		}
 		for _, f := range g.Findings {
 			fmt.Fprintf(&b, "%s %s  %s", st.status(f.Status), clean(f.ID), clean(f.Title))
 			if f.Severity != "" && f.Status == rules.StatusFail {

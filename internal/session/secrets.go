@@ -32,11 +32,10 @@ type Secrets struct {
 	// Identities are the key files that may ask for a passphrase.
 	Identities []string
 
-	mu    sync.Mutex
-	pw    *string
-	pwErr error
-	pass  map[string]string
-	trs   []*channel.Transcript
+	mu   sync.Mutex
+	pws  map[string]secret // by variable name
+	pass map[string]string
+	trs  []*channel.Transcript
 }
 
 func (s *Secrets) ask(prompt string) (string, error) {
@@ -46,43 +45,65 @@ func (s *Secrets) ask(prompt string) (string, error) {
 	return s.Ask(prompt)
 }
 
-func (s *Secrets) password() (string, error) {
+// passwordFor returns the password held by the variable env ("" = the
+// run's PasswordEnv), asking on the terminal, once per variable, when it is
+// empty; who (user@host) is named on its own line above the prompt, so a
+// person knows which account the one answer serves.
+func (s *Secrets) passwordFor(env, who string) (string, error) {
+	if env == "" {
+		env = s.PasswordEnv
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.pw != nil || s.pwErr != nil {
-		return deref(s.pw), s.pwErr
+	if pw, ok := s.pws[env]; ok {
+		return pw.val, pw.err
 	}
 	var pw string
 	var err error
 	switch {
 	case s.Password != nil:
 		pw, err = s.Password()
-	case s.PasswordEnv != "" && os.Getenv(s.PasswordEnv) != "":
-		pw = os.Getenv(s.PasswordEnv)
+	case env != "" && os.Getenv(env) != "":
+		pw = os.Getenv(env)
 	default:
-		pw, err = s.ask("Password: ")
+		prompt := "Password: "
+		if who != "" {
+			prompt = fmt.Sprintf("pvo-doctor needs the password of %s (asked once for every appliance that uses $%s)\nPassword: ", who, env)
+		}
+		pw, err = s.ask(prompt)
 		if errors.Is(err, ErrNoTerminal) {
-			err = fmt.Errorf("no password: set $%s or use an SSH key (--identity, ssh-agent)", s.PasswordEnv)
+			err = fmt.Errorf("no password: set $%s or use an SSH key (--identity, ssh-agent)", env)
 		}
 	}
+	if s.pws == nil {
+		s.pws = map[string]secret{}
+	}
+	s.pws[env] = secret{pw, err}
 	if err != nil {
-		s.pwErr = err
 		return "", err
 	}
-	s.pw = &pw
 	for _, tr := range s.trs {
 		tr.Redact(pw)
 	}
 	return pw, nil
 }
 
+// secret is one password as read, or why it could not be.
+type secret struct {
+	val string
+	err error
+}
+
 // mayPrompt reports whether a secret may be asked on the terminal, which
 // gives the login the whole run's time instead of the connect timeout.
-func (s *Secrets) mayPrompt() bool {
+func (s *Secrets) mayPrompt(env string) bool {
 	if !s.Interactive {
 		return false
 	}
-	if s.Password == nil && os.Getenv(s.PasswordEnv) == "" {
+	if env == "" {
+		env = s.PasswordEnv
+	}
+	if s.Password == nil && os.Getenv(env) == "" {
 		return true
 	}
 	for _, id := range s.Identities {
@@ -118,8 +139,10 @@ func (s *Secrets) known() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []string
-	if s.pw != nil && *s.pw != "" {
-		out = append(out, *s.pw)
+	for _, pw := range s.pws {
+		if pw.val != "" {
+			out = append(out, pw.val)
+		}
 	}
 	for _, p := range s.pass {
 		if p != "" {
@@ -134,19 +157,14 @@ func (s *Secrets) redactInto(tr *channel.Transcript) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.trs = append(s.trs, tr)
-	if s.pw != nil && *s.pw != "" {
-		tr.Redact(*s.pw)
+	for _, pw := range s.pws {
+		if pw.val != "" {
+			tr.Redact(pw.val)
+		}
 	}
 	for _, p := range s.pass {
 		if p != "" {
 			tr.Redact(p)
 		}
 	}
-}
-
-func deref(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
 }

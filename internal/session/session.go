@@ -5,12 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"regexp"
 	"time"
 
 	"github.com/pvo-doctor/pvo-doctor/internal/channel"
+	"github.com/pvo-doctor/pvo-doctor/internal/outfile"
+	"github.com/pvo-doctor/pvo-doctor/internal/sshconfig"
 	"github.com/pvo-doctor/pvo-doctor/internal/transport"
 )
 
@@ -19,8 +20,7 @@ import (
 type Step = channel.Step
 
 // Options are the dial and login settings of a run, shared by every
-// appliance. It is where ssh_config, a jump host or an inventory would add
-// their settings.
+// appliance; a Target's ssh_config host completes them per appliance.
 type Options struct {
 	Identities            []string
 	UseAgent              bool
@@ -39,11 +39,16 @@ type Options struct {
 	// Warn receives the transport's warnings (an ignored host key).
 	Warn    io.Writer
 	Secrets *Secrets
+	// Explicit says which of these settings the command line set itself:
+	// those win over a Target's ssh_config host.
+	Explicit Explicit
 }
 
-// Target is one appliance to log in to. An ssh_config alias or an
-// inventory entry would resolve into a Target (and the Options around it)
-// before Open; Open itself only dials what it is given.
+// Explicit says which Options the command line set itself.
+type Explicit = transport.Explicit
+
+// Target is one appliance to log in to, resolved before Open (through
+// ssh_config and the inventory); Open itself only dials what it is given.
 type Target struct {
 	// Name is the transcript's base name (e.g. "esa-10.0.0.1_22").
 	Name string
@@ -51,6 +56,14 @@ type Target struct {
 	Label string
 	User  string
 	Addr  Address
+	// SSH, when set, is the appliance as ssh_config resolved it: its keys,
+	// known_hosts, host key policy, connect timeout and jump hosts complete
+	// Options where the command line did not set them. Jump hosts are
+	// offered keys only, never the appliance's password.
+	SSH *sshconfig.Host
+	// PasswordEnv names this appliance's password variable (an inventory's
+	// password_env); "" = the run's (Secrets.PasswordEnv).
+	PasswordEnv string
 }
 
 // ptyRows is the terminal height asked for. AsyncOS pages long output at
@@ -63,7 +76,7 @@ const ptyRows = 1000
 type Session struct {
 	*channel.Channel
 	client *transport.Client
-	trFile *os.File
+	trFile *outfile.File
 }
 
 // Close leaves the CLI as an administrator would (exit: nothing pending
@@ -112,7 +125,7 @@ func Open(ctx context.Context, o Options, t Target, tag string, progress func(st
 	cfg := transport.Config{
 		User:                  t.User,
 		Identities:            o.Identities,
-		Password:              sec.password,
+		Password:              func() (string, error) { return sec.passwordFor(t.PasswordEnv, t.User+"@"+t.Addr.String()) },
 		Passphrase:            sec.passphrase,
 		UseAgent:              o.UseAgent,
 		KnownHostsFile:        o.KnownHosts,
@@ -126,15 +139,24 @@ func Open(ctx context.Context, o Options, t Target, tag string, progress func(st
 	// by ConnectTimeout itself; this deadline covers the login too, unless
 	// a person may be typing a password.
 	loginTimeout := o.ConnectTimeout
-	if sec.mayPrompt() && o.LoginTimeout > 0 {
+	addr := t.Addr.String()
+	if t.SSH != nil {
+		addr, cfg = transport.WithSSHConfig(cfg, *t.SSH, o.Explicit)
+		if !o.Explicit.ConnectTimeout && t.SSH.ConnectTimeout > 0 {
+			loginTimeout = t.SSH.ConnectTimeout
+		}
+	}
+	if sec.mayPrompt(t.PasswordEnv) && o.LoginTimeout > 0 {
 		loginTimeout = o.LoginTimeout
 	}
 	if loginTimeout <= 0 {
 		loginTimeout = transport.DefaultConnectTimeout
 	}
+	// Each jump host is one more connect, handshake and login on the way.
+	loginTimeout *= time.Duration(1 + len(cfg.Jumps))
 	lctx, cancel := context.WithTimeout(ctx, loginTimeout)
 	defer cancel()
-	client, err := transport.Dial(lctx, t.Addr.String(), cfg)
+	client, err := transport.Dial(lctx, addr, cfg)
 	if err != nil {
 		return nil, &Error{StepConnect, withHint(err)}
 	}
@@ -146,7 +168,7 @@ func Open(ctx context.Context, o Options, t Target, tag string, progress func(st
 	s := &Session{client: client}
 	var tr *channel.Transcript
 	if o.TranscriptDir != "" {
-		s.trFile, err = os.OpenFile(filepath.Join(o.TranscriptDir, TranscriptName(t.Name, tag)), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+		s.trFile, err = outfile.Create(filepath.Join(o.TranscriptDir, TranscriptName(t.Name, tag)))
 		if err != nil {
 			shell.Close()
 			client.Close()
@@ -185,20 +207,51 @@ func TranscriptName(base, tag string) string {
 	return name + ".transcript"
 }
 
-// withHint adds, for errors a flag can cure, which flag to look at.
+// withHint adds, for errors a flag can cure, which flag to look at. A
+// jump host's failure is checked first: its inner error (an AuthError at
+// the bastion, say) is about the jump host, whose login --user and the
+// password do not serve.
 func withHint(err error) error {
+	var jump *transport.JumpError
 	var auth *transport.AuthError
 	var dial *transport.DialError
 	var notSSH *transport.NotSSHError
+	var hostKey *transport.HostKeyError
 	switch {
+	case errors.As(err, &jump):
+		hint := "check -J/--jump or ProxyJump in ssh_config (-F)"
+		switch {
+		case errors.As(jump.Err, &auth):
+			hint = "a jump host is offered keys only (ssh-agent, --identity, its IdentityFile), never the appliance's password; check its user in -J or ssh_config"
+		case errors.As(jump.Err, &hostKey):
+			hint = "a jump host's key is verified against known_hosts like the appliance's"
+		case errors.As(jump.Err, &dial):
+			hint = dialHint(dial)
+		}
+		return fmt.Errorf("%w; %s", err, hint)
 	case errors.As(err, &auth):
 		return fmt.Errorf("%w; check --user and --identity, or set the password variable (--password-env)", err)
+	case errors.As(err, &hostKey):
+		return err // its message says what to do
 	case errors.As(err, &dial):
-		return fmt.Errorf("%w; check the address and port, or --connect-timeout", err)
+		return fmt.Errorf("%w; %s", err, dialHint(dial))
 	case errors.As(err, &notSSH):
 		return fmt.Errorf("%w; is that the appliance's SSH port?", err)
 	}
 	return err
+}
+
+// dialHint is the advice for one kind of failed TCP connect.
+func dialHint(e *transport.DialError) string {
+	switch e.Kind {
+	case transport.DialRefused:
+		return "nothing listens there: check the address and port"
+	case transport.DialTimeout:
+		return "no answer: check the address, a firewall on the way, or --connect-timeout"
+	case transport.DialDNS:
+		return "check the host name, or the Host alias and HostName in ssh_config"
+	}
+	return "check the address and port, or --connect-timeout"
 }
 
 // IsClosed reports whether err says the session is gone.
