@@ -1,8 +1,8 @@
 package diagnose
 
 import (
-	"errors"
 	"cmp"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
