@@ -66,6 +66,7 @@ func Analyze(in Saved) (Outcome, error) {
 	}
 	res := run(site)
 	ExplainPVO(site, &res)
+	res.ManualChecks = append(res.ManualChecks, Coverage(site)...)
 	return Outcome{Site: site, Result: res}, nil
 }
 
