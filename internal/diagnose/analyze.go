@@ -101,6 +101,7 @@ func (in Saved) site() (*facts.Site, error) {
 	if err != nil {
 		return nil, err
 	}
+	shareClusterLayout(apps)
 	site := &facts.Site{PVOPort: in.PVO.Port}
 	for _, a := range apps {
 		id := savedIdentity(a)
@@ -117,6 +118,33 @@ func (in Saved) site() (*facts.Site, error) {
 	}
 	savedPVOEndpoint(site, in.PVO)
 	return site, nil
+}
+
+// shareClusterLayout gives a member whose own session has no
+// clusterconfig the layout another member's session listed it in (by
+// hostname or serial number): one cluster has one layout, and a member's
+// file typed in its machine mode is still that cluster's.
+func shareClusterLayout(esas []*facts.Appliance) {
+	for _, a := range esas {
+		if a.Role != facts.RoleESA || a.Cluster != nil {
+			continue
+		}
+		serial := ""
+		if a.Version != nil {
+			serial = a.Version.Serial
+		}
+		for _, b := range esas {
+			cl := b.Cluster
+			if b == a || b.Role != facts.RoleESA || cl == nil || cl.Standalone {
+				continue
+			}
+			if (a.Hostname != "" && cl.GroupOf(a.Hostname) != "") || (serial != "" && cl.MachineBySerial(serial) != "") {
+				a.Cluster = cl
+				a.Warnings = append(a.Warnings, facts.Warning{Text: "cluster layout from " + b.Name() + "'s clusterconfig (" + b.Address + "): this session has none of its own"})
+				break
+			}
+		}
+	}
 }
 
 // savedIdentity names a saved appliance by what it showed of itself: its

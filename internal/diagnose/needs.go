@@ -273,6 +273,12 @@ func Coverage(site *facts.Site) []rules.ManualCheck {
 // readFound says whether the site holds read for a: a member read needs
 // every member's (from whichever member's session it came).
 func readFound(site *facts.Site, a *facts.Appliance, read string, cluster bool) bool {
+	if cluster && clusterOnly(read) {
+		// A level is the cluster's, read in cluster mode by any member.
+		return slices.ContainsFunc(site.ESAs, func(e *facts.Appliance) bool {
+			return e.Cluster != nil && strings.EqualFold(e.Cluster.Name, a.Cluster.Name) && rules.Found(e, read, e.Hostname)
+		})
+	}
 	if !rules.MemberRead(read) {
 		return rules.Found(a, read, a.Hostname)
 	}
