@@ -26,6 +26,21 @@ lint:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
+# Every fuzz target for FUZZTIME each (CI runs a few seconds; a longer run is
+# `make fuzz FUZZTIME=10m`). Go fuzzes one target per invocation, so the
+# targets are listed from the packages themselves and never written twice.
+FUZZTIME ?= 3s
+
+fuzz:
+	@set -e; log=$$(mktemp); trap 'rm -f $$log' EXIT; \
+	for pkg in $$($(GO) list ./...); do \
+		for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+			echo "fuzz $$pkg $$t ($(FUZZTIME))"; \
+			$(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) $$pkg > $$log 2>&1 || \
+				{ grep -v 'elapsed:' $$log | tail -40; exit 1; }; \
+		done; \
+	done
+
 # Release binaries for every platform people run pvo-doctor on, with the
 # version stamped from git and a SHA256SUMS file to check them against.
 # Separate from test on purpose: CI never builds these.

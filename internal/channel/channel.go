@@ -617,7 +617,7 @@ func (c *Channel) leave(ctx context.Context, abandon bool) (string, error) {
 // timeout. match runs only once the echo of the last line sent is settled.
 func (c *Channel) wait(ctx context.Context, waiting string, match func(text string) bool) error {
 	start := time.Now()
-	timer := time.NewTimer(c.opts.StepTimeout)
+	timer := time.NewTimer(c.stepTimeout(ctx))
 	defer timer.Stop()
 	for {
 		notify, rerr, werr := c.drain()

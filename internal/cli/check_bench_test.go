@@ -3,9 +3,6 @@ package cli
 import (
 	"bufio"
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
-	"encoding/pem"
 	"fmt"
 	"os"
 	"os/exec"
@@ -14,8 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/crypto/ssh"
-
 	"github.com/pvo-doctor/pvo-doctor/internal/sim"
 )
 
@@ -23,29 +18,7 @@ import (
 // returns check options aimed at it.
 func benchSite(b testing.TB, sc *sim.Scenario, latency time.Duration) (*CheckOptions, *sim.Site, string) {
 	b.Helper()
-	dir := b.TempDir()
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		b.Fatal(err)
-	}
-	block, err := ssh.MarshalPrivateKey(priv, "bench")
-	if err != nil {
-		b.Fatal(err)
-	}
-	key := filepath.Join(dir, "id_ed25519")
-	if err := os.WriteFile(key, pem.EncodeToMemory(block), 0o600); err != nil {
-		b.Fatal(err)
-	}
-	sshPub, _ := ssh.NewPublicKey(pub)
-	site, err := sim.Start(context.Background(), sc, sim.Options{Latency: latency, AuthorizedKeys: []ssh.PublicKey{sshPub}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { site.Close() })
-	kh := filepath.Join(dir, "known_hosts")
-	if err := os.WriteFile(kh, site.KnownHosts(), 0o600); err != nil {
-		b.Fatal(err)
-	}
+	site, key, kh := startTestSite(b, sc, sim.Options{Latency: latency})
 	ios, _, _, _ := Test()
 	opts := &CheckOptions{
 		IO: ios, Identities: []string{key}, KnownHosts: kh, User: "admin", noAgent: true, NoSSHConfig: true,

@@ -73,7 +73,7 @@ func simOf(ts *testscript.TestScript) *scriptSim {
 
 // cmdSim drives the simulator from a script:
 //
-//	sim start SCENARIO [latency=D] [mode=shell|silent] [legacy] [drop=PROMPT] [extra=PROMPT]
+//	sim start SCENARIO [latency=D] [mode=shell|silent] [legacy] [drop=PROMPT] [extra=PROMPT] [stall=PROMPT]
 //	    serves the scenario and sets $ESA (first ESA as user@127.0.0.1:port),
 //	    $ESA1.. for every ESA, $SMA, $PVOHOST, $KNOWN_HOSTS (a file with every
 //	    appliance's key), $KEY (an identity file the simulator accepts),
@@ -211,6 +211,8 @@ func simStart(ts *testscript.TestScript, args []string) {
 			opts.Fault.DropAt = v
 		case "extra":
 			opts.Fault.ExtraPrompt = v
+		case "stall":
+			opts.Fault.StallAt = v
 		default:
 			ts.Fatalf("sim start: unknown option %q", a)
 		}

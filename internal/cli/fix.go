@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -25,6 +26,8 @@ type fixFlags struct {
 	// Rules, from --fix-rule, limits the fixes to these rule IDs and is the
 	// only way to apply an explicit fix (PVO-105's resumetransfers).
 	Rules []string
+	// CommitTimeout bounds each wait of a fix's commit (--commit-timeout).
+	CommitTimeout time.Duration
 }
 
 func addFixFlags(cmd *cobra.Command, ff *fixFlags) {
@@ -33,6 +36,7 @@ func addFixFlags(cmd *cobra.Command, ff *fixFlags) {
 	f.BoolVar(&ff.DryRun, "dry-run", false, "with --fix: show the plan and change nothing")
 	f.BoolVar(&ff.Yes, "yes", false, "with --fix: apply without asking (needed when stdin is not a terminal)")
 	f.StringArrayVar(&ff.Rules, "fix-rule", nil, "fix only this rule `ID` (repeatable; implies --fix); the only way to apply PVO-105's resumetransfers")
+	f.DurationVar(&ff.CommitTimeout, "commit-timeout", fix.DefaultCommitTimeout, "with --fix: deadline for a commit's reply (longer than --step-timeout: a commit may take minutes); a commit whose reply is lost is then established by reconnecting")
 	_ = cmd.RegisterFlagCompletionFunc("fix-rule", ruleIDs)
 }
 
@@ -60,6 +64,9 @@ func (ff *fixFlags) validate() error {
 		ff.Rules[i] = r.ID
 		ff.Fix = true
 	}
+	if ff.CommitTimeout < 0 {
+		return usageError("--commit-timeout must not be negative, got %s", ff.CommitTimeout)
+	}
 	if !ff.Fix && (ff.DryRun || ff.Yes) {
 		return usageError("--dry-run and --yes only go with --fix")
 	}
@@ -78,7 +85,7 @@ func (ff fixFlags) fixOptions(ctx context.Context, ios *IOStreams, answers **buf
 			only[id] = true
 		}
 	}
-	return diagnose.FixOptions{DryRun: ff.DryRun, Only: only, Log: ios.ErrOut,
+	return diagnose.FixOptions{DryRun: ff.DryRun, Only: only, Log: ios.ErrOut, CommitTimeout: ff.CommitTimeout,
 		Confirm: func() (bool, error) { return ff.confirm(ctx, ios, answers) }}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/pvo-doctor/pvo-doctor/internal/asyncos"
 	"github.com/pvo-doctor/pvo-doctor/internal/facts"
@@ -30,6 +31,9 @@ type FixOptions struct {
 	Confirm func() (bool, error)
 	// Log receives the plan and what happens, for a person to follow.
 	Log io.Writer
+	// CommitTimeout bounds each wait of a commit (fix.DefaultCommitTimeout
+	// when zero); a fix session may take Config.Timeout plus this.
+	CommitTimeout time.Duration
 }
 
 // FixRecord is one repair --fix planned or ran, for the report.
@@ -205,10 +209,17 @@ func (fr *fixRun) apply(ctx context.Context, s fix.Session, round int, log io.Wr
 		}
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, fr.cfg.Timeout)
+	commitTimeout := fr.opts.CommitTimeout
+	if commitTimeout <= 0 {
+		commitTimeout = fix.DefaultCommitTimeout
+	}
+	// The commit gets its own deadline on top of the dialogs' run time, so
+	// a slow commit is not cut short by the time the dialogs took.
+	ctx, cancel := context.WithTimeout(ctx, fr.cfg.Timeout+commitTimeout)
 	defer cancel()
 	fmt.Fprintf(log, "\nFixing %s...\n", s.Appliance)
-	sess, step, err := open(ctx, fr.cfg, t, fmt.Sprintf("fix%d", round), nil)
+	tag := fmt.Sprintf("fix%d", round)
+	sess, step, err := open(ctx, fr.cfg, t, tag, nil)
 	if err != nil {
 		for _, f := range s.Fixes {
 			fr.push(record(s, f, fix.Failed, fmt.Sprintf("%s: %v; nothing was changed", step, err)), f)
@@ -218,26 +229,34 @@ func (fr *fixRun) apply(ctx context.Context, s fix.Session, round int, log io.Wr
 	}
 	// With nothing pending, exit asks nothing; with something pending, the
 	// dropped session discards it.
-	out := fix.Apply(ctx, fixRunner{sess}, s)
-	sess.Close()
+	defer func() { sess.Close() }()
+	reopen := func(ctx context.Context) (fix.Runner, error) {
+		// The old session ends first, taking anything uncommitted with it,
+		// so what the new one reads is what the appliance runs with.
+		sess.Close()
+		fmt.Fprintf(log, "  the commit's reply was lost; reconnecting to establish whether it was committed...\n")
+		ns, step, err := open(ctx, fr.cfg, t, tag+"-settle", nil)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", step, err)
+		}
+		sess = ns
+		return fixRunner{ns}, nil
+	}
+	out := fix.Apply(ctx, fixRunner{sess}, s, fix.ApplyOptions{CommitTimeout: commitTimeout, Reopen: reopen})
 	for i, f := range s.Fixes {
 		r := out.Results[i]
-		rec := record(s, f, fix.Applied, "")
+		rec := record(s, f, r.Status, "")
 		rec.Evidence = r.Evidence
-		if r.Status == fix.Failed {
-			rec.Status = fix.Failed
+		if r.Err != nil {
 			rec.Error = r.Err.Error()
-			switch {
-			case out.Cleared:
-				rec.Error += "; clearchanges discarded the uncommitted changes"
-			case f.Comment != "":
-				rec.Error += "; the session ended, so nothing was committed"
-			}
 		}
 		fr.push(rec, f)
 		fmt.Fprintf(log, "  %s: %s", f.Rule, rec.Status)
-		if rec.Error != "" {
+		switch {
+		case rec.Error != "":
 			fmt.Fprintf(log, ": %s", rec.Error)
+		case r.Note != "":
+			fmt.Fprintf(log, " (%s)", r.Note)
 		}
 		fmt.Fprintln(log)
 	}
@@ -303,6 +322,50 @@ func (r fixRunner) SetMode(ctx context.Context, mode string) (string, error) {
 }
 
 func (r fixRunner) Interrupt(ctx context.Context) error { return r.s.Interrupt(ctx) }
+
+func (r fixRunner) Commit(ctx context.Context, timeout time.Duration, command string, steps ...fix.Step) (string, error) {
+	return r.Dialog(session.WithStepTimeout(ctx, timeout), command, steps...)
+}
+
+// Read parses a settings command with the parser the collection uses.
+func (r fixRunner) Read(ctx context.Context, command string) (*facts.Appliance, error) {
+	text, err := r.s.Run(ctx, command)
+	if err != nil {
+		return nil, err
+	}
+	a := &facts.Appliance{}
+	switch command {
+	case "deliveryconfig":
+		a.Delivery, _, err = asyncos.ParseDeliveryConfig(text)
+	case "sslconfig":
+		a.SSL, _, err = asyncos.ParseSSLConfig(text)
+	default:
+		err = fmt.Errorf("no parser to read back %s", command)
+	}
+	return a, err
+}
+
+// ShowChanges reads showchanges with asyncos's parser. A release without
+// the command refuses it, and output the parser does not take proves
+// nothing: then ok is false.
+func (r fixRunner) ShowChanges(ctx context.Context) (pending bool, line string, ok bool, err error) {
+	text, err := r.s.Run(ctx, "showchanges")
+	if session.IsRefused(err) {
+		return false, "", false, nil
+	}
+	if err != nil {
+		return false, "", false, err
+	}
+	pc, _, perr := asyncos.ParseShowChanges(text)
+	if perr != nil {
+		return false, "", false, nil
+	}
+	line = "{}"
+	if len(pc.Lines) > 0 {
+		line = pc.Lines[0]
+	}
+	return pc.Pending, line, true, nil
+}
 
 // Dialog also fails when a question comes after the last answer: the
 // channel ends such a dialog without error and stays at the question.

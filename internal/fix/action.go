@@ -54,7 +54,12 @@ type Definition struct {
 	Help string
 	// Title is its part of the plan's headings and of the commit comment;
 	// "" for an action that needs no commit.
-	Title    string
+	Title string
+	// readBack shows the setting a committed change made, and holds says
+	// whether what it shows is the change: how a commit whose reply was
+	// lost is established. Both unset for an action with no commit.
+	readBack string
+	holds    func(Params, *facts.Appliance) Reading
 	summary  func(Params) string
 	steps    func(Params) []string
 	commands func(Params) []Command
@@ -68,6 +73,25 @@ func (d Definition) Steps(p Params) []string { return d.steps(p) }
 
 // Commands are the dialogs the fix types and the output that verifies it.
 func (d Definition) Commands(p Params) []Command { return d.commands(p) }
+
+// Reading is a setting read back after a commit.
+type Reading struct {
+	Known bool   // the output showed the setting
+	Holds bool   // it has the value the fix sets
+	Line  string // the setting as the appliance showed it
+}
+
+// ReadBack is the command that shows the setting the action changes; ""
+// for an action with no commit.
+func (d Definition) ReadBack() string { return d.readBack }
+
+// Holds reads the setting from what ReadBack's command showed, parsed.
+func (d Definition) Holds(p Params, a *facts.Appliance) Reading {
+	if d.holds == nil || a == nil {
+		return Reading{}
+	}
+	return d.holds(p, a)
+}
 
 // NeedsCommit reports whether the action ends with a commit.
 func (d Definition) NeedsCommit() bool { return d.Title != "" }
@@ -123,13 +147,20 @@ var resumeTransfers = Definition{
 }
 
 var deliveryAuto = Definition{
-	Action:  ActionDeliveryAuto,
-	Role:    facts.RoleESA,
-	Setting: facts.SettingDelivery,
-	Help:    "deliveryconfig Auto on an ESA",
-	Title:   "default delivery interface Auto",
-	summary: func(Params) string { return "Set the ESA's default delivery interface to Auto, then commit." },
-	steps:   func(Params) []string { return DeliverySteps("Auto") },
+	Action:   ActionDeliveryAuto,
+	Role:     facts.RoleESA,
+	Setting:  facts.SettingDelivery,
+	Help:     "deliveryconfig Auto on an ESA",
+	Title:    "default delivery interface Auto",
+	summary:  func(Params) string { return "Set the ESA's default delivery interface to Auto, then commit." },
+	readBack: "deliveryconfig",
+	holds: func(_ Params, a *facts.Appliance) Reading {
+		if a.Delivery == nil || a.Delivery.DefaultInterface == "" || a.Delivery.Incomplete != "" {
+			return Reading{}
+		}
+		return Reading{Known: true, Holds: strings.EqualFold(strings.TrimSpace(a.Delivery.DefaultInterface), "Auto"), Line: "Default interface to deliver mail: " + a.Delivery.DefaultInterface}
+	},
+	steps: func(Params) []string { return DeliverySteps("Auto") },
 	commands: func(Params) []Command {
 		return []Command{{Line: "deliveryconfig", Steps: []Step{
 			{Expect: `(?i)choose the operation`, Question: "Choose the operation you want to perform", Answer: "SETUP"},
@@ -163,6 +194,14 @@ var outboundCiphers = Definition{
 	Title:   "remove anonymous outbound ciphers",
 	summary: func(p Params) string {
 		return "Remove anonymous suites from the ESA's outbound ciphers: " + p.ciphers() + ", then commit."
+	},
+	readBack: "sslconfig",
+	holds: func(p Params, a *facts.Appliance) Reading {
+		svc := a.SSL.Service("outbound")
+		if svc == nil || svc.Ciphers == "" || a.SSL.Incomplete != "" {
+			return Reading{}
+		}
+		return Reading{Known: true, Holds: svc.Ciphers == p.ciphers(), Line: svc.Name + " ciphers: " + svc.Ciphers}
 	},
 	steps: func(p Params) []string {
 		method := "keep the current method (press Enter at the method prompt, where there is one)"

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pvo-doctor/pvo-doctor/internal/asyncos"
 	"github.com/pvo-doctor/pvo-doctor/internal/facts"
@@ -23,6 +24,8 @@ type fakeRunner struct {
 	replies      map[string]reply // by command
 	calls        []string
 	interruptErr error
+
+	commitTimeout time.Duration
 }
 
 func (f *fakeRunner) Mode() string { return asyncos.ModeOf(f.prompt) }
@@ -62,6 +65,38 @@ func (f *fakeRunner) Dialog(ctx context.Context, command string, steps ...Step) 
 	return r.out, r.err
 }
 
+func (f *fakeRunner) Commit(ctx context.Context, timeout time.Duration, command string, steps ...Step) (string, error) {
+	f.commitTimeout = timeout
+	return f.Dialog(ctx, command, steps...)
+}
+
+// Read parses with asyncos's own parsers, as the driver does.
+func (f *fakeRunner) Read(ctx context.Context, command string) (*facts.Appliance, error) {
+	out, err := f.Run(ctx, command)
+	if err != nil {
+		return nil, err
+	}
+	a := &facts.Appliance{}
+	switch command {
+	case "deliveryconfig":
+		a.Delivery, _, err = asyncos.ParseDeliveryConfig(out)
+	case "sslconfig":
+		a.SSL, _, err = asyncos.ParseSSLConfig(out)
+	}
+	return a, err
+}
+
+// ShowChanges: no "showchanges" reply is a release without it.
+func (f *fakeRunner) ShowChanges(ctx context.Context) (bool, string, bool, error) {
+	r, ok := f.replies["showchanges"]
+	f.calls = append(f.calls, "showchanges")
+	if r.err != nil || !ok {
+		return false, "", false, r.err
+	}
+	t := strings.TrimSpace(r.out)
+	return t != "{}", t, true, nil
+}
+
 func (f *fakeRunner) SetMode(ctx context.Context, mode string) (string, error) {
 	f.calls = append(f.calls, "clustermode "+mode)
 	kind, name, _ := strings.Cut(mode, " ")
@@ -90,7 +125,7 @@ func esaSession() Session {
 
 func TestApplyCommitsOnce(t *testing.T) {
 	r := &fakeRunner{prompt: "mx.example.com> ", replies: map[string]reply{"commit": {out: committed}}}
-	out := Apply(context.Background(), r, esaSession())
+	out := Apply(context.Background(), r, esaSession(), ApplyOptions{})
 	want := "deliveryconfig[SETUP|choose:Auto||||] sslconfig[OUTBOUND||" + SafeCiphers + "||] " +
 		"commit[pvo-doctor: PVO-003 default delivery interface Auto; PVO-004 remove anonymous outbound ciphers|]"
 	if got := strings.Join(r.calls, " "); got != want {
@@ -116,7 +151,7 @@ func TestApplyAllOrNothing(t *testing.T) {
 		"sslconfig":    {err: surprise},
 		"clearchanges": {out: "Changes cleared: Thu Nov 26 18:00:00 2026 UTC\n"},
 	}}
-	out := Apply(context.Background(), r, esaSession())
+	out := Apply(context.Background(), r, esaSession(), ApplyOptions{})
 	if got := strings.Join(r.calls, " "); strings.Contains(got, "commit[") || !strings.HasSuffix(got, "^C clearchanges") {
 		t.Errorf("calls: %s (want Ctrl-C and clearchanges, no commit)", got)
 	}
@@ -139,7 +174,7 @@ func TestApplyAllOrNothing(t *testing.T) {
 func TestApplyLostSession(t *testing.T) {
 	r := &fakeRunner{prompt: "mx.example.com> ", interruptErr: errors.New("connection closed"),
 		replies: map[string]reply{"deliveryconfig": {err: errors.New("connection closed")}}}
-	out := Apply(context.Background(), r, esaSession())
+	out := Apply(context.Background(), r, esaSession(), ApplyOptions{})
 	if got := strings.Join(r.calls, " "); got != "deliveryconfig[SETUP|choose:Auto||||] ^C" {
 		t.Errorf("calls: %s", got)
 	}
@@ -152,7 +187,7 @@ func TestApplyLostSession(t *testing.T) {
 func TestApplyCommitNothing(t *testing.T) {
 	r := &fakeRunner{prompt: "mx.example.com> ", replies: map[string]reply{
 		"commit": {out: "There is no data to commit.\n"}, "clearchanges": {out: "There are no changes to clear.\n"}}}
-	out := Apply(context.Background(), r, esaSession())
+	out := Apply(context.Background(), r, esaSession(), ApplyOptions{})
 	for _, res := range out.Results {
 		if res.Status != Failed || !strings.Contains(res.Err.Error(), "There is no data to commit.") {
 			t.Errorf("result = %+v", res)
@@ -170,7 +205,7 @@ func TestApplyResume(t *testing.T) {
 		"resume": {out: "Receiving resumed for euq_listener, cpq_listener.\n"},
 		"status": {out: "Enter \"status detail\" for more information.\n\nSystem status:        Online\n"},
 	}}
-	out := Apply(context.Background(), r, smaSession())
+	out := Apply(context.Background(), r, smaSession(), ApplyOptions{})
 	res := out.Results[0]
 	if res.Status != Applied || strings.Join(r.calls, " ") != "resume status" || len(res.Evidence) != 2 ||
 		res.Evidence[1].Lines[0] != "System status:        Online" {
@@ -180,7 +215,7 @@ func TestApplyResume(t *testing.T) {
 		"resume": {out: "No listeners were resumed.\n"},
 		"status": {out: "System status:        Receiving suspended\n"},
 	}}
-	res = Apply(context.Background(), r, smaSession()).Results[0]
+	res = Apply(context.Background(), r, smaSession(), ApplyOptions{}).Results[0]
 	if res.Status != Failed || !strings.Contains(res.Err.Error(), "Receiving suspended") {
 		t.Errorf("still suspended: %+v", res)
 	}
@@ -196,7 +231,7 @@ func TestApplyClusterLevels(t *testing.T) {
 	// Cluster level: already in cluster mode, no switch.
 	r := &fakeRunner{prompt: "(Cluster C)> ", replies: map[string]reply{
 		"sslconfig": {out: "Settings defined at: Cluster C\n"}, "commit": {out: committed}}}
-	out := Apply(context.Background(), r, clusterSession(t, "Settings defined at: Cluster C"))
+	out := Apply(context.Background(), r, clusterSession(t, "Settings defined at: Cluster C"), ApplyOptions{})
 	if got := strings.Join(r.calls, " "); !strings.HasPrefix(got, "sslconfig sslconfig[OUTBOUND") || strings.Contains(got, "clustermode") {
 		t.Errorf("calls: %s", got)
 	}
@@ -206,7 +241,7 @@ func TestApplyClusterLevels(t *testing.T) {
 	// esa2's own machine level: switch there for the dialog, and back.
 	over := "Settings defined at: Cluster C; Machine esa2.example.com"
 	r = &fakeRunner{prompt: "(Cluster C)> ", replies: map[string]reply{"sslconfig": {out: over + "\n"}, "commit": {out: committed}}}
-	out = Apply(context.Background(), r, clusterSession(t, over))
+	out = Apply(context.Background(), r, clusterSession(t, over), ApplyOptions{})
 	want := "sslconfig clustermode machine esa2.example.com sslconfig[OUTBOUND||" + SafeCiphers + "||] clustermode cluster commit["
 	if got := strings.Join(r.calls, " "); !strings.HasPrefix(got, want) {
 		t.Errorf("calls:\n got %s\nwant %s...", got, want)
@@ -216,7 +251,7 @@ func TestApplyClusterLevels(t *testing.T) {
 	}
 	// The level moved since the check (esa1 now has its own): change nothing.
 	r = &fakeRunner{prompt: "(Cluster C)> ", replies: map[string]reply{"sslconfig": {out: "Settings defined at: Cluster C; Machine esa1.example.com\n"}}}
-	out = Apply(context.Background(), r, clusterSession(t, "Settings defined at: Cluster C"))
+	out = Apply(context.Background(), r, clusterSession(t, "Settings defined at: Cluster C"), ApplyOptions{})
 	if out.Results[0].Status != Failed || !strings.Contains(out.Results[0].Err.Error(), "not at cluster level") {
 		t.Errorf("result = %+v", out.Results[0])
 	}
@@ -227,7 +262,7 @@ func TestApplyClusterLevels(t *testing.T) {
 	}
 	// No level line in cluster mode: change nothing.
 	r = &fakeRunner{prompt: "(Cluster C)> ", replies: map[string]reply{"sslconfig": {out: "sslconfig settings:\n"}}}
-	out = Apply(context.Background(), r, clusterSession(t, "Settings defined at: Cluster C"))
+	out = Apply(context.Background(), r, clusterSession(t, "Settings defined at: Cluster C"), ApplyOptions{})
 	if out.Results[0].Status != Failed || !strings.Contains(out.Results[0].Err.Error(), "no \"Settings defined at:\" line") {
 		t.Errorf("result = %+v", out.Results[0])
 	}

@@ -12,7 +12,10 @@
 // ciphers, and `resumetransfers`, applied only when its rule is named.
 // Everything else stays a manual step of the report. The fixes for one
 // appliance are all or nothing: they share one login and one commit, and
-// any surprise ends them with `clearchanges`.
+// any surprise ends them with `clearchanges`. A commit whose reply is lost
+// is never guessed at: Apply establishes it, in the same session or a new
+// one the driver opens, from showchanges and the setting read back, and
+// reports it committed, not committed or uncertain.
 //
 // fix plans from facts alone (the levels the collection read, the machine
 // the driver resolved), so a saved session gets the same plan as a live

@@ -57,6 +57,7 @@ type Fix struct {
 	Setting      facts.Setting
 	LevelCommand string
 	Level        Level
+	Params       Params
 	Commands     []Command
 	// Comment is this fix's part of the commit comment; "" needs no commit.
 	Comment string
@@ -243,7 +244,7 @@ func levelOf(a *facts.Appliance, setting facts.Setting, machine, group string) L
 // build turns a need into commands, from its action's one definition.
 func build(n Need, def Definition) Fix {
 	fx := Fix{Rule: n.Rule, Action: def.Action, Appliance: n.Name, Covers: []string{n.Name},
-		Setting: def.Setting, Commands: def.Commands(n.Params)}
+		Setting: def.Setting, Params: n.Params, Commands: def.Commands(n.Params)}
 	if def.Setting != "" {
 		fx.LevelCommand = fx.Commands[0].Line
 	}

@@ -241,6 +241,12 @@ func withHint(err error) error {
 	return err
 }
 
+// WithStepTimeout lets each wait of a command run under ctx take up to d
+// instead of Options.StepTimeout: a commit may take minutes.
+func WithStepTimeout(ctx context.Context, d time.Duration) context.Context {
+	return channel.WithStepTimeout(ctx, d)
+}
+
 // dialHint is the advice for one kind of failed TCP connect.
 func dialHint(e *transport.DialError) string {
 	switch e.Kind {

@@ -336,6 +336,10 @@ func (s *session) cmdCommit(args []string) error {
 		}
 	}
 	s.a.store.commit(s.id)
+	// commit.reply: the commit took effect, its reply is yet to come.
+	if err := s.fault("commit.reply"); err != nil {
+		return err
+	}
 	s.printf("\nChanges committed: %s UTC\n", simDate)
 	return nil
 }

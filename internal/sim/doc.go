@@ -111,18 +111,20 @@
 //
 // # Fault injection prompt names
 //
-// Fault.DropAt and Fault.ExtraPrompt name the prompt at which the fault
-// fires: deliveryconfig.menu, deliveryconfig.interface,
+// Fault.DropAt, Fault.ExtraPrompt and Fault.StallAt name the prompt at
+// which the fault fires (commit.reply is the point after a commit took
+// effect, before its reply): deliveryconfig.menu, deliveryconfig.interface,
 // deliveryconfig.possible, deliveryconfig.concurrency,
 // deliveryconfig.tlsconcurrency, sslconfig.menu, sslconfig.method,
 // sslconfig.cipher, sslconfig.renegotiation, sslconfig.versions,
 // sslconfig.verify, telnet.interface, telnet.host, telnet.port,
 // tlsverify.domain, tlsverify.host, clusterconfig.menu, clustermode.choose,
 // restricted.switch, restricted.machine, featurekey.menu, commit.comment,
-// commit.rollback, commit.discard, exit.confirm, clear.confirm, level.menu
-// (policyconfig, filters, dlpconfig, dmarcconfig), policyconfig.type,
-// notice.new, notice.menu, notice.copy, deliveryconfig.notls,
-// dqconfig.enable, dqconfig.menu, login.reminder, login.password,
-// applianceconfig.menu, applianceconfig.choose, applianceconfig.service,
-// diskquotaconfig.menu, quarantineconfig.menu and interfaceconfig.menu.
+// commit.rollback, commit.discard, commit.reply, exit.confirm, clear.confirm,
+// level.menu (policyconfig, filters, dlpconfig, dmarcconfig),
+// policyconfig.type, notice.new, notice.menu, notice.copy,
+// deliveryconfig.notls, dqconfig.enable, dqconfig.menu, login.reminder,
+// login.password, applianceconfig.menu, applianceconfig.choose,
+// applianceconfig.service, diskquotaconfig.menu, quarantineconfig.menu and
+// interfaceconfig.menu.
 package sim

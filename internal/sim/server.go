@@ -48,6 +48,9 @@ type Fault struct {
 	DropAt string
 	// ExtraPrompt injects an unexpected yes/no question before this prompt.
 	ExtraPrompt string
+	// StallAt holds the session before this prompt until Site.Release or
+	// the end of its connection, as a stopped process would.
+	StallAt string
 }
 
 // Appliance is how a client reaches one simulated appliance.
@@ -74,6 +77,7 @@ type Site struct {
 	nextSID  int
 	closed   bool
 	closeErr error
+	stall    stallGate
 }
 
 // appliance is the live state of one simulated appliance.

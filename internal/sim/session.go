@@ -608,6 +608,11 @@ func (s *session) fault(name string) error {
 		s.err = errDropped
 		return errDropped
 	}
+	if f.StallAt == name {
+		if err := s.stallHere(); err != nil {
+			return err
+		}
+	}
 	if f.ExtraPrompt == name {
 		s.out("\nWARNING: The configuration was changed by another session.\n")
 		s.prompt("Do you want to continue anyway? [Y]> ")
