@@ -17,10 +17,10 @@ import (
 func FuzzJoin(f *testing.F) {
 	sessions := filepath.Join("..", "..", "testdata", "sessions")
 	for _, pair := range [][2]string{
-		{"tickets/cluster-two-files/esa1-machine-mode.log", "tickets/cluster-two-files/esa2-cluster-mode.log"},
-		{"tickets/one-esa-two-files/mx-morning.log", "tickets/one-esa-two-files/mx-after-fix.log"},
+		{"../tickets/cluster-two-files/esa1-machine-mode.log", "../tickets/cluster-two-files/esa2-cluster-mode.log"},
+		{"../tickets/one-esa-two-files/mx-morning.log", "../tickets/one-esa-two-files/mx-after-fix.log"},
 		{"pvo100-healthy-esa.log", "pvo100-healthy-sma.log"},
-		{"tickets/one-file-esa-and-sma/putty.log", "esa-cluster-pass-and-repeat.log"},
+		{"../tickets/one-file-esa-and-sma/putty.log", "esa-cluster-pass-and-repeat.log"},
 	} {
 		a, err := os.ReadFile(filepath.Join(sessions, pair[0]))
 		if err != nil {

@@ -39,12 +39,12 @@ type ticketAppliance struct {
 	Warnings    []string          `json:"merge_warnings,omitempty"`
 }
 
-// TestTickets analyzes each directory of testdata/sessions/tickets as a
+// TestTickets analyzes each directory of testdata/tickets as a
 // support engineer would (the directory as it came, no role given) and
 // compares the verdicts with testdata/golden/tickets (-update rewrites
 // them; review the diff).
 func TestTickets(t *testing.T) {
-	root := filepath.Join("..", "..", "testdata", "sessions", "tickets")
+	root := filepath.Join("..", "..", "testdata", "tickets")
 	dirs, err := os.ReadDir(root)
 	if err != nil {
 		t.Fatal(err)
@@ -118,7 +118,7 @@ func verdictOf(out Outcome) ticketVerdict {
 // TestTicketVerdicts pins what each ticket is about, beside the goldens,
 // so that an -update cannot quietly accept a wrong verdict.
 func TestTicketVerdicts(t *testing.T) {
-	root := filepath.Join("..", "..", "testdata", "sessions", "tickets")
+	root := filepath.Join("..", "..", "testdata", "tickets")
 	status := func(t *testing.T, dir string) (map[string]rules.Status, Outcome) {
 		t.Helper()
 		out, err := Analyze(Saved{Files: []string{filepath.Join(root, dir)}})
