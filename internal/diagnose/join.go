@@ -80,7 +80,11 @@ func (in Saved) readPieces(inputs []savedInput) ([]piece, error) {
 		if err != nil {
 			return nil, err
 		}
-		got, err := split(inp.path, f, inp.role)
+		name := inp.path
+		if name == "-" {
+			name = "stdin" // how the report names what was piped in
+		}
+		got, err := split(name, f, inp.role)
 		f.Close()
 		what := "session"
 		if inp.role != "" {
@@ -89,20 +93,20 @@ func (in Saved) readPieces(inputs []savedInput) ([]piece, error) {
 		if err != nil {
 			err = oneLine(err)
 			// The parsers name the file themselves; say it once.
-			if strings.HasPrefix(err.Error(), inp.path+":") {
+			if strings.HasPrefix(err.Error(), name+":") {
 				return nil, usagef("%s %v", what, err)
 			}
-			return nil, usagef("%s %s: %v", what, inp.path, err)
+			return nil, usagef("%s %s: %v", what, name, err)
 		}
 		if len(got) == 0 {
-			return nil, usagef("%s %s: nothing parsed", what, inp.path)
+			return nil, usagef("%s %s: nothing parsed", what, name)
 		}
 		for _, fs := range got {
 			if fs.Appliance == nil {
 				continue
 			}
 			if fs.Appliance.Address == "" {
-				fs.Appliance.Address = inp.path
+				fs.Appliance.Address = name
 			}
 			if inp.role != "" && fs.Appliance.Role == "" {
 				fs.Appliance.Role, fs.RoleFrom = inp.role, "given"
