@@ -311,8 +311,16 @@ func mergeInto(dst, src reflect.Value) {
 			if d.IsNil() {
 				d.Set(reflect.MakeSlice(s.Type(), 0, s.Len()))
 			}
+			// Keyed by their printed form: a log with thousands of
+			// warnings merges in linear time.
+			have := make(map[string]bool, d.Len())
+			for j := 0; j < d.Len(); j++ {
+				have[fmt.Sprintf("%#v", d.Index(j).Interface())] = true
+			}
 			for j := 0; j < s.Len(); j++ {
-				if !containsValue(d, s.Index(j)) {
+				k := fmt.Sprintf("%#v", s.Index(j).Interface())
+				if !have[k] {
+					have[k] = true
 					d.Set(reflect.Append(d, s.Index(j)))
 				}
 			}
@@ -322,13 +330,4 @@ func mergeInto(dst, src reflect.Value) {
 			}
 		}
 	}
-}
-
-func containsValue(list, v reflect.Value) bool {
-	for i := 0; i < list.Len(); i++ {
-		if reflect.DeepEqual(list.Index(i).Interface(), v.Interface()) {
-			return true
-		}
-	}
-	return false
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pvo-doctor/pvo-doctor/internal/asyncos"
 	"github.com/pvo-doctor/pvo-doctor/internal/facts"
 )
 
@@ -96,5 +97,38 @@ func BenchmarkAnalyzeTicket100(b *testing.B) {
 		if len(out.Site.ESAs) != 100 || out.Site.SMA == nil {
 			b.Fatalf("%d ESAs, SMA %v", len(out.Site.ESAs), out.Site.SMA != nil)
 		}
+	}
+}
+
+// TestMergePieces: the later session's reads stand, per-machine reads are
+// kept per machine, a probe both logs hold is kept once, and an ESA and
+// an SMA of one hostname stay two appliances.
+func TestMergePieces(t *testing.T) {
+	probe := facts.Probe{Interface: "Auto", Host: "sma", Port: 7025, Outcome: facts.ProbeConnected}
+	early := &facts.Appliance{Role: facts.RoleESA, Address: "a.log", Hostname: "mx",
+		Delivery: &facts.Delivery{DefaultInterface: "In"}, Probes: []facts.Probe{probe},
+		FeatureKeys: map[string]*facts.FeatureKeys{"mx": {Machine: "mx"}}}
+	late := &facts.Appliance{Role: facts.RoleESA, Address: "b.log", Hostname: "MX",
+		Delivery: &facts.Delivery{DefaultInterface: "Auto"}, Probes: []facts.Probe{probe},
+		FeatureKeys: map[string]*facts.FeatureKeys{"mx2": {Machine: "mx2"}}}
+	sma := &facts.Appliance{Role: facts.RoleSMA, Address: "b.log#40", Hostname: "mx"}
+	apps, err := joinPieces([]piece{
+		{FileSession: asyncos.FileSession{Appliance: late, RoleFrom: "version"}, order: 1},
+		{FileSession: asyncos.FileSession{Appliance: sma, RoleFrom: "version"}, order: 2},
+		{FileSession: asyncos.FileSession{Appliance: early, RoleFrom: "version"}, order: 0},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(apps) != 2 {
+		t.Fatalf("%d appliances, want the ESA and the SMA", len(apps))
+	}
+	esa := apps[0]
+	if esa.Role != facts.RoleESA {
+		esa = apps[1]
+	}
+	if esa.Delivery.DefaultInterface != "Auto" || len(esa.Probes) != 1 || len(esa.FeatureKeys) != 2 || esa.Address != "a.log" {
+		t.Errorf("merged: delivery %q, %d probes, keys of %d machines, address %q",
+			esa.Delivery.DefaultInterface, len(esa.Probes), len(esa.FeatureKeys), esa.Address)
 	}
 }
