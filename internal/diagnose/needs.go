@@ -251,6 +251,14 @@ func Coverage(site *facts.Site) []rules.ManualCheck {
 				cmd += " --member " + m
 			}
 		}
+		if a.Role == facts.RoleSMA && a.Managed != nil {
+			// In applianceconfig's order, as --esa wants them.
+			for _, m := range a.Managed.Appliances {
+				if m.Address != "" {
+					cmd += " --esa " + m.Address
+				}
+			}
+		}
 		if a.Role == facts.RoleESA && site.PVOHost != "" {
 			cmd += " --sma-pvo-host " + session.Address{Host: site.PVOHost, Port: site.PVOPort}.String()
 		}
