@@ -19,6 +19,9 @@ import (
 type AnalyzeOptions struct {
 	IO *IOStreams
 
+	// Files are the positional FILE, DIR or "-": each session's own output
+	// says which appliance it is.
+	Files      []string
 	ESAFiles   []string
 	SMAFile    string
 	MailLogs   []string // FILE or ESA=FILE
@@ -42,15 +45,25 @@ type AnalyzeOptions struct {
 func NewCmdAnalyze(ios *IOStreams, runF func(*AnalyzeOptions) error) *cobra.Command {
 	opts := &AnalyzeOptions{IO: ios}
 	cmd := &cobra.Command{
-		Use:   "analyze --esa FILE... [--sma FILE] [--mail-log [ESA=]FILE...] [--fix --dry-run]",
+		Use:   "analyze FILE|DIR|-... [--esa FILE...] [--sma FILE] [--mail-log [ESA=]FILE...] [--fix --dry-run]",
 		Short: "Diagnose from saved AsyncOS CLI sessions and mail logs, offline",
 		Long: `analyze reads CLI sessions saved from the ESAs and the SMA (a terminal log or a
 copy-paste of the commands and their output), and optionally the ESAs' mail_logs,
 and reports why centralized PVO quarantines cannot be enabled, as check would.
 
-Rules it cannot decide from the files say what to run on which appliance
-(e.g. applianceconfig on the SMA, quarantineconfig on an ESA); save that output
-too and analyze again.
+Give the files as they came (FILE, a directory of them, or - for standard
+input): each file is split into per-appliance sessions by its prompts, and
+each session's role comes from what it shows (version's product line, the
+login banner, the commands it answers). --esa FILE and --sma FILE say the
+role where the session does not show it. Sessions of one appliance from
+several files (by hostname, cluster machine prompt or serial number) are
+merged in time order, the later output standing. The ESAs' probes of the
+SMA's PVO port count under any name the SMA's own output shows (hostname,
+interface addresses, listener addresses), or the name in the 220 banner a
+telnet reached, or the tlsverify domain; --sma-pvo-host overrides.
+
+The report lists, per appliance, the commands a full diagnosis still needs;
+pvo-doctor collect prints them, ready to paste into the appliance's CLI.
 
 With --fix --dry-run it prints, on stderr, the exact fix plan check --fix
 would show for the same site (every command, question, answer, cluster level
@@ -59,12 +72,15 @@ and commit comment), to paste into the ticket; it never connects anywhere.
 Exit codes: 0 every rule passed or does not apply, 1 a rule failed (with
 --fail-on, one of that severity or worse), 2 usage error or unreadable file,
 3 nothing failed but something could not be decided.`,
-		Example: `  pvo-doctor analyze --esa mx1.log --sma sma.log
+		Example: `  pvo-doctor analyze ticket-1234/
+  pvo-doctor analyze mx1.log mx2.log sma.log --report ticket.md
+  pvo-doctor analyze putty.log --sma sma-paste.txt
   pvo-doctor analyze --esa mx1.log --esa mx2.log --mail-log mx1.example.com=mail_logs.current
   pvo-doctor analyze --esa mx1.log --sma sma.log --report ticket.md --fix --dry-run`,
-		Args: cobra.NoArgs,
+		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.NoColorEnv = os.Getenv("NO_COLOR") != ""
+			opts.Files = args
 			if runF != nil {
 				return runF(opts)
 			}
@@ -98,7 +114,7 @@ func analyzeRun(opts *AnalyzeOptions) error {
 		return err
 	}
 	out, err := diagnose.Analyze(diagnose.Saved{
-		ESAFiles: opts.ESAFiles, SMAFile: opts.SMAFile, MailLogs: opts.MailLogs, PVO: pvo,
+		Files: opts.Files, ESAFiles: opts.ESAFiles, SMAFile: opts.SMAFile, MailLogs: opts.MailLogs, PVO: pvo,
 		FromSession: opts.fromSession, ScanMailLog: opts.scanMailLog, RunRules: opts.runRules,
 	})
 	if err != nil {
@@ -126,8 +142,8 @@ func analyzeRun(opts *AnalyzeOptions) error {
 // --pvo-port gives the port when the host names none.
 func (opts *AnalyzeOptions) validate() (session.Address, error) {
 	var pvo session.Address
-	if len(opts.ESAFiles) == 0 && opts.SMAFile == "" {
-		return pvo, usageError("give at least one session file with --esa or --sma")
+	if len(opts.Files) == 0 && len(opts.ESAFiles) == 0 && opts.SMAFile == "" {
+		return pvo, usageError("give at least one session file (FILE, DIR or -; --esa or --sma to say its role)")
 	}
 	if err := opts.checkPaths(); err != nil {
 		return pvo, err
@@ -153,9 +169,6 @@ func (opts *AnalyzeOptions) validate() (session.Address, error) {
 		if session.PortGiven(opts.SMAPVOHost) && opts.PVOPort != facts.DefaultPVOPort && opts.PVOPort != pvo.Port {
 			return pvo, usageError("--sma-pvo-host %s and --pvo-port %d name different ports", opts.SMAPVOHost, opts.PVOPort)
 		}
-	}
-	if len(opts.MailLogs) > 0 && len(opts.ESAFiles) == 0 {
-		return pvo, usageError("--mail-log needs the ESA's session (--esa)")
 	}
 	return pvo, nil
 }

@@ -14,6 +14,7 @@ func commands(ios *IOStreams) []*cobra.Command {
 	return []*cobra.Command{
 		NewCmdCheck(ios, nil),
 		NewCmdAnalyze(ios, nil),
+		NewCmdCollect(ios, nil),
 		NewCmdInventory(ios, nil),
 		NewCmdDemo(ios, nil),
 		NewCmdRules(ios, nil),

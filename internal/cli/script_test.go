@@ -22,7 +22,8 @@ func TestMain(m *testing.M) {
 }
 
 // TestScripts runs testdata/script/*.txtar. $SESSIONS is the repository's
-// testdata/sessions, so scripts can analyze the shared session logs; the
+// testdata/sessions, so scripts can analyze the shared session logs, and
+// $TICKETS its testdata/tickets (directories as customers send them); the
 // condition [root] lets permission tests skip where root reads anything.
 func TestScripts(t *testing.T) {
 	sessions, err := filepath.Abs(filepath.Join("..", "..", "testdata", "sessions"))
@@ -33,6 +34,7 @@ func TestScripts(t *testing.T) {
 		Dir: filepath.Join("testdata", "script"),
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("SESSIONS", sessions)
+			env.Setenv("TICKETS", filepath.Join(filepath.Dir(sessions), "tickets"))
 			// A -race binary waits a second at exit for late reports;
 			// every exec in a script would pay it.
 			env.Setenv("GORACE", strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))

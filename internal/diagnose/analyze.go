@@ -20,10 +20,14 @@ func Check(ctx context.Context, cfg Config) Outcome {
 	return Outcome{Site: site, Result: rules.Run(site)}
 }
 
-// Saved is a diagnosis from saved sessions: the ESAs' and the SMA's CLI
-// sessions, the ESAs' mail logs (FILE or ESA=FILE), and where the ESAs
-// reach the SMA's PVO listener (an empty host means the SMA's hostname).
+// Saved is a diagnosis from saved sessions: files whose sessions' own
+// output says which appliance each is (Files: a file, a directory of
+// them, "-" for standard input), files the user said are ESAs' or the
+// SMA's (ESAFiles, SMAFile: overrides of what the sessions show), the
+// ESAs' mail logs (FILE or ESA=FILE), and where the ESAs reach the SMA's
+// PVO listener (an empty host: whichever of the SMA's names they probed).
 type Saved struct {
+	Files    []string
 	ESAFiles []string
 	SMAFile  string
 	MailLogs []string
@@ -31,78 +35,136 @@ type Saved struct {
 
 	// The pipeline's stages; nil means the real parsers and rules. Tests
 	// swap them to exercise a command without depending on them.
+	// FromSession, when set, reads each file as one appliance's session.
 	FromSession func(name string, r io.Reader, role facts.Role) (*facts.Appliance, error)
+	FromFile    func(name string, r io.Reader, role facts.Role) ([]asyncos.FileSession, error)
 	ScanMailLog func(r io.Reader, port int) (*facts.MailLog, error)
 	RunRules    func(site *facts.Site) rules.Result
 }
 
 // Analyze reads the saved sessions into a site, as a live check would have
-// collected it, and runs every rule. A file that cannot be read or is no
-// AsyncOS session is the user's mistake (ErrUsage), naming the file.
+// collected it, and runs every rule. Each file is split into its
+// appliances' sessions; the sessions of one appliance, from whichever
+// files, are merged. A file that cannot be read or holds no AsyncOS
+// session is the user's mistake (ErrUsage), naming the file.
 func Analyze(in Saved) (Outcome, error) {
 	if in.PVO.Port == 0 {
 		in.PVO.Port = facts.DefaultPVOPort
 	}
-	site := &facts.Site{PVOPort: in.PVO.Port}
-	for _, path := range in.ESAFiles {
-		a, err := in.load(path, facts.RoleESA)
-		if err != nil {
-			return Outcome{}, err
-		}
-		site.ESAs = append(site.ESAs, a)
-	}
-	if in.SMAFile != "" {
-		sma, err := in.load(in.SMAFile, facts.RoleSMA)
-		if err != nil {
-			return Outcome{}, err
-		}
-		site.SMA = sma
+	site, err := in.site()
+	if err != nil {
+		return Outcome{}, err
 	}
 	for _, spec := range in.MailLogs {
 		if err := in.attachMailLog(site, spec); err != nil {
 			return Outcome{}, err
 		}
 	}
-	site.PVOHost = in.PVO.Host
-	if site.PVOHost == "" && site.SMA != nil {
-		site.PVOHost = site.SMA.Hostname
-	}
 	run := in.RunRules
 	if run == nil {
 		run = rules.Run
 	}
-	return Outcome{Site: site, Result: run(site)}, nil
+	res := run(site)
+	ExplainPVO(site, &res)
+	res.ManualChecks = append(res.ManualChecks, Coverage(site)...)
+	return Outcome{Site: site, Result: res}, nil
 }
 
-// load parses one saved session and resolves its identity.
-func (in Saved) load(path string, role facts.Role) (*facts.Appliance, error) {
-	parse := in.FromSession
-	if parse == nil {
-		parse = asyncos.FromSession
+// site reads, splits, joins and identifies every saved session.
+func (in Saved) site() (*facts.Site, error) {
+	var inputs []savedInput
+	for _, group := range []struct {
+		paths []string
+		role  facts.Role
+	}{{in.Files, ""}, {in.ESAFiles, facts.RoleESA}, {compact(in.SMAFile), facts.RoleSMA}} {
+		got, err := expandInputs(group.paths, group.role)
+		if err != nil {
+			return nil, err
+		}
+		inputs = append(inputs, got...)
 	}
-	f, err := openInput(path, asyncos.OpenSession)
+	if in.FromSession != nil && in.FromFile == nil {
+		parse := in.FromSession
+		in.FromFile = func(name string, r io.Reader, role facts.Role) ([]asyncos.FileSession, error) {
+			a, err := parse(name, r, role)
+			if err != nil || a == nil {
+				return nil, err
+			}
+			return []asyncos.FileSession{{Appliance: a, RoleFrom: "given", Hostname: a.Hostname}}, nil
+		}
+	}
+	pieces, err := in.readPieces(inputs)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	a, err := parse(path, f, role)
+	apps, err := joinPieces(pieces)
 	if err != nil {
-		err = oneLine(err)
-		// The parsers name the file themselves; say it once.
-		if strings.HasPrefix(err.Error(), path+":") {
-			return nil, usagef("%s session %v", role, err)
+		return nil, err
+	}
+	shareClusterLayout(apps)
+	site := &facts.Site{PVOPort: in.PVO.Port}
+	for _, a := range apps {
+		id := savedIdentity(a)
+		id.resolve(a)
+		if a.Role != facts.RoleSMA {
+			site.ESAs = append(site.ESAs, a)
+			continue
 		}
-		return nil, usagef("%s session %s: %v", role, path, err)
+		if site.SMA != nil {
+			return nil, usagef("two SMAs in the files (%s in %s, %s in %s); analyze one site at a time",
+				site.SMA.Name(), site.SMA.Address, a.Name(), a.Address)
+		}
+		site.SMA = a
 	}
-	if a == nil {
-		return nil, usagef("%s session %s: nothing parsed", role, path)
+	savedPVOEndpoint(site, in.PVO)
+	return site, nil
+}
+
+// shareClusterLayout gives a member whose own session has no
+// clusterconfig the layout another member's session listed it in (by
+// hostname or serial number): one cluster has one layout, and a member's
+// file typed in its machine mode is still that cluster's.
+func shareClusterLayout(esas []*facts.Appliance) {
+	for _, a := range esas {
+		if a.Role != facts.RoleESA || a.Cluster != nil {
+			continue
+		}
+		serial := ""
+		if a.Version != nil {
+			serial = a.Version.Serial
+		}
+		for _, b := range esas {
+			cl := b.Cluster
+			if b == a || b.Role != facts.RoleESA || cl == nil || cl.Standalone {
+				continue
+			}
+			if (a.Hostname != "" && cl.GroupOf(a.Hostname) != "") || (serial != "" && cl.MachineBySerial(serial) != "") {
+				a.Cluster = cl
+				a.Warnings = append(a.Warnings, facts.Warning{Text: "cluster layout from " + b.Name() + "'s clusterconfig (" + b.Address + "): this session has none of its own"})
+				break
+			}
+		}
 	}
-	if a.Address == "" {
-		a.Address = path
+}
+
+// savedIdentity names a saved appliance by what it showed of itself: its
+// hostname, else its serial number, else the file it came from.
+func savedIdentity(a *facts.Appliance) Identity {
+	id := SavedIdentity(a.Role, a.Address)
+	switch {
+	case a.Hostname != "":
+		id.ID = facts.ApplianceID(string(a.Role) + "/host:" + strings.ToLower(a.Hostname))
+	case a.Version != nil && a.Version.Serial != "":
+		id.ID = facts.ApplianceID(string(a.Role) + "/serial:" + a.Version.Serial)
 	}
-	id := SavedIdentity(role, path)
-	id.resolve(a)
-	return a, nil
+	return id
+}
+
+func compact(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
 }
 
 // attachMailLog scans one --mail-log FILE or ESA=FILE for connections to

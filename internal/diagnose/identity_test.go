@@ -84,7 +84,9 @@ func TestCollectResolvesIdentity(t *testing.T) {
 }
 
 // TestAnalyzeResolvesIdentity: saved sessions get stable IDs too, keyed by
-// role and file, not by the hostname a report shows.
+// role and the hostname the session showed (what joins an appliance's
+// sessions across files), and the PVO endpoint is the SMA's name the ESA
+// probed (here its address, which the SMA's interfaceconfig shows).
 func TestAnalyzeResolvesIdentity(t *testing.T) {
 	dir := filepath.Join("..", "..", "testdata", "sessions")
 	esa := filepath.Join(dir, "pvo100-healthy-esa.log")
@@ -93,14 +95,14 @@ func TestAnalyzeResolvesIdentity(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := out.Site.ESAs[0].ID, facts.ApplianceID("esa/file:"+esa); got != want {
+	if got, want := out.Site.ESAs[0].ID, facts.ApplianceID("esa/host:mx.example.com"); got != want {
 		t.Errorf("ESA ID = %q, want %q", got, want)
 	}
-	if got, want := out.Site.SMA.ID, facts.ApplianceID("sma/file:"+sma); got != want {
+	if got, want := out.Site.SMA.ID, facts.ApplianceID("sma/host:sma.example.com"); got != want {
 		t.Errorf("SMA ID = %q, want %q", got, want)
 	}
-	if out.Site.PVOHost != out.Site.SMA.Hostname || out.Site.PVOPort != facts.DefaultPVOPort {
-		t.Errorf("PVO endpoint = %s:%d, want the SMA's hostname and 7025", out.Site.PVOHost, out.Site.PVOPort)
+	if out.Site.PVOHost != "10.172.12.18" || out.Site.PVOPort != facts.DefaultPVOPort || !strings.Contains(out.Site.PVOSource, "the SMA's own names") {
+		t.Errorf("PVO endpoint = %s:%d (%s), want the SMA's address the ESA probed and 7025", out.Site.PVOHost, out.Site.PVOPort, out.Site.PVOSource)
 	}
 }
 

@@ -159,3 +159,14 @@ func lookupFold[T any](m map[string]*T, machine string) *T {
 	}
 	return nil
 }
+
+// Found reports whether read cmd (a Read's Command) is among a's facts;
+// machine names the member for a per-machine read. What a report says is
+// still to collect comes from the same table the engine judges by.
+func Found(a *facts.Appliance, cmd, machine string) bool {
+	_, ok := blocks(a, cmd, machine)
+	return ok
+}
+
+// MemberRead reports whether read cmd is kept per cluster machine.
+func MemberRead(cmd string) bool { return memberRead(cmd) }
