@@ -2,9 +2,6 @@ package cli
 
 import (
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
-	"encoding/pem"
 	"fmt"
 	"net"
 	"os"
@@ -217,13 +214,7 @@ func simStart(ts *testscript.TestScript, args []string) {
 			ts.Fatalf("sim start: unknown option %q", a)
 		}
 	}
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
-	ts.Check(err)
-	block, err := ssh.MarshalPrivateKey(priv, "script")
-	ts.Check(err)
-	keyFile := ts.MkAbs("id_ed25519")
-	ts.Check(os.WriteFile(keyFile, pem.EncodeToMemory(block), 0o600))
-	sshPub, err := ssh.NewPublicKey(pub)
+	keyFile, sshPub, err := sim.WriteLoginKey(ts.MkAbs("."), "script")
 	ts.Check(err)
 	opts.AuthorizedKeys = []ssh.PublicKey{sshPub}
 

@@ -2,9 +2,6 @@ package cli
 
 import (
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
-	"encoding/pem"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -86,7 +83,7 @@ func demoRun(ctx context.Context, opts *DemoOptions) error {
 		return fmt.Errorf("demo: %w", err)
 	}
 	defer os.RemoveAll(dir)
-	keyFile, pub, err := writeDemoKey(dir)
+	keyFile, pub, err := sim.WriteLoginKey(dir, "pvo-doctor demo")
 	if err != nil {
 		return fmt.Errorf("demo key: %w", err)
 	}
@@ -191,26 +188,4 @@ func listScenarios(ios *IOStreams) error {
 		fmt.Fprintf(tw, "%s\t%s\n", name, desc)
 	}
 	return tw.Flush()
-}
-
-// writeDemoKey makes a throwaway ed25519 key for logging into the simulator,
-// so the demo needs neither a password nor the user's own keys.
-func writeDemoKey(dir string) (string, ssh.PublicKey, error) {
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		return "", nil, err
-	}
-	block, err := ssh.MarshalPrivateKey(priv, "pvo-doctor demo")
-	if err != nil {
-		return "", nil, err
-	}
-	path := filepath.Join(dir, "id_ed25519")
-	if err := os.WriteFile(path, pem.EncodeToMemory(block), 0o600); err != nil {
-		return "", nil, err
-	}
-	sshPub, err := ssh.NewPublicKey(pub)
-	if err != nil {
-		return "", nil, err
-	}
-	return path, sshPub, nil
 }

@@ -5,7 +5,6 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/json"
-	"encoding/pem"
 	"net"
 	"os"
 	"path/filepath"
@@ -336,19 +335,7 @@ func runFaultRow(t *testing.T, row faultRow) {
 func startTestSite(t testing.TB, sc *sim.Scenario, opts sim.Options) (*sim.Site, string, string) {
 	t.Helper()
 	dir := t.TempDir()
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	block, err := ssh.MarshalPrivateKey(priv, "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	key := filepath.Join(dir, "id_ed25519")
-	if err := os.WriteFile(key, pem.EncodeToMemory(block), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	sshPub, err := ssh.NewPublicKey(pub)
+	key, sshPub, err := sim.WriteLoginKey(dir, "test")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,9 +3,6 @@ package diagnose
 import (
 	"bytes"
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
-	"encoding/pem"
 	"net"
 	"os"
 	"os/exec"
@@ -33,19 +30,7 @@ func TestCollectPastedThroughOpenSSH(t *testing.T) {
 		t.Skip("OpenSSH client /usr/bin/ssh is absent: the paste through a real ssh cannot be shown")
 	}
 	dir := t.TempDir()
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	block, err := ssh.MarshalPrivateKey(priv, "pvo-doctor test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyFile := filepath.Join(dir, "id")
-	if err := os.WriteFile(keyFile, pem.EncodeToMemory(block), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	sshPub, err := ssh.NewPublicKey(pub)
+	keyFile, sshPub, err := sim.WriteLoginKey(dir, "pvo-doctor test")
 	if err != nil {
 		t.Fatal(err)
 	}
