@@ -31,9 +31,11 @@ CLI (an SSH session with a terminal log on) so that analyze can decide every
 rule from the saved log: each command the rules read, one a line, with the
 answers to its questions (an empty line is an Enter, which also leaves a
 command's menu). The list is the rules' own declared reads, the same that
-check collects; nothing in it changes the appliance (applianceconfig's
-SERVICES answers are each the current state, and clearchanges drops what
-AsyncOS records of them).
+check collects; nothing in it commits a change (applianceconfig's SERVICES
+answers are each the current state; AsyncOS may still record them as a
+pending change, so the SMA's list ends with showchanges, and stderr says
+when to clear by hand: a paste never clears, since that would discard
+whatever else is pending).
 
 On stderr it says what the lines do, and lists, for a cluster member, the
 commands to type by hand (their first question may offer to create

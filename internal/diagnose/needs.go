@@ -114,7 +114,8 @@ func CollectScript(o CollectOptions) (Script, error) {
 			// command may end in; the ones left over are empty commands.
 			s.Lines = append(s.Lines, make([]string, slack)...)
 		}
-		if len(byHand) > 0 && len(s.ByHand) == 0 {
+		if len(byHand) > 0 && len(s.ByHand) == 0 && o.Cluster {
+			// The level commands are typed in cluster mode.
 			s.ByHand = append(s.ByHand, "clustermode cluster")
 		}
 		s.ByHand = append(s.ByHand, byHand...)
@@ -187,13 +188,22 @@ func typed(n DiagnosisRead, o CollectOptions, host string, port int) (lines, byH
 			lines = append(lines, "applianceconfig", "TEST", n, "SERVICES", n)
 			lines = append(lines, make([]string, servicesQuestionsMax+slack)...)
 		}
-		return append(lines, "clearchanges"), nil, nil
+		// A paste is typed ahead, so it never clears: the SMA has only the
+		// confirmed `clear` [C-IAF], and it would discard whatever else is
+		// pending too. showchanges shows what SERVICES left, and the
+		// person at the keyboard clears it (see servicesNote).
+		return append(lines, "showchanges"), []string{servicesNote}, nil
 	}
 	if slices.Contains(asyncos.ClusterLevelCommands(), n.Read) {
-		return nil, []string{n.Read + "   (in cluster mode; at a NOTICE question answer N or press Ctrl-C, never Y; at the menu press Enter)"}, nil
+		return nil, []string{n.Read + "   (in cluster mode, then again after clustermode group G and clustermode machine M for each group and member; " +
+			"at \"start a new, empty configuration\" answer N, at \"What would you like to do?\" choose 1 (Switch modes), never Y, 2, 3, Ctrl-C or a bare Enter; at the menu press Enter)"}, nil
 	}
 	return nil, nil, fmt.Errorf("no way to type the read %q", n.Read)
 }
+
+// servicesNote is what the person pasting must do after SERVICES.
+const servicesNote = "showchanges   (after the paste: AsyncOS may record SERVICES' answers as a pending change; " +
+	"if showchanges lists only those applianceconfig settings, type clear and confirm; never clear changes someone else made)"
 
 // slack is how many Enters follow each read: output paged up to three
 // times, and the menu it ends in.
