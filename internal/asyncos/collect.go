@@ -60,37 +60,48 @@ func ClusterConfigDialog() []channel.Step {
 // each named appliance, in one dialog. Both forms are spoken: the [C-IAF]
 // "Enter the name or number of the appliance" (typed, and asked again
 // after the services, where a blank answer ends the loop) and the older
-// numbered lists. AsyncOS may record even unchanged SERVICES answers as a
-// pending change: the caller proves with showchanges, and clears only
-// what it staged itself.
+// numbered lists. In the [C-IAF] form every appliance's services are read
+// in one pass of SERVICES' loop, each name typed where the loop asks for
+// the next one (5 round trips an appliance, not 7); the older form goes
+// back to the operations menu after each appliance and is asked SERVICES
+// again. AsyncOS may record even unchanged SERVICES answers as a pending
+// change: the caller proves with showchanges, and clears only what it
+// staged itself.
 func ServicesAndTestDialog(names []string) []channel.Step {
-	var steps []channel.Step
+	steps := servicesLoop(names)
 	for _, n := range names {
-		steps = append(append(steps, servicesSteps(n)...), testSteps(n)...)
+		steps = append(steps, testSteps(n)...)
 	}
 	return append(steps, leaveMenu)
 }
 
 // ServicesDialog is ServicesAndTestDialog's SERVICES for one appliance
 // alone, so that another session may run its TEST meanwhile.
-func ServicesDialog(name string) []channel.Step { return append(servicesSteps(name), leaveMenu) }
+func ServicesDialog(name string) []channel.Step {
+	return append(servicesLoop([]string{name}), leaveMenu)
+}
 
 // TestDialog is ServicesAndTestDialog's TEST for one appliance alone.
 func TestDialog(name string) []channel.Step { return append(testSteps(name), leaveMenu) }
 
 var leaveMenu = channel.Step{Expect: `(?i)choose the operation`, Default: true}
 
-func servicesSteps(n string) []channel.Step {
-	// Older releases list the appliances by number; the IAF-confirmed form
-	// asks for the name or number as text and asks again after the service
-	// questions, where a blank answer ends the loop.
-	steps := []channel.Step{
-		{Expect: `(?i)choose the operation`, Answer: "SERVICES"},
-		{Expect: `(?i)choose the appliance whose services`, Choose: n, Optional: true},
-		{Fragment: "name or number of the appliance", Answer: n, Optional: true}}
-	for i := 0; i < 6; i++ {
-		steps = append(steps, channel.Step{Expect: `(?i)to be (enabled|disabled)`, Default: true, Optional: true})
+// servicesLoop reads the services of names in one SERVICES. Only the
+// first SERVICES is required: a later one answers the operations menu
+// only where the older form returned to it, since in the [C-IAF] form the
+// loop's own question for the next name comes first and takes the name.
+func servicesLoop(names []string) []channel.Step {
+	var steps []channel.Step
+	for i, n := range names {
+		steps = append(steps,
+			channel.Step{Expect: `(?i)choose the operation`, Answer: "SERVICES", Optional: i > 0},
+			channel.Step{Expect: `(?i)choose the appliance whose services`, Choose: n, Optional: true},
+			channel.Step{Fragment: "name or number of the appliance", Answer: n, Optional: true})
+		for j := 0; j < 6; j++ {
+			steps = append(steps, channel.Step{Expect: `(?i)to be (enabled|disabled)`, Default: true, Optional: true})
+		}
 	}
+	// A blank answer where the loop asks for another name ends it.
 	return append(steps, channel.Step{Fragment: "name or number of the appliance", Default: true, Optional: true})
 }
 

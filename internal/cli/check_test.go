@@ -42,41 +42,61 @@ func TestCheckProgressOnlyOnTerminal(t *testing.T) {
 // TestCheckReadsServicesOfEveryESA: the SMA reads SERVICES and TEST for
 // every examined ESA, however many (32 here, twice the old hidden limit),
 // so PVO-102 and PVO-104 are decided on each of them; concurrency bounds
-// the sessions, not how many appliances are read.
+// the sessions, not how many appliances are read. Each session reads its
+// share of services in one pass of SERVICES' [C-IAF] loop; where the
+// older numbered list returns to the menu after each appliance, SERVICES
+// is asked again, and no appliance is skipped in either form. Nothing is
+// left pending.
 func TestCheckReadsServicesOfEveryESA(t *testing.T) {
-	const n = 32
-	opts, _, _ := benchSite(t, manyESAs(t, n), 0)
-	opts.Concurrency = 8
-	ios, _, out, errOut := Test()
-	opts.IO = ios
-	if err := checkRun(context.Background(), opts); err != nil {
-		t.Fatalf("check: %v\n%s", err, errOut)
-	}
-	var rep struct {
-		Findings []struct {
-			ID        string `json:"id"`
-			Status    string `json:"status"`
-			Appliance string `json:"appliance"`
-		} `json:"findings"`
-	}
-	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
-		t.Fatal(err)
-	}
-	passed := map[string]map[string]bool{}
-	for _, f := range rep.Findings {
-		if f.Status == "pass" && (f.ID == "PVO-102" || f.ID == "PVO-104") {
-			if passed[f.ID] == nil {
-				passed[f.ID] = map[string]bool{}
+	for _, tc := range []struct {
+		name     string
+		n        int
+		byName   bool
+		sessions int
+	}{{"by-name", 32, true, 0}, {"numbered-lists", 6, false, 2}} {
+		t.Run(tc.name, func(t *testing.T) {
+			sc := manyESAs(t, tc.n)
+			if !tc.byName {
+				off := false
+				sc.AsyncOS.ApplianceByName, sc.AsyncOS.ClearConfirm = &off, &off
 			}
-			passed[f.ID][f.Appliance] = true
-		}
-	}
-	for _, id := range []string{"PVO-102", "PVO-104"} {
-		for i := 1; i <= n; i++ {
-			if esa := fmt.Sprintf("mx%d.example.com", i); !passed[id][esa] {
-				t.Errorf("%s does not pass on %s: the SMA did not read its services", id, esa)
+			opts, site, _ := benchSite(t, sc, 0)
+			opts.Concurrency, opts.SessionsPerAppliance = 8, tc.sessions
+			ios, _, out, errOut := Test()
+			opts.IO = ios
+			if err := checkRun(context.Background(), opts); err != nil {
+				t.Fatalf("check: %v\n%s", err, errOut)
 			}
-		}
+			var rep struct {
+				Findings []struct {
+					ID        string `json:"id"`
+					Status    string `json:"status"`
+					Appliance string `json:"appliance"`
+				} `json:"findings"`
+			}
+			if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+				t.Fatal(err)
+			}
+			passed := map[string]map[string]bool{}
+			for _, f := range rep.Findings {
+				if f.Status == "pass" && (f.ID == "PVO-102" || f.ID == "PVO-104") {
+					if passed[f.ID] == nil {
+						passed[f.ID] = map[string]bool{}
+					}
+					passed[f.ID][f.Appliance] = true
+				}
+			}
+			for _, id := range []string{"PVO-102", "PVO-104"} {
+				for i := 1; i <= tc.n; i++ {
+					if esa := fmt.Sprintf("mx%d.example.com", i); !passed[id][esa] {
+						t.Errorf("%s does not pass on %s: the SMA did not read its services", id, esa)
+					}
+				}
+			}
+			if site.Pending("sma.example.com") {
+				t.Errorf("the SMA has changes pending after check:\n%s", site.Snapshot("sma.example.com"))
+			}
+		})
 	}
 }
 
