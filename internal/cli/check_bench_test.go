@@ -81,7 +81,10 @@ func BenchmarkCheckPair(b *testing.B) {
 // rt-slowest, the lines sent on the busiest CLI session (each waits for one
 // held-back reply; the exec requests beside it are execs/appl), the most
 // logins, CLI sessions and exec requests on any one appliance per run,
-// B/ESA allocated per run and ESA, and the goroutines left afterwards.
+// B/ESA allocated per run and ESA, and the goroutines left afterwards; and
+// sma-rt/ESA, the lines sent over all the SMA's CLI sessions per ESA (its
+// per-ESA reads, shared out over --sessions-per-appliance sessions, are
+// what a large site waits for).
 func BenchmarkCheckPairLatency50ms(b *testing.B) {
 	benchFleet(b, loadScenario(b, "healthy"), 1, 0)
 }
@@ -93,7 +96,7 @@ func benchFleet(b *testing.B, sc *sim.Scenario, esas, sessions int) {
 	const latency = 50 * time.Millisecond
 	opts, site, _ := benchSite(b, sc, latency)
 	opts.SessionsPerAppliance = sessions
-	rt, execs := countRoundTrips(b, opts)
+	rt, execs, smaLines := countRoundTrips(b, opts)
 	before := siteStats(site)
 	goroutines := runtime.NumGoroutine()
 	var m0, m1 runtime.MemStats
@@ -107,6 +110,7 @@ func benchFleet(b *testing.B, sc *sim.Scenario, esas, sessions int) {
 	b.ReportMetric(float64(after.Logins-before.Logins)/runs, "logins/appl")
 	b.ReportMetric(float64(after.Shells-before.Shells)/runs, "sessions/appl")
 	b.ReportMetric(float64(execs), "execs/appl")
+	b.ReportMetric(float64(smaLines)/float64(esas), "sma-rt/ESA")
 	b.ReportMetric(float64(m1.TotalAlloc-m0.TotalAlloc)/runs/float64(esas), "B/ESA")
 	b.ReportMetric(float64(runtime.NumGoroutine()-goroutines), "goroutines-left")
 }
@@ -136,8 +140,8 @@ func BenchmarkCheckPairLatency50msFoundPVO(b *testing.B) {
 // countRoundTrips runs check once with transcripts and returns the most
 // lines any one CLI session was sent (each waits for one simulated reply)
 // and the most exec requests any one appliance was sent (all at once,
-// beside its CLI session).
-func countRoundTrips(b *testing.B, opts *CheckOptions) (rt, execs int) {
+// beside its CLI session), and the lines sent over all the SMA's sessions.
+func countRoundTrips(b *testing.B, opts *CheckOptions) (rt, execs, smaLines int) {
 	b.Helper()
 	o := *opts
 	o.TranscriptDir = b.TempDir()
@@ -165,8 +169,11 @@ func countRoundTrips(b *testing.B, opts *CheckOptions) (rt, execs int) {
 		}
 		fh.Close()
 		rt, execs = max(rt, sent), max(execs, x)
+		if strings.HasPrefix(filepath.Base(f), "sma-") {
+			smaLines += sent
+		}
 	}
-	return rt, execs
+	return rt, execs, smaLines
 }
 
 // BenchmarkCheck16ESA checks one SMA and sixteen ESAs. With no latency the

@@ -32,9 +32,9 @@ type execResult struct {
 // question on any release: they print and return to the prompt.
 func batchCommands(role facts.Role) []string {
 	if role == facts.RoleSMA {
-		return []string{"version", "who", "whoami", "status detail", "tcpservices", smaListCommand}
+		return []string{"showchanges", "version", "who", "whoami", "status detail", "tcpservices", smaListCommand}
 	}
-	return []string{"version", "who", "whoami", "status"}
+	return []string{"showchanges", "version", "who", "whoami", "status"}
 }
 
 // smaListCommand is applianceconfig's batch form [C-IAF]: the managed list

@@ -112,6 +112,7 @@ func Collect(parent context.Context, cfg Config, tag string) *facts.Site {
 			keys = append(keys, id.Addr.Host)
 		}
 	}
+	esas := len(keys)
 	early := earlyKeys{
 		known: func() []string {
 			keyMu.Lock()
@@ -180,7 +181,7 @@ func Collect(parent context.Context, cfg Config, tag string) *facts.Site {
 				held = acquire(ctx)
 				return a, ok && held
 			}
-			apps[i] = collectOne(ctx, cfg, id, tag, hooks{checked, identified, endpoint, pvo.fromListeners, early})
+			apps[i] = collectOne(ctx, cfg, id, tag, hooks{checked, identified, endpoint, pvo.fromListeners, early, esas})
 			cut[i] = errors.Is(ctx.Err(), context.DeadlineExceeded)
 		}()
 	}
@@ -245,6 +246,7 @@ type hooks struct {
 	endpoint   func(context.Context) (session.Address, bool)
 	listeners  func(*facts.TCPServices)
 	early      earlyKeys // smawalk.go
+	esas       int       // how many ESAs the check examines
 }
 
 // collectOne runs one appliance's whole session: dial, log in, collect,
@@ -271,6 +273,7 @@ func collectOne(ctx context.Context, cfg Config, id Identity, tag string, h hook
 	return collect(ctx, s, Plan{
 		TestTimeout:  cfg.TestTimeout,
 		Sessions:     cfg.SessionsPerAppliance,
+		ESAs:         h.esas,
 		Open:         more,
 		Role:         id.Role,
 		Address:      id.Spec,

@@ -44,6 +44,10 @@ type Plan struct {
 	TestTimeout time.Duration
 	Sessions    int
 	Open        OpenFunc
+	// ESAs, on an SMA, is how many ESAs this check examines: the SMA's
+	// extra sessions open at once, sized for their three reads each, rather
+	// than after the managed list.
+	ESAs int
 	// MailLogDCIDs bounds how many recent PVO connections are looked up in
 	// mail_logs; 0 means the default, negative skips mail_logs.
 	MailLogDCIDs int
@@ -104,9 +108,22 @@ func collect(ctx context.Context, s Conn, p Plan) *facts.Appliance {
 	if c.p.MailLogDCIDs == 0 {
 		c.p.MailLogDCIDs = defaultMailLogDCIDs
 	}
+	// The batch, the side session and the SMA's extra sessions start
+	// before anything else: each costs a round trip to get going, which
+	// they spend beside the first session's own first steps.
+	c.batch = c.startBatch(ctx, batchCommands(c.p.Role))
+	c.side = c.startSide(ctx)
+	if c.p.Role == facts.RoleSMA && c.p.ESAs > 0 {
+		c.walkers = c.startWalkers(ctx, 3*c.p.ESAs)
+	}
 	c.begin(ctx)
 	c.collect(ctx)
-	c.end(ctx)
+	c.endBesideSide(ctx)
+	if c.walkers != nil {
+		// walk has let them go; this covers a collection that never got there.
+		c.walkers.add(nil, true)
+		c.walkers.wg.Wait()
+	}
 
 	app, err := asyncos.FromSession(p.Address, strings.NewReader(c.logSoFar()), p.Role)
 	if err != nil {
@@ -152,12 +169,13 @@ type collector struct {
 	walked bool
 	// refusedServices is true once servicesAllowed said why not.
 	refusedServices bool
-	side            *side // a standalone ESA's second session (side.go)
+	side            *side    // a standalone ESA's second session (side.go)
+	batch           *batch   // the question-free commands sent as exec requests (batch.go)
+	walkers         *walkers // an SMA's extra sessions for its per-ESA reads (smawalk.go)
 }
 
 func (c *collector) collect(ctx context.Context) {
-	b := c.startBatch(ctx, batchCommands(c.p.Role))
-	c.side = c.startSide(ctx)
+	b := c.batch
 	var serial string
 	if out, ok := c.batched(ctx, b, "version"); ok {
 		if v, _, err := asyncos.ParseVersion(out); err == nil && v != nil {
@@ -211,7 +229,9 @@ func (c *collector) collect(ctx context.Context) {
 		c.members(ctx, cl, me)
 	}
 	c.restoreMode(ctx, startMode)
-	c.fromSide(ctx, sideMailLog, func() { c.mailLog(ctx) })
+	if c.side == nil {
+		c.mailLog(ctx)
+	}
 }
 
 // delivery reads the default delivery interface and probes the SMA's PVO
@@ -277,10 +297,13 @@ func (c *collector) sma(ctx context.Context, b *batch) {
 			}
 		}
 	}
-	// The extra sessions log in while this one reads on and waits.
-	w := c.startWalkers(ctx, 3*len(managed))
-	c.run(ctx, "diskquotaconfig")
-	c.walk(ctx, w, managed)
+	if c.walkers == nil {
+		// Nobody said how many ESAs: sized by the managed list instead.
+		c.walkers = c.startWalkers(ctx, 3*len(managed))
+	}
+	// The PVO disk quota is read once the extra sessions have their first
+	// jobs: they need not wait for it.
+	c.walk(ctx, c.walkers, managed, func() { c.run(ctx, "diskquotaconfig") })
 }
 
 // IdentityKeys are the names and addresses an SMA may know ESA a by: its
@@ -476,7 +499,7 @@ func (c *collector) clusterLayout(ctx context.Context) *facts.Cluster {
 // interfaces (see TelnetInterfaces), so interfaceconfig runs only when no
 // telnet did.
 func (c *collector) standalone(ctx context.Context) {
-	c.run(ctx, "featurekey")
+	c.fromSide(ctx, sideFeatureKey, func() { c.run(ctx, "featurekey") })
 	if c.probes == 0 {
 		c.run(ctx, "interfaceconfig")
 	}

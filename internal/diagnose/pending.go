@@ -17,6 +17,10 @@ type pager interface {
 // begin turns the pager off, as Cisco's own CLI tests do first (every
 // "-Press Any Key For More-" is one more round trip; a refusal leaves it
 // on and answered), then reads what is pending before anything runs.
+// That read comes from the batch (an exec request, run beside setttymode):
+// this session has just begun, so whether AsyncOS keeps pending changes
+// per session or per appliance ([unknown]), a fresh exec session sees
+// exactly what this one would.
 func (c *collector) begin(ctx context.Context) {
 	if p, ok := c.s.(pager); ok && !c.dead {
 		prompt := c.prompt()
@@ -29,7 +33,7 @@ func (c *collector) begin(ctx context.Context) {
 			c.fail(ctx, "setttymode", err)
 		}
 	}
-	c.before = c.showchanges(ctx)
+	c.before = c.parsePending(c.batched(ctx, c.batch, "showchanges"))
 }
 
 // end reads what is pending after the read-only plan: the proof that the
@@ -52,9 +56,32 @@ func (c *collector) end(ctx context.Context) {
 	}
 }
 
+// endBesideSide is end while the side session (side.go) finishes its last
+// read, the mail_logs greps: this session's showchanges does not wait for
+// the other session, and the session log still reads in plan order, the
+// greps before the last showchanges.
+func (c *collector) endBesideSide(ctx context.Context) {
+	if c.side == nil {
+		c.end(ctx)
+		return
+	}
+	before := c.log.String()
+	c.log.Reset()
+	c.end(ctx)
+	last := c.log.String()
+	c.log.Reset()
+	c.log.WriteString(before)
+	c.fromSide(ctx, sideMailLog, func() { c.mailLog(ctx) })
+	c.log.WriteString(last)
+}
+
 // showchanges reads the session's pending changes; nil when it could not.
 func (c *collector) showchanges(ctx context.Context) *pendingRead {
-	out, ok := c.run(ctx, "showchanges")
+	return c.parsePending(c.run(ctx, "showchanges"))
+}
+
+// parsePending reads showchanges' output; nil when it was not read.
+func (c *collector) parsePending(out string, ok bool) *pendingRead {
 	if !ok {
 		return nil
 	}

@@ -11,7 +11,7 @@ import (
 // side is a second CLI session on a standalone ESA, opened over the same
 // SSH connection (no new login), that runs from the start the reads which
 // depend on nothing the first session learns: tlsverify, sslconfig,
-// quarantineconfig and the mail_logs greps. The first session takes each
+// quarantineconfig, featurekey and the mail_logs greps. The first session takes each
 // result where it used to run the command, so the session log, and every
 // verdict, reads as before; a result the side could not give is run there.
 type side struct {
@@ -53,6 +53,7 @@ const (
 	sideTLS        = "tlsverify"
 	sideSSL        = "sslconfig"
 	sideQuarantine = "quarantineconfig"
+	sideFeatureKey = "featurekey"
 	sideMailLog    = "mail_logs"
 )
 
@@ -63,7 +64,9 @@ func (c *collector) startSide(ctx context.Context) *side {
 	if c.p.Role != facts.RoleESA || c.p.Open == nil || c.sessions() < 2 || c.dead || asyncos.ModeOf(c.prompt()) != "" {
 		return nil
 	}
-	steps := []string{sideSSL, sideQuarantine, sideTLS, sideMailLog}
+	// The order the first session wants them in, and about half the work:
+	// the first session's own reads take as long.
+	steps := []string{sideSSL, sideQuarantine, sideFeatureKey, sideTLS, sideMailLog}
 	sd := &side{res: map[string]chan sideResult{}, known: make(chan struct{})}
 	for _, st := range steps {
 		sd.res[st] = make(chan sideResult, 1)
@@ -98,7 +101,7 @@ func (c *collector) startSide(ctx context.Context) *side {
 					if sub.p.PVOHost != "" {
 						sub.tlsverify(ctx)
 					}
-				case sideSSL, sideQuarantine:
+				case sideSSL, sideQuarantine, sideFeatureKey:
 					sub.run(ctx, st)
 				case sideMailLog:
 					sub.mailLog(ctx)

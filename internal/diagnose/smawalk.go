@@ -135,13 +135,15 @@ func (c *collector) startWalkers(ctx context.Context, jobs int) *walkers {
 // session and the extra ones, then adds the results to c's log in order.
 // The extra sessions start at once on the ESAs already known by name (a
 // standalone ESA's prompt names it as soon as it logs in); the rest wait
-// until every ESA has said what it goes by (Plan.Checked).
-func (c *collector) walk(ctx context.Context, w *walkers, managed []facts.ManagedAppliance) {
+// until every ESA has said what it goes by (Plan.Checked). own runs on c's
+// session once the first jobs are out.
+func (c *collector) walk(ctx context.Context, w *walkers, managed []facts.ManagedAppliance, own func()) {
 	var early []facts.ManagedAppliance
 	if c.p.Checked != nil && c.p.Known != nil && len(managed) > 0 {
 		early = examined(managed, c.p.Known())
 	}
 	w.add(c.walkJobs(early), false)
+	own()
 	if c.p.Checked != nil && len(managed) > 0 {
 		c.progress("waiting for the ESAs")
 		managed = examined(managed, c.p.Checked(ctx))
@@ -156,11 +158,11 @@ func (c *collector) walk(ctx context.Context, w *walkers, managed []facts.Manage
 		rest = nil
 	}
 	w.add(c.walkJobs(rest), true)
-	own := &collector{s: c.s, p: c.p}
-	w.work(ctx, own)
+	mine := &collector{s: c.s, p: c.p}
+	w.work(ctx, mine)
 	w.wg.Wait()
-	c.dead = c.dead || own.dead
-	c.walked = c.walked || own.walked
+	c.dead = c.dead || mine.dead
+	c.walked = c.walked || mine.walked
 	for _, j := range w.jobs {
 		c.log.WriteString(j.log)
 		c.errs = append(c.errs, j.errs...)
