@@ -262,6 +262,34 @@ func BenchmarkCheckTelnetHang(b *testing.B) {
 	}
 }
 
+// BenchmarkCheck16ESASlowTEST holds every applianceconfig TEST of a
+// 16-ESA site for two seconds, as a real SMA holds one for up to two
+// minutes on an ESA it cannot reach, and reports tests-deep: the run's
+// time in TEST lengths. TESTs run one per SMA session, so it is about
+// 16 / --sessions-per-appliance plus the rest (issue 13's goal, one TEST's
+// time plus the rest, takes 16 sessions).
+func BenchmarkCheck16ESASlowTEST(b *testing.B) {
+	const hold = 2 * time.Second
+	for _, n := range []int{diagnose.DefaultSessions, 16} {
+		b.Run(fmt.Sprintf("sessions=%d", n), func(b *testing.B) {
+			wait := func(ctx context.Context, _ string) {
+				t := time.NewTimer(hold)
+				defer t.Stop()
+				select {
+				case <-t.C:
+				case <-ctx.Done():
+				}
+			}
+			opts, _, _ := benchSiteWith(b, manyESAs(b, 16), sim.Options{HoldTest: wait})
+			opts.SessionsPerAppliance = n
+			opts.Timeout = 5 * time.Minute
+			start := time.Now()
+			runCheckBench(b, opts)
+			b.ReportMetric(time.Since(start).Seconds()/float64(b.N)/hold.Seconds(), "tests-deep")
+		})
+	}
+}
+
 // TestCheckSlowTESTsOverlap holds every applianceconfig TEST of a 16-ESA
 // site, as a real SMA does for up to two minutes on an ESA it cannot
 // reach, until as many run at once as --sessions-per-appliance allows:
