@@ -21,6 +21,15 @@ func (a Appliance) Name() string {
 	return a.Address
 }
 
+// Pending is the group's appliance's showchanges words, "" when there is
+// no appliance or showchanges was not read.
+func (g group) Pending() string {
+	if g.Appliance == nil {
+		return ""
+	}
+	return g.Appliance.Pending
+}
+
 // statusRank puts what needs action first: fail, unknown, then the rest.
 func statusRank(s rules.Status) int {
 	switch s {

@@ -18,13 +18,18 @@ const (
 )
 
 // hostile puts attacker-controlled strings everywhere an appliance can
-// reach: hostname, evidence lines, summaries, fix steps, errors.
+// reach: hostname, evidence lines, summaries, fix steps, errors, the
+// pending keys of showchanges.
 func hostile() *Report {
 	host := "mx" + script + "|" + "`x`"
 	esa := &facts.Appliance{
 		Role: facts.RoleESA, Address: "f|" + script, Hostname: host,
 		Version: &facts.Version{Raw: "14|2" + escape},
 		Errors:  []facts.CollectError{{Step: "status", Message: pipes + script}},
+		// showchanges' key names come from the appliance too.
+		Pending: []facts.PendingChanges{{Pending: true, Keys: []facts.PendingKey{
+			{Key: script}, {Key: "k\n# pwned\n| x | y |"}, {Key: "`a`*b*_c_[d](e)"}, {Key: escape},
+		}}},
 	}
 	res := rules.Result{
 		Findings: []rules.Finding{{
@@ -60,6 +65,16 @@ func TestHostileHTML(t *testing.T) {
 	}
 	if strings.Contains(out, "\x1b") {
 		t.Error("HTML report passes a raw ESC")
+	}
+	const open = `<p class="meta pending">pending before the run`
+	at := strings.Index(out, open)
+	end := strings.Index(out[max(at, 0):], "</p>")
+	if at < 0 || end < 0 {
+		t.Fatalf("HTML report lacks the pending line:\n%s", out)
+	}
+	if p := out[at+len(open) : at+end]; strings.ContainsAny(p, "<>") ||
+		!strings.Contains(p, "&lt;script&gt;alert(1)&lt;/script&gt;, k\n# pwned\n| x | y |, `a`*b*_c_[d](e), \\x1b]0;owned\\x07\\x1b[2J") {
+		t.Errorf("pending keys not shown escaped: %q", p)
 	}
 }
 
@@ -100,6 +115,13 @@ func TestHostileMarkdown(t *testing.T) {
 	}
 	if inFence != "" {
 		t.Error("a code fence was never closed")
+	}
+	// One paragraph line: a key's newline cannot start a heading or a row,
+	// nor its backticks and brackets code, emphasis or a link.
+	want := "pending before the run, someone's uncommitted work, left as it was (showchanges): " +
+		"&lt;script&gt;alert(1)&lt;/script&gt;, k # pwned \\| x \\| y \\|, \\`a\\`\\*b\\*\\_c\\_\\[d\\](e), \\x1b\\]0;owned\\x07\\x1b\\[2J"
+	if !strings.Contains(out, "\n\n"+want+"\n\n") {
+		t.Errorf("markdown lacks the escaped pending paragraph %q:\n%s", want, out)
 	}
 }
 

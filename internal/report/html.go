@@ -121,8 +121,11 @@ code{background:#f5f5f7;padding:0 .2rem}
 {{- if not .Findings}}
 <p>No findings.</p>
 {{- end}}
-{{- range .Groups}}{{if .Findings}}
+{{- range .Groups}}{{if or .Findings .Pending}}
 <h3>{{dash .Name}}{{with .Appliance}} <span class="meta">({{appliance .}})</span>{{end}}</h3>
+{{- with .Pending}}
+<p class="meta pending">{{.}}</p>
+{{- end}}
 {{- if .Unreached}}
 <div class="finding unknown">
 <h4><span class="status unknown">{{label "unknown"}}</span> Not reached: {{len .Findings}} rules unknown ({{range $i, $f := .Findings}}{{if $i}}, {{end}}{{$f.ID}}{{end}})</h4>

@@ -43,10 +43,16 @@ func (MarkdownWriter) Write(w io.Writer, r *Report) error {
 		b.WriteString("No findings.\n\n")
 	}
 	for _, g := range groups {
-		if len(g.Findings) == 0 {
+		// An appliance without findings still gets its heading when
+		// showchanges was read: that line is the proof the check left
+		// nothing pending on it.
+		if len(g.Findings) == 0 && g.Pending() == "" {
 			continue
 		}
 		fmt.Fprintf(&b, "### %s\n\n", mdText(orDash(g.Name)))
+		if p := g.Pending(); p != "" {
+			b.WriteString(mdPara(p) + "\n\n")
+		}
 		if g.Unreached() {
 			ids := make([]string, len(g.Findings))
 			for i, f := range g.Findings {

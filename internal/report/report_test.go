@@ -26,7 +26,9 @@ func sample() *Report {
 		ID: "esa-1", Role: facts.RoleESA, Address: "esa-session.log", Hostname: "mx.example.com",
 		Version: &facts.Version{Raw: "14.2.0-620"},
 		Cluster: &facts.Cluster{Standalone: true},
+		Pending: []facts.PendingChanges{{}, {}},
 	}
+	// The SMA's showchanges was not read: no pending line for it.
 	sma := &facts.Appliance{
 		ID: "sma-1", Role: facts.RoleSMA, Address: "sma-session.log", Hostname: "sma.example.com",
 		Version: &facts.Version{Raw: "14.3.0-120"},
