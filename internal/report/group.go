@@ -3,6 +3,7 @@ package report
 import (
 	"sort"
 
+	"github.com/pvo-doctor/pvo-doctor/internal/facts"
 	"github.com/pvo-doctor/pvo-doctor/internal/rules"
 )
 
@@ -47,24 +48,38 @@ func statusRank(s rules.Status) int {
 
 // groups splits the findings by appliance, in the report's appliance order,
 // then any appliance names no Appliance entry carries, in first-seen order.
-// Within a group, failures come first, then unknown, then pass and
-// not_applicable; rule order is kept within a status.
+// A finding goes to the appliance its appliance_id names, so two appliances
+// that go by one name (cloned ESAs keep the factory hostname) each keep
+// their own findings; their headings then add the address. Within a group,
+// failures come first, then unknown, then pass and not_applicable; rule
+// order is kept within a status.
 func (r *Report) groups() []group {
 	var out []group
-	index := map[string]int{}
+	byID, byName := map[facts.ApplianceID]int{}, map[string]int{}
+	headings := r.headings()
 	for i := range r.Appliances {
-		n := r.Appliances[i].Name()
-		if _, dup := index[n]; dup {
+		a := &r.Appliances[i]
+		n := a.Name()
+		if _, dup := byID[a.ID]; dup && a.ID != "" {
 			continue
 		}
-		index[n] = len(out)
-		out = append(out, group{Name: n, Appliance: &r.Appliances[i]})
+		g := group{Name: headings[i], Appliance: a}
+		if a.ID != "" {
+			byID[a.ID] = len(out)
+		}
+		if _, seen := byName[n]; !seen {
+			byName[n] = len(out)
+		}
+		out = append(out, g)
 	}
 	for _, f := range r.Findings {
-		i, ok := index[f.Appliance]
+		i, ok := byID[f.ApplianceID]
+		if !ok || f.ApplianceID == "" {
+			i, ok = byName[f.Appliance]
+		}
 		if !ok {
 			i = len(out)
-			index[f.Appliance] = i
+			byName[f.Appliance] = i
 			out = append(out, group{Name: f.Appliance})
 		}
 		out[i].Findings = append(out[i].Findings, f)
@@ -73,6 +88,23 @@ func (r *Report) groups() []group {
 		sort.SliceStable(g.Findings, func(i, j int) bool {
 			return statusRank(g.Findings[i].Status) < statusRank(g.Findings[j].Status)
 		})
+	}
+	return out
+}
+
+// headings name each appliance for a heading or a column: its name, and
+// where another appliance goes by the same name, its address beside it.
+func (r *Report) headings() []string {
+	named := map[string]int{}
+	for i := range r.Appliances {
+		named[r.Appliances[i].Name()]++
+	}
+	out := make([]string, len(r.Appliances))
+	for i, a := range r.Appliances {
+		out[i] = a.Name()
+		if named[out[i]] > 1 && a.Address != "" && a.Address != out[i] {
+			out[i] += " (" + a.Address + ")"
+		}
 	}
 	return out
 }

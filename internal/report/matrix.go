@@ -26,9 +26,7 @@ type matrixRow struct {
 // under every member examined, so a member's column never reads as clean.
 func (r *Report) matrix() matrix {
 	var m matrix
-	for _, a := range r.Appliances {
-		m.Columns = append(m.Columns, a.Name())
-	}
+	m.Columns = r.headings()
 	row := map[string]int{}
 	for _, f := range r.Findings {
 		i, ok := row[f.ID]

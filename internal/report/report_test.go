@@ -287,3 +287,49 @@ func TestHTMLFixBeforeAfter(t *testing.T) {
 		t.Errorf("html report lacks %q", want)
 	}
 }
+
+// TestGroupsKeepSameNamedAppliancesApart: two cloned ESAs that kept the
+// factory hostname are two appliances (appliance_id), each with its own
+// findings under a heading that adds its address, in every format.
+func TestGroupsKeepSameNamedAppliancesApart(t *testing.T) {
+	const name = "ironport.example.com"
+	esa := func(id facts.ApplianceID, addr string) *facts.Appliance {
+		return &facts.Appliance{ID: id, Role: facts.RoleESA, Address: addr, Hostname: name,
+			Version: &facts.Version{Raw: "14.2.0-620"}, Pending: []facts.PendingChanges{{}, {}}}
+	}
+	site := &facts.Site{ESAs: []*facts.Appliance{esa("esa/10.0.0.1:22", "10.0.0.1:22"), esa("esa/10.0.0.2:22", "10.0.0.2:22")}}
+	res := rules.Result{Findings: []rules.Finding{
+		{ID: "PVO-003", Title: "Default delivery interface reaches the SMA", Status: rules.StatusFail, Severity: rules.SeverityHigh,
+			ApplianceID: "esa/10.0.0.1:22", Appliance: name, Summary: "first: delivers from In."},
+		{ID: "PVO-003", Title: "Default delivery interface reaches the SMA", Status: rules.StatusPass, Severity: rules.SeverityHigh,
+			ApplianceID: "esa/10.0.0.2:22", Appliance: name, Summary: "second: delivers from Auto."},
+	}}
+	r := New(site, res, Meta{})
+	g := r.groups()
+	if len(g) != 2 || g[0].Name != name+" (10.0.0.1:22)" || g[1].Name != name+" (10.0.0.2:22)" {
+		t.Fatalf("groups = %+v, want one per appliance, each named with its address", g)
+	}
+	for i, want := range []string{"first", "second"} {
+		if len(g[i].Findings) != 1 || !strings.HasPrefix(g[i].Findings[0].Summary, want) {
+			t.Errorf("group %d findings = %+v, want only the %s appliance's", i, g[i].Findings, want)
+		}
+	}
+	if m := r.matrix(); len(m.Columns) != 2 || m.Columns[0] == m.Columns[1] {
+		t.Errorf("matrix columns = %q, want two distinct", m.Columns)
+	}
+	for _, format := range []Format{FormatText, FormatMarkdown, FormatHTML} {
+		var b strings.Builder
+		w, err := NewWriter(format, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Write(&b, r); err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"10.0.0.1:22", "10.0.0.2:22", "first: delivers", "second: delivers"} {
+			if !strings.Contains(b.String(), want) {
+				t.Errorf("%s report lacks %q:\n%s", format, want, b.String())
+			}
+		}
+	}
+}
