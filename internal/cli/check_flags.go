@@ -42,7 +42,7 @@ func addCheckFlags(cmd *cobra.Command, opts *CheckOptions) {
 	f.DurationVar(&opts.Timeout, "timeout", 60*time.Second, "deadline for the whole run")
 	f.IntVar(&opts.Concurrency, "concurrency", 8, "appliances checked at the same time")
 	f.DurationVar(&opts.TestTimeout, "test-timeout", diagnose.DefaultTestTimeout, "deadline for the SMA's applianceconfig TEST of one ESA (AsyncOS may take 2 minutes; --timeout still bounds the run)")
-	f.IntVar(&opts.SessionsPerAppliance, "sessions-per-appliance", diagnose.DefaultSessions, "most CLI sessions (logins) on one appliance at a time; the SMA uses them to read its ESAs in parallel (1 to 16)")
+	f.IntVar(&opts.SessionsPerAppliance, "sessions-per-appliance", diagnose.DefaultSessions, "most CLI sessions on one appliance at a time, over its one login where the SSH server allows; the SMA shares its reads of the ESAs (about 12 round trips each) among them (1 to 16)")
 	f.StringVar(&opts.TranscriptDir, "transcript-dir", "", "write one redacted transcript per appliance into `DIR` (mode 0600)")
 	addReportFlags(cmd, &opts.reportFlags)
 	addFailOnFlag(cmd, &opts.FailOn)
