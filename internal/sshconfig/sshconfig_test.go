@@ -213,9 +213,9 @@ func TestErrorsNameFileAndLine(t *testing.T) {
 		t.Errorf("later ProxyCommand: %v", err)
 	}
 
-	home, _ := writeConfig(t, "Host a\n  Match exec true\n")
-	if _, err := Load(Options{Home: home, SystemFile: "none"}); err == nil || !strings.Contains(err.Error(), "config:2:") {
-		t.Errorf("Match exec: %v", err)
+	home, _ := writeConfig(t, "Host a\n  Match foo bar\n")
+	if _, err := Load(Options{Home: home, SystemFile: "none"}); err == nil || !strings.Contains(err.Error(), `config:2: unsupported Match criterion "foo"`) {
+		t.Errorf("Match foo: %v", err)
 	}
 	home, file := writeConfig(t, "Host a\n")
 	os.Chmod(file, 0o666)
