@@ -26,6 +26,10 @@ const DefaultExecTimeout = 5 * time.Second
 // finds the criteria again.
 const matchSentinel = "pvo-doctor.match.line."
 
+// includeKey replaces the Include keyword, which the library would follow
+// itself, with its own parser that refuses the Match lines above.
+const includeKey = "pvo-doctor.include"
+
 // criterion is one Match criterion: "all", "canonical" and "final" have
 // no argument, the others one.
 type criterion struct {
@@ -41,16 +45,18 @@ type matchLine struct {
 	crits []criterion
 }
 
-// rewriteMatches swaps every Match line of a file for a Host line the
-// library accepts and returns the parsed criteria by sentinel.
-func rewriteMatches(data []byte) ([]byte, map[string]*matchLine, error) {
+// rewriteLines swaps every Match line of a file for a Host line the
+// library accepts and every Include for a keyword it leaves alone, and
+// returns the parsed criteria by sentinel and the Include arguments by line.
+func rewriteLines(data []byte) ([]byte, map[string]*matchLine, map[int]string, error) {
 	var out bytes.Buffer
 	matches := map[string]*matchLine{}
+	includes := map[int]string{}
 	for n, line := range bytes.SplitAfter(data, []byte("\n")) {
 		body := bytes.TrimRight(line, "\r\n")
 		s := strings.TrimLeft(string(body), " \t")
 		end := strings.IndexAny(s, " \t=")
-		if end < 0 || !strings.EqualFold(s[:end], "match") {
+		if end < 0 {
 			out.Write(line)
 			continue
 		}
@@ -58,16 +64,24 @@ func rewriteMatches(data []byte) ([]byte, map[string]*matchLine, error) {
 		if r, ok := strings.CutPrefix(rest, "="); ok {
 			rest = r
 		}
-		crits, err := parseMatch(rest)
-		if err != nil {
-			return nil, nil, fmt.Errorf("%d: %w", n+1, err)
+		switch {
+		case strings.EqualFold(s[:end], "match"):
+			crits, err := parseMatch(rest)
+			if err != nil {
+				return nil, nil, nil, fmt.Errorf("%d: %w", n+1, err)
+			}
+			name := matchSentinel + strconv.Itoa(n+1)
+			matches[name] = &matchLine{line: n + 1, crits: crits}
+			out.WriteString("Host " + name)
+		case strings.EqualFold(s[:end], "include"):
+			includes[n+1] = rest
+			out.WriteString(includeKey + s[end:])
+		default:
+			out.Write(body)
 		}
-		name := matchSentinel + strconv.Itoa(n+1)
-		matches[name] = &matchLine{line: n + 1, crits: crits}
-		out.WriteString("Host " + name)
 		out.Write(line[len(body):])
 	}
-	return out.Bytes(), matches, nil
+	return out.Bytes(), matches, includes, nil
 }
 
 // parseMatch checks a Match line's criteria the way ssh(1)'s

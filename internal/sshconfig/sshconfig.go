@@ -54,10 +54,11 @@ type Config struct {
 }
 
 type file struct {
-	name    string
-	system  bool // relative Include paths are under /etc/ssh, not ~/.ssh
-	cfg     *ssh_config.Config
-	matches map[string]*matchLine // by the sentinel Host pattern
+	name     string
+	system   bool // relative Include paths are under /etc/ssh, not ~/.ssh
+	cfg      *ssh_config.Config
+	matches  map[string]*matchLine // by the sentinel Host pattern
+	includes map[int]string        // Include arguments by line
 }
 
 // Load reads the files opts names. A syntax error, an unknown Match
@@ -121,7 +122,7 @@ func parseFile(name string, system, checkPerm bool) (*file, error) {
 			return nil, err
 		}
 	}
-	data, matches, err := rewriteMatches(data)
+	data, matches, includes, err := rewriteLines(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s:%w (use --no-ssh-config or -F to skip this file)", name, err)
 	}
@@ -133,7 +134,7 @@ func parseFile(name string, system, checkPerm bool) (*file, error) {
 		}
 		return nil, fmt.Errorf("%s: %s (use --no-ssh-config or -F to skip this file)", name, msg)
 	}
-	return &file{name: name, system: system, cfg: cfg, matches: matches}, nil
+	return &file{name: name, system: system, cfg: cfg, matches: matches, includes: includes}, nil
 }
 
 // Query is one destination as the command line gives it.
@@ -523,15 +524,17 @@ func (c *Config) walk(f *file, vs *values, mt *matcher, depth int) error {
 			switch n := n.(type) {
 			case *ssh_config.KV:
 				key := strings.ToLower(n.Key)
-				if mt.final && key == "hostname" {
+				switch {
+				case key == includeKey:
+					if err := c.include(f, n.Pos().Line, vs, mt, depth); err != nil {
+						return err
+					}
+					continue
+				case mt.final && key == "hostname":
 					continue
 				}
 				at := fmt.Sprintf("%s:%d", f.name, n.Pos().Line)
 				vs.add(key, value{val: n.Value, at: at})
-			case *ssh_config.Include:
-				if err := c.include(f, n, vs, mt, depth); err != nil {
-					return err
-				}
 			}
 		}
 	}
@@ -602,16 +605,15 @@ func glob(pat, s string) bool {
 
 // include reads an Include's files the way ssh(1) finds them: relative
 // paths under ~/.ssh (or /etc/ssh for the system file), globs in sorted order.
-func (c *Config) include(f *file, inc *ssh_config.Include, vs *values, mt *matcher, depth int) error {
+func (c *Config) include(f *file, line int, vs *values, mt *matcher, depth int) error {
 	if depth >= maxInclude {
-		return fmt.Errorf("%s:%d: Include nested too deeply", f.name, inc.Pos().Line)
+		return fmt.Errorf("%s:%d: Include nested too deeply", f.name, line)
 	}
-	line := strings.TrimSpace(inc.String())
-	if i := strings.Index(line, " #"); i >= 0 {
-		line = line[:i]
+	pats, err := splitArgs(f.includes[line])
+	if err != nil {
+		return fmt.Errorf("%s:%d: Include: %w", f.name, line, err)
 	}
-	fields := strings.Fields(strings.ReplaceAll(line, "=", " "))
-	for _, pat := range fields[1:] {
+	for _, pat := range pats {
 		switch {
 		case strings.HasPrefix(pat, "~/"):
 			pat = filepath.Join(c.home, pat[2:])
@@ -623,7 +625,7 @@ func (c *Config) include(f *file, inc *ssh_config.Include, vs *values, mt *match
 		}
 		matches, err := filepath.Glob(pat)
 		if err != nil {
-			return fmt.Errorf("%s:%d: Include %s: %w", f.name, inc.Pos().Line, pat, err)
+			return fmt.Errorf("%s:%d: Include %s: %w", f.name, line, pat, err)
 		}
 		slices.Sort(matches)
 		for _, m := range matches {
