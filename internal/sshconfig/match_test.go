@@ -192,6 +192,8 @@ Host 10.9.9.9
   IdentitiesOnly yes
 Match canonical
   UserKnownHostsFile /tmp/canonical
+Match all
+  IdentityFile /keys/all
 `
 	h := resolve(t, load(t, text), Query{Host: "a"})
 	if h.Port != 2 {
@@ -209,7 +211,7 @@ Match canonical
 	if !slices.Equal(h.KnownHostsFiles, []string{"/tmp/canonical"}) {
 		t.Errorf("canonical is true in the final pass: %q", h.KnownHostsFiles)
 	}
-	if !slices.Equal(h.IdentityFiles, []string{"/keys/a"}) {
+	if !slices.Equal(h.IdentityFiles, []string{"/keys/a", "/keys/all"}) {
 		t.Errorf("identity files %q: the second pass repeats them", h.IdentityFiles)
 	}
 
