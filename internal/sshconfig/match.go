@@ -16,9 +16,9 @@ import (
 	"time"
 )
 
-// DefaultExecTimeout bounds one Match exec command: ssh(1) waits forever,
+// defaultExecTimeout bounds one Match exec command: ssh(1) waits forever,
 // but a check that hangs on a config file's command helps no one.
-const DefaultExecTimeout = 5 * time.Second
+const defaultExecTimeout = 5 * time.Second
 
 // matchSentinel replaces each Match line before the library parses the
 // file (it knows only Match all and Match host, and reads "host a user b"
@@ -334,7 +334,7 @@ func (c *Config) execTokens(vs *values, mt *matcher) tokenSet {
 func (c *Config) runExec(command string) (bool, error) {
 	timeout := c.execTimeout
 	if timeout <= 0 {
-		timeout = DefaultExecTimeout
+		timeout = defaultExecTimeout
 	}
 	shell := os.Getenv("SHELL")
 	if shell == "" {

@@ -74,6 +74,7 @@ func TestMatchCriteria(t *testing.T) {
 		{"and: three", "Match originalhost a localuser me !exec false\n Port 1\n", Query{Host: "a"}, true},
 		{"keywords ignore case", "MATCH HOST a USER ops\n Port 1\n", Query{Host: "a", User: "ops"}, true},
 		{"Match=", "Match=host a\n Port 1\n", Query{Host: "a"}, true},
+		{"Host line split on tabs", "Host x\tb\n Port 1\n", Query{Host: "b"}, true},
 		{"comment ends the line", "Match host a # user nobody\n Port 1\n", Query{Host: "a"}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

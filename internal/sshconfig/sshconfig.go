@@ -48,7 +48,7 @@ type Options struct {
 type Config struct {
 	home, localUser string
 	files           []*file
-	// execTimeout bounds a Match exec; 0 = DefaultExecTimeout.
+	// execTimeout bounds a Match exec; 0 = defaultExecTimeout.
 	execTimeout time.Duration
 	ifaddrs     func() ([]netip.Addr, error) // for Match localnetwork
 }
@@ -308,8 +308,8 @@ func (c *Config) resolve(q Query, depth int, follow bool) (Host, error) {
 		pj, hasJump = value{val: q.Jump, at: "jump host " + q.Jump, order: -1}, true
 	}
 	if pc, ok := v.first("proxycommand"); ok && !strings.EqualFold(pc.val, "none") && (!hasJump || pc.before(pj)) {
-		// ssh(1) takes whichever of the two comes first; running a command
-		// is something this tool will not do on a config file's say-so.
+		// ssh(1) takes whichever of the two comes first; a command that
+		// carries the connection is not something the dialer can use.
 		return Host{}, pc.errorf("ProxyCommand is not supported; use ProxyJump, or --no-ssh-config")
 	}
 	if follow && hasJump && !strings.EqualFold(pj.val, "none") {
@@ -543,11 +543,12 @@ func (c *Config) walk(f *file, vs *values, mt *matcher, depth int) error {
 
 // blockMatches decides a Host or Match block. Host patterns are matched
 // against the name as given (the HostName in the final pass); Match lines
-// were set aside by rewriteMatches and are evaluated here.
+// were set aside by rewriteLines and are evaluated here.
 func (c *Config) blockMatches(f *file, h *ssh_config.Host, vs *values, mt *matcher) (bool, error) {
 	var pats []string
 	for _, p := range h.Patterns {
-		pats = append(pats, p.String())
+		// The library splits Host lines on spaces only; ssh(1) on tabs too.
+		pats = append(pats, strings.Fields(p.String())...)
 	}
 	if len(pats) == 1 {
 		if m, ok := f.matches[pats[0]]; ok {
