@@ -47,6 +47,8 @@ func TestMatchCriteria(t *testing.T) {
 		{"tagged", "Host a\n Tag prod\nMatch tagged dev,prod\n Port 1\n", Query{Host: "a"}, true},
 		{"tagged other", "Host a\n Tag prod\nMatch tagged dev\n Port 1\n", Query{Host: "a"}, false},
 		{"tagged none", "Match tagged prod\n Port 1\n", Query{Host: "a"}, false},
+		// ssh(1) matches an unset Tag as "", which * matches.
+		{"tagged none, *", "Match tagged *\n Port 1\n", Query{Host: "a"}, true},
 		{"!tagged none", "Match !tagged prod\n Port 1\n", Query{Host: "a"}, true},
 		{"localnetwork", "Match localnetwork 192.168.0.0/16,10.0.0.0/8\n Port 1\n", Query{Host: "a"}, true},
 		{"localnetwork v6", "Match localnetwork fd00::/8\n Port 1\n", Query{Host: "a"}, true},

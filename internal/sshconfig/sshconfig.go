@@ -39,8 +39,8 @@ type Options struct {
 	// SystemFile is read after ~/.ssh/config unless File is set;
 	// "" = DefaultSystemFile, "none" = no system file.
 	SystemFile string
-	// LocalUser is %u and the user of a jump host no one names;
-	// "" = the current user.
+	// LocalUser is %u, what Match localuser sees and the user of a jump
+	// host no one names; "" = the current user.
 	LocalUser string
 }
 
