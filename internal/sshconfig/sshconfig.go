@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/netip"
 	"os"
 	"os/user"
 	"path/filepath"
@@ -38,8 +39,8 @@ type Options struct {
 	// SystemFile is read after ~/.ssh/config unless File is set;
 	// "" = DefaultSystemFile, "none" = no system file.
 	SystemFile string
-	// LocalUser is %u and the user of a jump host no one names;
-	// "" = the current user.
+	// LocalUser is %u, what Match localuser sees and the user of a jump
+	// host no one names; "" = the current user.
 	LocalUser string
 }
 
@@ -47,19 +48,25 @@ type Options struct {
 type Config struct {
 	home, localUser string
 	files           []*file
+	// execTimeout bounds a Match exec; 0 = defaultExecTimeout.
+	execTimeout time.Duration
+	ifaddrs     func() ([]netip.Addr, error) // for Match localnetwork
 }
 
 type file struct {
-	name   string
-	system bool // relative Include paths are under /etc/ssh, not ~/.ssh
-	cfg    *ssh_config.Config
+	name     string
+	system   bool // relative Include paths are under /etc/ssh, not ~/.ssh
+	cfg      *ssh_config.Config
+	matches  map[string]*matchLine // by the sentinel Host pattern
+	includes map[int]string        // Include arguments by line
 }
 
-// Load reads the files opts names. A syntax error, an unsupported Match
+// Load reads the files opts names. A syntax error, an unknown Match
 // criterion or a file others may write is an error naming the file (and
-// line where there is one): ssh(1) refuses those files too.
+// line where there is one): ssh(1) refuses those files too. Match exec
+// commands run only when a lookup reaches them.
 func Load(opts Options) (*Config, error) {
-	c := &Config{home: opts.Home, localUser: opts.LocalUser}
+	c := &Config{home: opts.Home, localUser: opts.LocalUser, ifaddrs: interfaceAddrs}
 	if c.home == "" {
 		h, err := os.UserHomeDir()
 		if err != nil && !opts.Disabled {
@@ -115,6 +122,10 @@ func parseFile(name string, system, checkPerm bool) (*file, error) {
 			return nil, err
 		}
 	}
+	data, matches, includes, err := rewriteLines(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s:%w (use --no-ssh-config or -F to skip this file)", name, err)
+	}
 	cfg, err := ssh_config.DecodeBytes(data)
 	if err != nil {
 		msg := err.Error()
@@ -123,7 +134,7 @@ func parseFile(name string, system, checkPerm bool) (*file, error) {
 		}
 		return nil, fmt.Errorf("%s: %s (use --no-ssh-config or -F to skip this file)", name, msg)
 	}
-	return &file{name: name, system: system, cfg: cfg}, nil
+	return &file{name: name, system: system, cfg: cfg, matches: matches, includes: includes}, nil
 }
 
 // Query is one destination as the command line gives it.
@@ -187,7 +198,7 @@ func (c *Config) resolve(q Query, depth int, follow bool) (Host, error) {
 	if q.Host == "" {
 		return Host{}, errors.New("ssh config: empty host name")
 	}
-	v, err := c.lookup(q.Host)
+	v, err := c.lookup(q)
 	if err != nil {
 		return Host{}, err
 	}
@@ -229,10 +240,14 @@ func (c *Config) resolve(q Query, depth int, follow bool) (Host, error) {
 	}
 
 	tokens := c.pathTokens(h)
+	seenID := map[string]bool{}
 	for _, id := range v.all("identityfile") {
-		if strings.EqualFold(id.val, "none") {
+		// ssh(1) skips a repeated IdentityFile; the final pass repeats
+		// every one that matched before.
+		if strings.EqualFold(id.val, "none") || seenID[id.val] {
 			continue
 		}
+		seenID[id.val] = true
 		p, err := c.expandPath(id.val, tokens)
 		if err != nil {
 			return Host{}, id.errorf("IdentityFile: %w", err)
@@ -293,8 +308,8 @@ func (c *Config) resolve(q Query, depth int, follow bool) (Host, error) {
 		pj, hasJump = value{val: q.Jump, at: "jump host " + q.Jump, order: -1}, true
 	}
 	if pc, ok := v.first("proxycommand"); ok && !strings.EqualFold(pc.val, "none") && (!hasJump || pc.before(pj)) {
-		// ssh(1) takes whichever of the two comes first; running a command
-		// is something this tool will not do on a config file's say-so.
+		// ssh(1) takes whichever of the two comes first; a command that
+		// carries the connection is not something the dialer can use.
 		return Host{}, pc.errorf("ProxyCommand is not supported; use ProxyJump, or --no-ssh-config")
 	}
 	if follow && hasJump && !strings.EqualFold(pj.val, "none") {
@@ -454,26 +469,53 @@ func (vs *values) first(key string) (value, bool) {
 
 func (vs *values) all(key string) []value { return vs.byKey[key] }
 
-// lookup walks every file's blocks in order and keeps what applies to alias.
-func (c *Config) lookup(alias string) (*values, error) {
+// lookup walks every file's blocks in order and keeps what applies to q.
+// A Match final or canonical, or CanonicalizeHostname, asks for a second
+// pass as in ssh(1): Host lines then match the HostName the first pass
+// settled, which no longer changes, and values already set still win.
+func (c *Config) lookup(q Query) (*values, error) {
 	vs := &values{byKey: map[string][]value{}}
-	for _, f := range c.files {
-		if err := c.walk(f, alias, vs, 0); err != nil {
-			return nil, err
-		}
+	mt := &matcher{q: q, subject: q.Host}
+	if err := c.walkAll(vs, mt); err != nil {
+		return nil, err
+	}
+	canon, _ := vs.first("canonicalizehostname")
+	switch strings.ToLower(canon.val) {
+	case "yes", "true", "always":
+		mt.wantFinal = true
+	}
+	if !mt.wantFinal {
+		return vs, nil
+	}
+	host, err := c.matchHost(vs, mt)
+	if err != nil {
+		return nil, err
+	}
+	mt.final, mt.subject = true, strings.ToLower(host)
+	if err := c.walkAll(vs, mt); err != nil {
+		return nil, err
 	}
 	return vs, nil
 }
 
-func (c *Config) walk(f *file, alias string, vs *values, depth int) error {
+func (c *Config) walkAll(vs *values, mt *matcher) error {
+	for _, f := range c.files {
+		if err := c.walk(f, vs, mt, 0); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *Config) walk(f *file, vs *values, mt *matcher, depth int) error {
 	for i, h := range f.cfg.Hosts {
 		// The parser opens every file with an implicit "Host *" block.
 		ok, err := i == 0, error(nil)
 		if i > 0 {
-			ok, err = c.blockMatches(h, alias, vs)
+			ok, err = c.blockMatches(f, h, vs, mt)
 		}
 		if err != nil {
-			return fmt.Errorf("%s: %w", f.name, err)
+			return err
 		}
 		if !ok {
 			continue
@@ -481,12 +523,18 @@ func (c *Config) walk(f *file, alias string, vs *values, depth int) error {
 		for _, n := range h.Nodes {
 			switch n := n.(type) {
 			case *ssh_config.KV:
-				at := fmt.Sprintf("%s:%d", f.name, n.Pos().Line)
-				vs.add(strings.ToLower(n.Key), value{val: n.Value, at: at})
-			case *ssh_config.Include:
-				if err := c.include(f, n, alias, vs, depth); err != nil {
-					return err
+				key := strings.ToLower(n.Key)
+				switch {
+				case key == includeKey:
+					if err := c.include(f, n.Pos().Line, vs, mt, depth); err != nil {
+						return err
+					}
+					continue
+				case mt.final && key == "hostname":
+					continue
 				}
+				at := fmt.Sprintf("%s:%d", f.name, n.Pos().Line)
+				vs.add(key, value{val: n.Value, at: at})
 			}
 		}
 	}
@@ -494,40 +542,23 @@ func (c *Config) walk(f *file, alias string, vs *values, depth int) error {
 }
 
 // blockMatches decides a Host or Match block. Host patterns are matched
-// against the name as given; Match host against the HostName found so far,
-// as ssh(1) does.
-func (c *Config) blockMatches(h *ssh_config.Host, alias string, vs *values) (bool, error) {
-	head, _, _ := strings.Cut(h.String(), "\n")
-	fields := strings.Fields(strings.ReplaceAll(head, "=", " "))
-	if len(fields) == 0 {
-		return false, errors.New("empty Host line")
-	}
+// against the name as given (the HostName in the final pass); Match lines
+// were set aside by rewriteLines and are evaluated here.
+func (c *Config) blockMatches(f *file, h *ssh_config.Host, vs *values, mt *matcher) (bool, error) {
 	var pats []string
-	subject := alias
-	switch strings.ToLower(fields[0]) {
-	case "host":
-		pats = fields[1:]
-	case "match":
-		if len(fields) < 2 {
-			return false, errors.New("empty Match")
-		}
-		switch strings.ToLower(fields[1]) {
-		case "all":
-			return true, nil
-		case "host":
-			if hn, ok := vs.first("hostname"); ok {
-				subject = strings.ReplaceAll(hn.val, "%h", alias)
-			}
-			for _, f := range fields[2:] {
-				pats = append(pats, strings.Split(f, ",")...)
-			}
-		default:
-			return false, fmt.Errorf("unsupported Match %s", fields[1])
-		}
-	default:
-		return false, fmt.Errorf("unexpected block %q", head)
+	for _, p := range h.Patterns {
+		// The library splits Host lines on spaces only; ssh(1) on tabs too.
+		pats = append(pats, strings.Fields(p.String())...)
 	}
-	return matchList(subject, pats), nil
+	if len(pats) == 1 {
+		if m, ok := f.matches[pats[0]]; ok {
+			return c.evalMatch(f, m, vs, mt)
+		}
+	}
+	if len(pats) == 0 {
+		return false, fmt.Errorf("%s: empty Host line", f.name)
+	}
+	return matchList(mt.subject, pats), nil
 }
 
 // matchList is ssh(1)'s pattern list: any positive match, and no negated one.
@@ -575,16 +606,15 @@ func glob(pat, s string) bool {
 
 // include reads an Include's files the way ssh(1) finds them: relative
 // paths under ~/.ssh (or /etc/ssh for the system file), globs in sorted order.
-func (c *Config) include(f *file, inc *ssh_config.Include, alias string, vs *values, depth int) error {
+func (c *Config) include(f *file, line int, vs *values, mt *matcher, depth int) error {
 	if depth >= maxInclude {
-		return fmt.Errorf("%s:%d: Include nested too deeply", f.name, inc.Pos().Line)
+		return fmt.Errorf("%s:%d: Include nested too deeply", f.name, line)
 	}
-	line := strings.TrimSpace(inc.String())
-	if i := strings.Index(line, " #"); i >= 0 {
-		line = line[:i]
+	pats, err := splitArgs(f.includes[line])
+	if err != nil {
+		return fmt.Errorf("%s:%d: Include: %w", f.name, line, err)
 	}
-	fields := strings.Fields(strings.ReplaceAll(line, "=", " "))
-	for _, pat := range fields[1:] {
+	for _, pat := range pats {
 		switch {
 		case strings.HasPrefix(pat, "~/"):
 			pat = filepath.Join(c.home, pat[2:])
@@ -596,7 +626,7 @@ func (c *Config) include(f *file, inc *ssh_config.Include, alias string, vs *val
 		}
 		matches, err := filepath.Glob(pat)
 		if err != nil {
-			return fmt.Errorf("%s:%d: Include %s: %w", f.name, inc.Pos().Line, pat, err)
+			return fmt.Errorf("%s:%d: Include %s: %w", f.name, line, pat, err)
 		}
 		slices.Sort(matches)
 		for _, m := range matches {
@@ -604,7 +634,7 @@ func (c *Config) include(f *file, inc *ssh_config.Include, alias string, vs *val
 			if err != nil {
 				return err
 			}
-			if err := c.walk(sub, alias, vs, depth+1); err != nil {
+			if err := c.walk(sub, vs, mt, depth+1); err != nil {
 				return err
 			}
 		}
