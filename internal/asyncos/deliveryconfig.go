@@ -8,14 +8,15 @@ import (
 )
 
 // ParseDeliveryConfig reads the `deliveryconfig` settings block. After a
-// SETUP the block is printed again; the last one is the current state.
+// SETUP the block is printed again: when the last differs from the first,
+// the first is what runs and the last is Staged until a commit.
 func ParseDeliveryConfig(text string) (*facts.Delivery, []facts.Warning, error) {
 	const cmd = "deliveryconfig"
 	ls, err := begin(cmd, text)
 	if err != nil {
 		return nil, nil, err
 	}
-	var d *facts.Delivery
+	var first, d *facts.Delivery
 	var warns []facts.Warning
 	for i, l := range ls {
 		t := strings.TrimSpace(l)
@@ -34,6 +35,9 @@ func ParseDeliveryConfig(text string) (*facts.Delivery, []facts.Warning, error) 
 		case ll == "default interface to deliver mail":
 			d = &facts.Delivery{DefaultInterface: value, Evidence: evidence(cmd)}
 			addEvidence(&d.Evidence, t)
+			if first == nil {
+				first = d
+			}
 		case d == nil:
 			warns = append(warns, warning(cmd, i+1, l))
 		case ll == "possible delivery":
@@ -52,8 +56,12 @@ func ParseDeliveryConfig(text string) (*facts.Delivery, []facts.Warning, error) 
 	if d == nil {
 		return nil, warns, parseErr(cmd, 0, "", errors.New(`no "Default interface to deliver mail:" line`))
 	}
-	if d.DefaultInterface == "" {
+	if d.DefaultInterface == "" || first.DefaultInterface == "" {
 		return nil, warns, parseErr(cmd, 0, "", errors.New("empty default interface"))
 	}
-	return d, warns, nil
+	if d != first && (d.DefaultInterface != first.DefaultInterface || d.PossibleDelivery != first.PossibleDelivery ||
+		d.MaxConcurrency != first.MaxConcurrency || d.TLSMaxConcurrency != first.TLSMaxConcurrency) {
+		first.Staged = d
+	}
+	return first, warns, nil
 }

@@ -360,6 +360,7 @@ func fromCommands(name string, cmds []sessionlog.Command, role facts.Role) (*fac
 			app.MailLog = ml
 		}
 	}
+	settleEdits(app, cmds)
 	readLevels(app, cmds)
 	markLevelCuts(app, cmds)
 	if app.Hostname == "" && app.Version != nil && app.Cluster != nil {

@@ -3,6 +3,7 @@ package asyncos
 import (
 	"errors"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/pvo-doctor/pvo-doctor/internal/facts"
@@ -24,7 +25,9 @@ var (
 
 // ParseSSLConfig reads the `sslconfig` settings in any of the three
 // renderings. When the output holds several settings blocks (the command
-// re-prints them after an edit) the last one is the current state.
+// re-prints them after an edit) and the last differs from the first, the
+// run staged an edit: the first block is what the appliance runs, the last
+// is Staged until a commit (the session's reading, settleSSL, decides).
 func ParseSSLConfig(text string) (*facts.SSLConfig, []facts.Warning, error) {
 	const cmd = "sslconfig"
 	ls, err := begin(cmd, text)
@@ -128,22 +131,49 @@ func ParseSSLConfig(text string) (*facts.SSLConfig, []facts.Warning, error) {
 			warns = append(warns, warning(cmd, i+1, l))
 		}
 	}
-	var last *block
+	var first, last *block
 	for _, b := range blocks {
 		if len(b.services) > 0 {
+			if first == nil {
+				first = b
+			}
 			last = b
 		}
 	}
 	if last == nil {
 		return nil, warns, parseErr(cmd, 0, "", errors.New("no ssl settings block"))
 	}
-	cfg := &facts.SSLConfig{Era: SSLEraPre95, Services: last.services, Evidence: evidence(cmd)}
+	cfg := &facts.SSLConfig{Era: SSLEraPre95, Services: first.services, Evidence: evidence(cmd)}
 	switch {
 	case last.versions:
 		cfg.Era = SSLEra120
 	case last.perLine:
 		cfg.Era = SSLEra95
 	}
-	cfg.Evidence.Lines = append(cfg.Evidence.Lines, last.evidence...)
+	cfg.Evidence.Lines = append(cfg.Evidence.Lines, first.evidence...)
+	if !sameServices(first.services, last.services) {
+		staged := *cfg
+		staged.Services = last.services
+		staged.Evidence = evidence(cmd)
+		staged.Evidence.Lines = append(staged.Evidence.Lines, last.evidence...)
+		cfg.Staged = &staged
+	}
 	return cfg, warns, nil
+}
+
+// sameServices is whether two settings blocks show the same settings. A
+// block that shows fewer services, or protocol versions the other does not
+// print, changes only what both show.
+func sameServices(a, b []facts.SSLService) bool {
+	for _, y := range b {
+		i := slices.IndexFunc(a, func(x facts.SSLService) bool { return strings.EqualFold(x.Name, y.Name) })
+		if i < 0 {
+			return false
+		}
+		x := a[i]
+		if x.Method != y.Method || x.Ciphers != y.Ciphers || (len(x.Versions) > 0 && len(y.Versions) > 0 && !slices.Equal(x.Versions, y.Versions)) {
+			return false
+		}
+	}
+	return true
 }

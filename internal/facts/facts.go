@@ -238,6 +238,9 @@ type Delivery struct {
 	PossibleDelivery  string
 	MaxConcurrency    string
 	TLSMaxConcurrency string
+	// Staged is a SETUP the session entered and no commit applied, as
+	// deliveryconfig re-printed it; the fields above are what runs.
+	Staged *Delivery `json:",omitempty"`
 	Evidence
 }
 
@@ -279,6 +282,9 @@ type TLSVerify struct {
 	NoCertificate bool
 	Verified      bool
 	Failure       string // the failure reason, e.g. "verify error"
+	// Superseded says why the probe no longer describes the ESA: the same
+	// session committed an outbound cipher change after it. "" when it does.
+	Superseded string `json:",omitempty"`
 	Evidence
 }
 
@@ -290,10 +296,16 @@ type SSLService struct {
 	Versions []string // from the VERSIONS variant, when shown
 }
 
-// SSLConfig is the `sslconfig` settings block.
+// SSLConfig is the `sslconfig` settings block: Services and Evidence are
+// the settings in force.
 type SSLConfig struct {
 	Era      string // "pre-9.5" (colon-joined, sslv3tlsv1 methods) or "9.5+" (one token per line)
 	Services []SSLService
+	// Staged is what a session entered in sslconfig and no commit applied,
+	// as the command re-printed it: AsyncOS runs the settings shown before
+	// the edit until a commit, and drops the edit at clearchanges or
+	// logout. Nil when nothing is staged.
+	Staged *SSLConfig `json:",omitempty"`
 	Evidence
 }
 
