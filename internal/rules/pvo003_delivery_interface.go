@@ -40,8 +40,34 @@ func isAuto(d *facts.Delivery) bool {
 	return d != nil && strings.EqualFold(strings.TrimSpace(d.DefaultInterface), "Auto")
 }
 
+// checkDelivery judges the delivery settings in force. A SETUP that a
+// saved session entered with no commit shown may have applied after the log
+// ends: the in-force settings pass only when the entered ones pass too.
 func (r Rule) checkDelivery(site *facts.Site, a *facts.Appliance) Finding {
-	d := a.Delivery
+	f := r.judgeDelivery(site, a, a.Delivery)
+	if a.Delivery == nil || a.Delivery.Staged == nil || f.Status == StatusUnknown {
+		return f
+	}
+	st := a.Delivery.Staged
+	f.Evidence = append(f.Evidence, Evidence{Appliance: a.Name(), Command: "deliveryconfig (entered, not committed)",
+		Lines: quote(a.Name(), st.Evidence, "Default interface").Lines})
+	f.Actual += "; entered but not committed: default delivery interface " + strings.TrimSpace(st.DefaultInterface)
+	if f.Status == StatusFail {
+		f.Summary += fmt.Sprintf(" The session entered %s as the default, but no commit shows it applied, so the interface above is still in force.", strings.TrimSpace(st.DefaultInterface))
+		return f
+	}
+	g := r.judgeDelivery(site, a, st)
+	if g.Status == StatusPass {
+		f.Summary += fmt.Sprintf(" The session also entered %s as the default, with no commit shown; it would pass too.", strings.TrimSpace(st.DefaultInterface))
+		return f
+	}
+	f.Status = StatusUnknown
+	f.Summary = fmt.Sprintf("On %s, the default delivery interface %s passes, but the session entered %s as the default and no commit shows whether it applied; run `deliveryconfig` on %s to see which is in force. For %s: %s",
+		a.Name(), strings.TrimSpace(a.Delivery.DefaultInterface), strings.TrimSpace(st.DefaultInterface), a.Name(), strings.TrimSpace(st.DefaultInterface), g.Summary)
+	return f
+}
+
+func (r Rule) judgeDelivery(site *facts.Site, a *facts.Appliance, d *facts.Delivery) Finding {
 	target := smaTarget(site)
 	if d == nil {
 		return r.notCollected(a, "`deliveryconfig`", missingErrors(a, "deliveryconfig"), "run `deliveryconfig` on "+a.Name())

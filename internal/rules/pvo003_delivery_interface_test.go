@@ -13,6 +13,13 @@ func deliveryESA(iface string, probes ...facts.Probe) *facts.Appliance {
 		Probes: probes}
 }
 
+// stagedDelivery is a with iface entered in deliveryconfig SETUP and not
+// committed.
+func stagedDelivery(a *facts.Appliance, iface string) *facts.Appliance {
+	a.Delivery.Staged = &facts.Delivery{DefaultInterface: iface, Evidence: ev("deliveryconfig", "Default interface to deliver mail: "+iface)}
+	return a
+}
+
 func probe(iface string, port int, o facts.ProbeOutcome) facts.Probe {
 	p := facts.Probe{Interface: iface, Host: "10.172.12.18", Port: port, Outcome: o,
 		Evidence: ev("telnet", "[1]> "+iface, "Trying 10.172.12.18...")}
@@ -35,6 +42,16 @@ func TestDeliveryInterface(t *testing.T) {
 	runCases(t, deliveryInterface(), []ruleCase{
 		{"auto", site(deliveryESA("Auto")), []want{{app: "mx.example.com", status: StatusPass,
 			summary: []string{"is Auto"}, lines: []string{"Default interface to deliver mail: Auto"}}}},
+		// A saved session's SETUP with no commit shown: both must pass.
+		{"auto, Management entered and never probed", site(stagedDelivery(deliveryESA("Auto"), "Management")), []want{{
+			app: "mx.example.com", status: StatusUnknown,
+			summary: []string{"Auto passes, but the session entered Management", "no commit shows whether it applied", "no probe from it"},
+			lines:   []string{"Default interface to deliver mail: Auto", "Default interface to deliver mail: Management"}}}},
+		{"auto, Management entered and it connects", site(stagedDelivery(deliveryESA("Auto", probe("Management", 7025, facts.ProbeConnected)), "Management")), []want{{
+			app: "mx.example.com", status: StatusPass, summary: []string{"is Auto", "also entered Management", "would pass too"}}}},
+		{"In times out, Auto entered: still fails", site(stagedDelivery(deliveryESA("In", probe("In", 7025, facts.ProbeTimedOut)), "Auto")), []want{{
+			app: "mx.example.com", status: StatusFail, summary: []string{"interface In", "timed out", "entered Auto as the default, but no commit shows it applied"},
+			lines: []string{"Default interface to deliver mail: In", "Default interface to deliver mail: Auto"}, fix: string(FixDeliveryAuto)}}},
 		{"named interface connects", site(deliveryESA("In", probe("In", 7025, facts.ProbeConnected))), []want{{
 			app: "mx.example.com", status: StatusPass, summary: []string{"is In", "reached 10.172.12.18:7025"},
 			lines: []string{"Default interface to deliver mail: In", "Connected to 10.172.12.18."}}}},

@@ -26,9 +26,10 @@ func anonymousCiphers() Rule {
 			"ESA: tlsverify to SMA:7025",
 			"ESA: mail_logs lines for DCIDs to port 7025 (history)",
 		},
-		Pass: "the outbound ciphers exclude aNULL (in OpenSSL order: a later ALL re-adds what -aNULL removed; " +
+		Pass: "the outbound ciphers in force exclude aNULL (in OpenSSL order: a later ALL re-adds what -aNULL removed; " +
 			"!aNULL removes for good), and `tlsverify` to SMA:7025, where it connected, shows no anonymous " +
-			"cipher and no missing certificate",
+			"cipher and no missing certificate; in a saved session, ciphers entered in sslconfig count as in force once a " +
+			"commit shows `Changes committed` (a tlsverify before that commit is then history), and until then must exclude aNULL as well",
 		Fail: "`tlsverify` negotiated an anonymous cipher or got no certificate, or the outbound ciphers admit aNULL; " +
 			"with neither sslconfig nor tlsverify collected, a mail_logs `TLS failed … no certificate` on a port-7025 DCID",
 		Unknown: "neither sslconfig nor tlsverify was collected (and mail_logs show no certificate failure), or the " +
@@ -66,6 +67,17 @@ func (r Rule) checkCiphers(site *facts.Site, a *facts.Appliance) Finding {
 	if tv != nil && tv.Port != pvoPort(site) {
 		tv = nil // a tlsverify elsewhere says nothing about the PVO port
 	}
+	var stale *facts.TLSVerify // a probe of the ciphers before a committed change: history
+	if tv != nil && tv.Superseded != "" {
+		stale, tv = tv, nil
+	}
+	var staged *facts.SSLService // outbound ciphers entered but not committed
+	if a.SSL != nil && a.SSL.Staged != nil {
+		staged = a.SSL.Staged.Service("outbound")
+		if staged != nil && out != nil && staged.Ciphers == out.Ciphers {
+			staged = nil
+		}
+	}
 	tvBad := tv != nil && tv.Connected && (anonymousCipher(tv) || tv.NoCertificate)
 	tvGood := tv != nil && tv.Connected && tv.Cipher != "" && !anonymousCipher(tv) && !tv.NoCertificate
 
@@ -74,9 +86,23 @@ func (r Rule) checkCiphers(site *facts.Site, a *facts.Appliance) Finding {
 		f.Evidence = append(f.Evidence, outboundEvidence(a))
 		actual = append(actual, fmt.Sprintf("outbound ciphers %s (admit aNULL: %s)", displayCiphers(out.Ciphers), verdict))
 	}
-	if tv != nil {
-		f.Evidence = append(f.Evidence, quote(a.Name(), tv.Evidence, "Connect", "TLS connection", "cipher", "certificate", "failed", "verified", "succeeded"))
-		actual = append(actual, "tlsverify: "+tlsWords(tv))
+	if staged != nil {
+		f.Evidence = append(f.Evidence, Evidence{Appliance: a.Name(), Command: "sslconfig (entered, not committed)", Lines: outboundLines(a.SSL.Staged.Lines)})
+		actual = append(actual, fmt.Sprintf("entered but not committed: outbound ciphers %s (admit aNULL: %s)",
+			displayCiphers(staged.Ciphers), ciphers.Analyze(staged.Ciphers).AdmitsANULL))
+	}
+	for _, t := range []*facts.TLSVerify{tv, stale} {
+		if t == nil {
+			continue
+		}
+		ev := quote(a.Name(), t.Evidence, "Connect", "TLS connection", "cipher", "certificate", "failed", "verified", "succeeded")
+		word := "tlsverify: "
+		if t == stale {
+			ev.Command += " (history: " + t.Superseded + ")"
+			word = "tlsverify before the cipher change: "
+		}
+		f.Evidence = append(f.Evidence, ev)
+		actual = append(actual, word+tlsWords(t))
 	}
 	history := pvoTLSFailures(a)
 	for _, c := range history {
@@ -99,6 +125,10 @@ func (r Rule) checkCiphers(site *facts.Site, a *facts.Appliance) Finding {
 	if len(why) > 0 {
 		f.Status = StatusFail
 		f.Summary = fmt.Sprintf("On %s, %s.", a.Name(), strings.Join(why, "; and "))
+		if staged != nil {
+			f.Summary += fmt.Sprintf(" The session entered the outbound ciphers %s, but no commit shows them applied, so the ciphers above are still in force.",
+				displayCiphers(staged.Ciphers))
+		}
 		f.Fix = r.cipherFix(out)
 		if verdict == ciphers.No {
 			f.Fix = certificateFix(target)
@@ -124,6 +154,11 @@ func (r Rule) checkCiphers(site *facts.Site, a *facts.Appliance) Finding {
 			a.Name(), displayCiphers(out.Ciphers), reason, a.Name())
 	case tv != nil && tv.Connected && !tvGood:
 		f.Summary = fmt.Sprintf("On %s, tlsverify to %s connected but showed no negotiated cipher; run `tlsverify` to %s on %s again.", a.Name(), target, target, a.Name())
+	case staged != nil && ciphers.Analyze(staged.Ciphers).AdmitsANULL != ciphers.No:
+		// The log may end before the commit that applied the edit: both
+		// settings must pass.
+		f.Summary = fmt.Sprintf("On %s, the outbound ciphers %s exclude anonymous suites, but the session entered %s (admit aNULL: %s) and no commit shows whether it applied; run `sslconfig` on %s to see which are in force.",
+			a.Name(), displayCiphers(out.Ciphers), displayCiphers(staged.Ciphers), ciphers.Analyze(staged.Ciphers).AdmitsANULL, a.Name())
 	default:
 		f.Status = StatusPass
 		f.Summary = fmt.Sprintf("On %s, the outbound ciphers %s exclude anonymous suites (%s)", a.Name(), displayCiphers(out.Ciphers), anon.Reason)
@@ -134,6 +169,12 @@ func (r Rule) checkCiphers(site *facts.Site, a *facts.Appliance) Finding {
 			f.Summary += fmt.Sprintf("; tlsverify could not connect to %s, which is PVO-003's evidence", target)
 		}
 		f.Summary += "."
+		if stale != nil {
+			f.Summary += fmt.Sprintf(" The tlsverify quoted, which %s, is history: %s; run `tlsverify` to %s again to confirm.", tlsWords(stale), stale.Superseded, target)
+		}
+		if staged != nil {
+			f.Summary += fmt.Sprintf(" The outbound ciphers %s entered in the session, with no commit shown, exclude them too.", displayCiphers(staged.Ciphers))
+		}
 		if len(history) > 0 {
 			f.Summary += " The mail_logs TLS failures quoted are history from before the current settings."
 		}
@@ -224,9 +265,18 @@ func displayCiphers(c string) string {
 // the one-token-per-line cipher lists of 9.5 and later.
 func outboundEvidence(a *facts.Appliance) Evidence {
 	ev := a.SSL.Evidence
+	lines := outboundLines(ev.Lines)
+	if len(lines) == 0 {
+		return quote(a.Name(), ev, "outbound")
+	}
+	return Evidence{Appliance: a.Name(), Command: ev.Command, Lines: lines}
+}
+
+// outboundLines are the Outbound SMTP lines of a settings block.
+func outboundLines(block []string) []string {
 	lines := []string{}
 	in := false
-	for _, l := range ev.Lines {
+	for _, l := range block {
 		t := strings.TrimSpace(l)
 		low := strings.ToLower(t)
 		switch {
@@ -241,8 +291,5 @@ func outboundEvidence(a *facts.Appliance) Evidence {
 			in = false
 		}
 	}
-	if len(lines) == 0 {
-		return quote(a.Name(), ev, "outbound")
-	}
-	return Evidence{Appliance: a.Name(), Command: ev.Command, Lines: lines}
+	return lines
 }

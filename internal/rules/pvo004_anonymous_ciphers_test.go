@@ -105,7 +105,45 @@ func TestAnonymousCiphers(t *testing.T) {
 			summary: []string{"`sslconfig` output on mx.example.com was cut short (no prompt after it)", "run `sslconfig` on mx.example.com"}}}},
 		{"sslconfig cut short, tlsverify proves anonymous", with(cut(fixed()), seedTLS, nil), []want{{
 			app: "mx.example.com", status: StatusFail, summary: []string{"ADH-CAMELLIA256-SHA", "Not yet known: the `sslconfig` output"}, fix: "manual"}}},
+		// A pasted session that edited sslconfig: what runs is what it
+		// showed before the edit, until a commit.
+		{"safe ciphers entered, not committed", with(staged(seed(), "HIGH:MEDIUM:ALL:-aNULL:-SSLv2"), seedTLS, nil), []want{{
+			app: "mx.example.com", status: StatusFail,
+			summary: []string{"RC4-SHA:RC4-MD5:ALL admit anonymous suites", "entered the outbound ciphers HIGH:MEDIUM:ALL:-aNULL:-SSLv2, but no commit shows them applied"},
+			lines:   []string{"Outbound SMTP ciphers: RC4-SHA:RC4-MD5:ALL", "Outbound SMTP ciphers: HIGH:MEDIUM:ALL:-aNULL:-SSLv2"},
+			fix:     string(FixOutboundCiphers)}}},
+		{"anonymous ciphers entered, not committed", with(staged(fixed(), "ALL"), nil, nil), []want{{
+			app: "mx.example.com", status: StatusUnknown, summary: []string{"exclude anonymous suites, but the session entered ALL (admit aNULL: yes)", "run `sslconfig`"},
+			lines: []string{"Outbound SMTP ciphers: ALL"}}}},
+		{"undecidable ciphers entered, not committed", with(staged(fixed(), "HIGH:-aNULL:FOO"), goodTLS, nil), []want{{
+			app: "mx.example.com", status: StatusUnknown, summary: []string{"admit aNULL: unknown"}}}},
+		{"other safe ciphers entered, not committed", with(staged(fixed(), "HIGH:!aNULL"), goodTLS, nil), []want{{
+			app: "mx.example.com", status: StatusPass, summary: []string{"HIGH:!aNULL entered in the session, with no commit shown, exclude them too"}}}},
+		{"an anonymous tlsverify before a committed cipher change is history", with(fixed(), superseded(seedTLS), nil), []want{{
+			app: "mx.example.com", status: StatusPass,
+			summary: []string{"exclude anonymous suites", "which negotiated the anonymous cipher ADH-CAMELLIA256-SHA", "is history: it ran before", "run `tlsverify` to 10.172.12.18:7025 again"},
+			lines:   []string{"TLS connection established: protocol TLSv1, cipher ADH-CAMELLIA256-SHA."}}}},
+		{"a superseded tlsverify does not pass what the ciphers fail", with(seed(), superseded(goodTLS), nil), []want{{
+			app: "mx.example.com", status: StatusFail, summary: []string{"RC4-SHA:RC4-MD5:ALL admit anonymous suites"}, fix: string(FixOutboundCiphers)}}},
+		{"a superseded tlsverify with undecidable ciphers stays unknown", with(sslESA("", "HIGH:-aNULL:FOO"), superseded(goodTLS), nil), []want{{
+			app: "mx.example.com", status: StatusUnknown, summary: []string{"cannot be told"}}}},
 	})
+}
+
+// staged is a with outbound ciphers entered in sslconfig and not committed.
+func staged(a *facts.Appliance, ciphers string) *facts.Appliance {
+	out := *a.SSL.Service("outbound")
+	out.Ciphers = ciphers
+	a.SSL.Staged = &facts.SSLConfig{Era: a.SSL.Era, Services: []facts.SSLService{out},
+		Evidence: ev("sslconfig", "sslconfig settings:", "Outbound SMTP method:  "+out.Method, "Outbound SMTP ciphers: "+ciphers)}
+	return a
+}
+
+// superseded is tv run before a committed outbound cipher change.
+func superseded(tv *facts.TLSVerify) *facts.TLSVerify {
+	c := *tv
+	c.Superseded = "it ran before the outbound ciphers were changed and committed (line 80)"
+	return &c
 }
 
 func cut(a *facts.Appliance) *facts.Appliance {
