@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -44,7 +45,8 @@ type proxyConn struct {
 	once    sync.Once
 	done    chan struct{} // closed once the command is reaped
 	waitErr error         // set before done is closed
-	stopped atomic.Bool   // we ended it: its exit status says nothing
+	stopped atomic.Bool   // Close found it running
+	gone    atomic.Bool   // it closed its stdout or stdin (mostly: it exited) first
 }
 
 // startProxy runs command as ssh(1) runs a ProxyCommand: "exec command" in
@@ -95,8 +97,21 @@ func proxyRemote(hostport string) net.Addr {
 	return &net.TCPAddr{IP: net.ParseIP(host), Port: n}
 }
 
-func (p *proxyConn) Read(b []byte) (int, error)  { return p.r.Read(b) }
-func (p *proxyConn) Write(b []byte) (int, error) { return p.w.Write(b) }
+func (p *proxyConn) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	if errors.Is(err, io.EOF) {
+		p.gone.Store(true)
+	}
+	return n, err
+}
+
+func (p *proxyConn) Write(b []byte) (int, error) {
+	n, err := p.w.Write(b)
+	if errors.Is(err, syscall.EPIPE) {
+		p.gone.Store(true)
+	}
+	return n, err
+}
 
 // Close ends the command's stdin and stdout, sends SIGHUP as ssh(1) does,
 // kills it if it is still there after proxyGrace, and returns once it has
@@ -137,25 +152,30 @@ func (p *proxyConn) SetDeadline(t time.Time) error {
 func (p *proxyConn) SetReadDeadline(t time.Time) error  { return p.r.SetReadDeadline(t) }
 func (p *proxyConn) SetWriteDeadline(t time.Time) error { return p.w.SetWriteDeadline(t) }
 
-// exit says how the command ended, once it has: "" while it runs or when
-// this side stopped it.
+// exit says how the command ended, once it has: "" while it runs, or when
+// Close ended it (it had not closed its stdout or stdin first, or Close's
+// signal killed it), since then its status is our doing.
 func (p *proxyConn) exit() string {
 	select {
 	case <-p.done:
 	default:
 		return ""
 	}
-	if p.stopped.Load() {
-		return ""
-	}
+	ours := p.stopped.Load() && !p.gone.Load()
 	if p.waitErr == nil {
+		if ours {
+			return ""
+		}
 		return "exit status 0"
 	}
 	var ee *exec.ExitError
-	if errors.As(p.waitErr, &ee) {
-		return ee.String()
+	if !errors.As(p.waitErr, &ee) {
+		return p.waitErr.Error()
 	}
-	return p.waitErr.Error()
+	if ours || p.stopped.Load() && ee.ExitCode() == -1 {
+		return ""
+	}
+	return ee.String()
 }
 
 // explain turns a failure before the SSH banner into a *ProxyError that
