@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -291,5 +292,38 @@ func TestProxyCommandLeavesNothing(t *testing.T) {
 		if strings.Contains(stacks, frame) {
 			t.Errorf("a goroutine in %s is left:\n%s", frame, stacks)
 		}
+	}
+}
+
+func TestJumpHostThroughProxyCommand(t *testing.T) {
+	t.Parallel()
+	js := startJumpSite(t)
+	// The first hop is reached by its ProxyCommand and known by the name
+	// the configuration gives it.
+	first := js.hop(unreachable)
+	first.Config.KnownHostsFile = knownHostsFile(t, entry(unreachable, testECDSA().PublicKey()))
+	first.Config.ProxyCommand = netcatCommand(t, js.j1.addr, "")
+	// Hosts reached through a jump host do not run theirs, as under ssh -J.
+	second := js.hop(js.j2.addr)
+	second.Config.ProxyCommand = "false"
+	cfg := pwConfig(js.knownHosts)
+	cfg.ProxyCommand = "false"
+	cfg.Jumps = []Jump{first, second}
+	roundTrip(t, dialOK(t, js.target, cfg))
+	if got := js.j1.forwards(); !slices.Equal(got, []string{js.j2.addr}) {
+		t.Errorf("j1 forwarded to %q, want j2", got)
+	}
+	if got := js.j2.forwards(); !slices.Equal(got, []string{js.target.addr}) {
+		t.Errorf("j2 forwarded to %q, want the target", got)
+	}
+
+	// A failing first hop's ProxyCommand is that hop's failure.
+	first.Config.ProxyCommand = "false"
+	cfg.Jumps = []Jump{first}
+	_, err := Dial(testCtx(t), js.target.addr, cfg)
+	var je *JumpError
+	var pe *ProxyError
+	if !errors.As(err, &je) || je.Hop != 1 || !errors.As(err, &pe) || pe.Exit != "exit status 1" {
+		t.Errorf("err = %v, want the first hop's ProxyCommand ending", err)
 	}
 }

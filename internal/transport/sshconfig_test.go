@@ -219,7 +219,7 @@ func TestWithSSHConfig(t *testing.T) {
 		Jumps: []sshconfig.Host{{HostName: "bastion", Port: 22, User: "ops", StrictHostKeyChecking: "accept-new"}},
 	}
 	base := Config{User: "admin", Identities: []string{"/cli/key"}, Password: func() (string, error) { return "pw", nil },
-		KnownHostsFile: "/cli/kh", ConnectTimeout: 10 * time.Second}
+		KnownHostsFile: "/cli/kh", ConnectTimeout: 10 * time.Second, UseAgent: true}
 
 	addr, cfg := WithSSHConfig(base, h, Explicit{})
 	if addr != "10.0.0.5:2222" || cfg.User != "operator" || !slices.Equal(cfg.Identities, []string{have}) || !cfg.IdentitiesOnly {
@@ -238,6 +238,31 @@ func TestWithSSHConfig(t *testing.T) {
 		j.Config.InsecureIgnoreHostKey || !slices.Equal(j.Config.Identities, base.Identities) {
 		t.Errorf("jump %s user %s password set %v accept %v ids %q", j.Addr, j.Config.User, j.Config.Password != nil,
 			j.Config.AcceptNewHostKeys, j.Config.Identities)
+	}
+
+	if cfg.ProxyCommand != "" || cfg.HostKeyAlias != "" || cfg.Certificates != nil || cfg.AgentSocket != "" || !cfg.UseAgent {
+		t.Errorf("unset keywords changed the config: %+v", cfg)
+	}
+
+	// ProxyCommand, HostKeyAlias, certificates and the agent, per host.
+	h2 := h
+	h2.ProxyCommand, h2.HostKeyAlias, h2.IdentityAgent = "connect 10.0.0.5 2222", "esa-main", "/run/esa.sock"
+	h2.CertificateFiles = []string{"/certs/esa"}
+	h2.Jumps = []sshconfig.Host{{HostName: "bastion", Port: 22, User: "ops", IdentityAgent: "none"}}
+	_, cfg = WithSSHConfig(base, h2, Explicit{})
+	if cfg.ProxyCommand != h2.ProxyCommand || cfg.HostKeyAlias != "esa-main" || cfg.AgentSocket != "/run/esa.sock" || !cfg.UseAgent ||
+		!slices.Equal(cfg.Certificates, h2.CertificateFiles) || cfg.Password == nil {
+		t.Errorf("proxy %q alias %q agent %q %v certs %q password set %v", cfg.ProxyCommand, cfg.HostKeyAlias, cfg.AgentSocket,
+			cfg.UseAgent, cfg.Certificates, cfg.Password != nil)
+	}
+	if j := cfg.Jumps[0].Config; j.UseAgent || j.ProxyCommand != "" || j.HostKeyAlias != "" || j.Certificates != nil {
+		t.Errorf("jump took the appliance's settings: %+v", j)
+	}
+	// A command line without the agent keeps it off.
+	noAgent := base
+	noAgent.UseAgent = false
+	if _, cfg = WithSSHConfig(noAgent, h2, Explicit{}); cfg.UseAgent {
+		t.Error("IdentityAgent turned on an agent the command line had off")
 	}
 
 	// Flags the command line set win.
