@@ -1,7 +1,9 @@
 package transport
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 )
@@ -198,6 +200,8 @@ func (e *ProxyError) Error() string {
 		msg += fmt.Sprintf(" sent no ssh banner within %s", e.Timeout)
 	case e.Exit != "":
 		msg += " ended (" + e.Exit + ") before the ssh banner"
+	case errors.Is(e.Err, io.EOF):
+		msg += " closed its output before the ssh banner"
 	default:
 		msg += fmt.Sprintf(": %v", e.Err)
 	}

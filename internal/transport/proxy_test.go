@@ -90,7 +90,7 @@ func readPid(t testing.TB, file string) int {
 	if err != nil {
 		t.Fatalf("the ProxyCommand left no pid: %v", err)
 	}
-	pid, err := strconv.Atoi(string(b))
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,26 +145,28 @@ func TestProxyCommandFailures(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		name, command string
-		timeout       time.Duration
 		check         func(*ProxyError) bool
 		msg           string
 	}{
-		{"exits with a message", `sh -c 'echo first >&2; echo "nc: connect to 10.1.1.1 port 22 (tcp) failed: Connection refused" >&2; exit 3'`, 0,
+		{"exits with a message", `sh -c 'echo first >&2; echo "nc: connect to 10.1.1.1 port 22 (tcp) failed: Connection refused" >&2; exit 3'`,
 			func(e *ProxyError) bool {
 				return e.Exit == "exit status 3" && e.Stderr == "nc: connect to 10.1.1.1 port 22 (tcp) failed: Connection refused"
 			},
 			`ProxyCommand for 127.0.0.1:1 ended (exit status 3) before the ssh banner; its stderr: "nc: connect to 10.1.1.1 port 22 (tcp) failed: Connection refused"`},
-		{"no such command", "pvo-doctor-no-such-command", 0,
+		{"no such command", "pvo-doctor-no-such-command",
 			func(e *ProxyError) bool {
 				return e.Exit == "exit status 127" && strings.Contains(e.Stderr, "not found")
 			},
 			"ended (exit status 127) before the ssh banner; its stderr: "},
 		// It answers the banner as a web proxy would; one that exits before
 		// reading may have its reply unread, and is "ended" as above.
-		{"not ssh", `sh -c 'read banner; printf "HTTP/1.0 400 Bad Request\r\n\r\n"'`, 0,
+		{"not ssh", `sh -c 'read banner; printf "HTTP/1.0 400 Bad Request\r\n\r\n"'`,
 			func(e *ProxyError) bool { return e.Got == "HTTP/1.0 400 Bad Request" },
 			`did not carry ssh (it sent "HTTP/1.0 400 Bad Request")`},
-		{"long stderr", `sh -c 'printf "%0300d\n\n" 0 >&2; exit 1'`, 0,
+		{"closes its output", `tail -f /dev/null >/dev/null`,
+			func(e *ProxyError) bool { return e.Exit == "" },
+			"ProxyCommand for 127.0.0.1:1 closed its output before the ssh banner"},
+		{"long stderr", `sh -c 'printf "%0300d\n\n" 0 >&2; exit 1'`,
 			func(e *ProxyError) bool { return len(e.Stderr) == maxStderrLine+len("…") },
 			"its stderr: \"000"},
 	} {
@@ -233,6 +235,18 @@ func TestProxyCommandTimeout(t *testing.T) {
 	}
 	if pid := readPid(t, pidFile); !reaped(pid) {
 		t.Errorf("ProxyCommand %d not reaped after the connect timeout", pid)
+	}
+
+	// One that ignores SIGHUP is killed after proxyGrace. (Its stdout,
+	// kept on fd 3, is one tail does not watch for a closed pipe.)
+	pidFile = filepath.Join(t.TempDir(), "pid")
+	cfg.ProxyCommand = fmt.Sprintf(`sh -c 'echo $$ > %s; trap "" HUP; exec tail -f /dev/null 3>&1 >/dev/null'`, pidFile)
+	cfg.ConnectTimeout = 100 * time.Millisecond
+	if _, err := Dial(testCtx(t), unreachable, cfg); !errors.As(err, &pe) || pe.Timeout == 0 {
+		t.Fatalf("err = %v, want a silent ProxyCommand", err)
+	}
+	if pid := readPid(t, pidFile); !reaped(pid) {
+		t.Errorf("ProxyCommand %d that ignores SIGHUP not reaped", pid)
 	}
 }
 
