@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"net/netip"
 	"os"
 	"os/user"
@@ -334,7 +335,11 @@ func (c *Config) resolve(q Query, depth int, follow bool) (Host, error) {
 	// ssh(1) takes whichever of the two comes first, "none" included.
 	if pc, ok := v.first("proxycommand"); ok && (!hasJump || pc.before(pj)) {
 		if pc.val != "none" {
-			s, err := c.expand(pc.val, proxyTokens)
+			// ssh(1) expands %k in ProxyCommand too, though its manual
+			// does not say so.
+			cmdTokens := maps.Clone(proxyTokens)
+			cmdTokens['k'] = c.pathTokens(h)['k']
+			s, err := c.expand(pc.val, cmdTokens)
 			if err != nil {
 				return Host{}, pc.errorf("ProxyCommand: %w", err)
 			}

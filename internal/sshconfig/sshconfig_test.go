@@ -174,8 +174,9 @@ Host cmd
   HostName 10.0.0.5
   Port 2022
   User ops
-  ProxyCommand exec nc %h %p # %r@%n 100%%
+  ProxyCommand exec nc %h %p # %r@%n %k 100%%
   ProxyJump ignored-because-second
+  HostKeyAlias Cmd-Alias
 Host jump-first
   ProxyJump j1
   ProxyCommand nc %h %p
@@ -191,14 +192,14 @@ Host proxied proxied2
   ProxyCommand connect %h
 `)
 	h := resolve(t, c, Query{Host: "cmd"})
-	if want := "exec nc 10.0.0.5 2022 # ops@cmd 100%"; h.ProxyCommand != want || h.Jumps != nil {
+	if want := "exec nc 10.0.0.5 2022 # ops@cmd cmd-alias 100%"; h.ProxyCommand != want || h.Jumps != nil {
 		t.Errorf("ProxyCommand %q jumps %+v, want %q", h.ProxyCommand, h.Jumps, want)
 	}
 	if !strings.HasSuffix(h.Source["proxycommand"], "config:6") {
 		t.Errorf("source %q", h.Source["proxycommand"])
 	}
 	// The command line's user and port are the tokens' too.
-	if h := resolve(t, c, Query{Host: "cmd", User: "cli", Port: 22}); h.ProxyCommand != "exec nc 10.0.0.5 22 # cli@cmd 100%" {
+	if h := resolve(t, c, Query{Host: "cmd", User: "cli", Port: 22}); h.ProxyCommand != "exec nc 10.0.0.5 22 # cli@cmd cmd-alias 100%" {
 		t.Errorf("with -l and -p: %q", h.ProxyCommand)
 	}
 	if h := resolve(t, c, Query{Host: "jump-first"}); h.ProxyCommand != "" || len(h.Jumps) != 1 {

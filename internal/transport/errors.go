@@ -185,7 +185,7 @@ func (e *JumpError) Unwrap() error { return e.Err }
 type ProxyError struct {
 	Addr    string        // the appliance the command was to reach, host:port
 	Exit    string        // how it ended, e.g. "exit status 1"; "" = it was stopped, or never started
-	Stderr  string        // the last line it wrote to stderr, if any
+	Stderr  string        // the end of what it wrote to stderr, its last lines joined by " | "
 	Timeout time.Duration // set when it sent nothing within the connect timeout
 	Got     string        // the start of what it sent instead of an SSH banner
 	Err     error
@@ -206,7 +206,7 @@ func (e *ProxyError) Error() string {
 		msg += fmt.Sprintf(": %v", e.Err)
 	}
 	if e.Stderr != "" {
-		msg += fmt.Sprintf("; its stderr: %q", e.Stderr)
+		msg += fmt.Sprintf("; its stderr ends: %q", e.Stderr)
 	}
 	return msg
 }

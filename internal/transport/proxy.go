@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -186,7 +187,7 @@ func (p *proxyConn) explain(hostport string, err error) error {
 	if !errors.As(err, &ns) {
 		return err
 	}
-	return &ProxyError{Addr: hostport, Exit: p.exit(), Stderr: p.stderr.lastLine(),
+	return &ProxyError{Addr: hostport, Exit: p.exit(), Stderr: p.stderr.lastLines(),
 		Timeout: ns.Timeout, Got: ns.Got, Err: ns.Err}
 }
 
@@ -207,34 +208,40 @@ func (w *tailWriter) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
-// maxStderrLine bounds the stderr line an error quotes.
-const maxStderrLine = 200
+// stderrLines and maxStderr bound what of the stderr an error quotes: the
+// last lines, joined into one, and of that the end, which is where a
+// command says why it gave up.
+const (
+	stderrLines = 3
+	maxStderr   = 300
+)
 
-// lastLine is the last non-blank line written, without control characters
-// and cut to maxStderrLine, for a one-line error.
-func (w *tailWriter) lastLine() string {
+// lastLines is the last few non-blank lines written, without control
+// characters, joined by " | " and cut to maxStderr, for a one-line error.
+func (w *tailWriter) lastLines() string {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	var keep []string
 	lines := bytes.Split(w.buf, []byte("\n"))
-	for i := len(lines) - 1; i >= 0; i-- {
-		s := strings.Map(func(r rune) rune {
+	for i := len(lines) - 1; i >= 0 && len(keep) < stderrLines; i-- {
+		s := strings.TrimSpace(strings.Map(func(r rune) rune {
 			if r < 0x20 || r == 0x7f || r == utf8.RuneError {
 				return -1
 			}
 			return r
-		}, string(lines[i]))
-		s = strings.TrimSpace(s)
-		if s == "" {
-			continue
+		}, string(lines[i])))
+		if s != "" {
+			keep = append(keep, s)
 		}
-		if len(s) > maxStderrLine {
-			cut := maxStderrLine
-			for cut > 0 && !utf8.RuneStart(s[cut]) {
-				cut--
-			}
-			s = s[:cut] + "…"
-		}
-		return s
 	}
-	return ""
+	slices.Reverse(keep)
+	s := strings.Join(keep, " | ")
+	if len(s) > maxStderr {
+		cut := len(s) - maxStderr
+		for cut < len(s) && !utf8.RuneStart(s[cut]) {
+			cut++
+		}
+		s = "…" + s[cut:]
+	}
+	return s
 }

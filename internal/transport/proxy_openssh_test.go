@@ -42,7 +42,7 @@ Host esaA
   User %[2]s
   HostKeyAlias ESA-Alias
   UserKnownHostsFile %[4]s
-  ProxyCommand %[3]s %%n
+  ProxyCommand %[3]s %%n %%k
 
 Host esaJ
   HostName 127.0.0.1
@@ -126,7 +126,7 @@ func TestSameAsOpenSSHThroughProxyCommand(t *testing.T) {
 	_, jumpPort, _ := SplitHostPort(s.jump.addr)
 	want := []string{
 		fmt.Sprintf("esaP %s@127.0.0.1:%d 100%%", s.esa.User, esaPort),
-		"esaA",
+		"esaA esa-alias",
 		fmt.Sprintf("bastionP hopper@127.0.0.1:%d", jumpPort),
 	}
 	if !slices.Equal(theirLog, want) {

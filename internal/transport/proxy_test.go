@@ -150,14 +150,14 @@ func TestProxyCommandFailures(t *testing.T) {
 	}{
 		{"exits with a message", `sh -c 'echo first >&2; echo "nc: connect to 10.1.1.1 port 22 (tcp) failed: Connection refused" >&2; exit 3'`,
 			func(e *ProxyError) bool {
-				return e.Exit == "exit status 3" && e.Stderr == "nc: connect to 10.1.1.1 port 22 (tcp) failed: Connection refused"
+				return e.Exit == "exit status 3" && e.Stderr == "first | nc: connect to 10.1.1.1 port 22 (tcp) failed: Connection refused"
 			},
-			`ProxyCommand for 127.0.0.1:1 ended (exit status 3) before the ssh banner; its stderr: "nc: connect to 10.1.1.1 port 22 (tcp) failed: Connection refused"`},
+			`ProxyCommand for 127.0.0.1:1 ended (exit status 3) before the ssh banner; its stderr ends: "first | nc: connect to 10.1.1.1 port 22 (tcp) failed: Connection refused"`},
 		{"no such command", "pvo-doctor-no-such-command",
 			func(e *ProxyError) bool {
 				return e.Exit == "exit status 127" && strings.Contains(e.Stderr, "not found")
 			},
-			"ended (exit status 127) before the ssh banner; its stderr: "},
+			"ended (exit status 127) before the ssh banner; its stderr ends: "},
 		// It answers the banner as a web proxy would; one that exits before
 		// reading may have its reply unread, and is "ended" as above.
 		{"not ssh", `sh -c 'read banner; printf "HTTP/1.0 400 Bad Request\r\n\r\n"'`,
@@ -166,9 +166,14 @@ func TestProxyCommandFailures(t *testing.T) {
 		{"closes its output", `tail -f /dev/null >/dev/null`,
 			func(e *ProxyError) bool { return e.Exit == "" },
 			"ProxyCommand for 127.0.0.1:1 closed its output before the ssh banner"},
-		{"long stderr", `sh -c 'printf "%0300d\n\n" 0 >&2; exit 1'`,
-			func(e *ProxyError) bool { return len(e.Stderr) == maxStderrLine+len("…") },
-			"its stderr: \"000"},
+		{"long stderr", `sh -c 'for i in 1 2 3 4; do printf "line $i\r\n"; done >&2; printf "%0400d\n\n" 0 >&2; exit 1'`,
+			func(e *ProxyError) bool {
+				return len(e.Stderr) == maxStderr+len("…") && strings.HasPrefix(e.Stderr, "…0") && !strings.Contains(e.Stderr, "line")
+			},
+			`its stderr ends: "…000`},
+		{"last lines", `sh -c 'for i in 1 2 3 4; do echo "line $i"; done >&2; exit 1'`,
+			func(e *ProxyError) bool { return e.Stderr == "line 2 | line 3 | line 4" },
+			`its stderr ends: "line 2 | line 3 | line 4"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
