@@ -1,17 +1,14 @@
 package transport
 
 import (
-	"context"
 	"crypto/rand"
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"golang.org/x/crypto/ssh"
 
@@ -140,10 +137,7 @@ func TestCertificates(t *testing.T) {
 // holds, and a plain key from that agent.
 func TestSameAsOpenSSHCertificatesAndAgent(t *testing.T) {
 	t.Parallel()
-	sshBin, err := exec.LookPath("ssh")
-	if err != nil {
-		t.Skip("no ssh(1) on this machine to compare with")
-	}
+	sshBin := openSSH(t)
 	ca := newUserCA()
 	agentKey, agentOnly := ed25519Key(), ed25519Key()
 	s := startServer(t, serverOpts{userCA: ca.signer.PublicKey(), authorized: []ssh.PublicKey{newSigner(agentKey).PublicKey()}})
@@ -194,13 +188,9 @@ Host *
 			want = ssh.KeyAlgoED25519
 		}
 		n := len(s.acceptedKeys())
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		cmd := exec.CommandContext(ctx, sshBin, "-F", config, alias, "version")
-		cmd.Env = []string{"HOME=" + home, "PATH=" + os.Getenv("PATH")} // no SSH_AUTH_SOCK: IdentityAgent or nothing
-		theirs, err := cmd.CombinedOutput()
-		cancel()
-		if err != nil || !strings.Contains(string(theirs), "ran: version") {
-			t.Fatalf("ssh -F %s %s version: %v\n%s", config, alias, err, theirs)
+		// No SSH_AUTH_SOCK: the IdentityAgent or no agent.
+		if theirs := runOpenSSH(t, sshBin, home, "-F", config, alias, "version"); !strings.Contains(string(theirs), "ran: version") {
+			t.Fatalf("ssh -F %s %s version: %q", config, alias, theirs)
 		}
 		if got := s.acceptedKeys()[n:]; !slices.Contains(got, want) {
 			t.Errorf("%s: ssh(1) logged in with %q, want %s", alias, got, want)

@@ -3,15 +3,12 @@
 package transport
 
 import (
-	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"golang.org/x/crypto/ssh/knownhosts"
 )
@@ -31,30 +28,23 @@ func proxyHosts(t *testing.T, s *simThroughJump) (log string) {
 	_, jumpPort, _ := SplitHostPort(s.jump.addr)
 	// Blocks before the file's own: the first value wins.
 	text := fmt.Sprintf(`Host esaP
-  HostName 127.0.0.1
-  Port %[1]d
-  User %[2]s
   ProxyCommand %[3]s %%n %%r@%%h:%%p 100%%%%
 
 Host esaA
-  HostName 127.0.0.1
-  Port %[1]d
-  User %[2]s
   HostKeyAlias ESA-Alias
   UserKnownHostsFile %[4]s
   ProxyCommand %[3]s %%n %%k
 
 Host esaJ
-  HostName 127.0.0.1
-  Port %[1]d
-  User %[2]s
   ProxyJump bastionP
 
 Host esaJ2
+  ProxyJump bastion,bastionP
+
+Host esaP esaA esaJ esaJ2
   HostName 127.0.0.1
   Port %[1]d
   User %[2]s
-  ProxyJump bastion,bastionP
 
 Host bastionP
   HostName 127.0.0.1
@@ -81,10 +71,7 @@ Host bastionP
 // Both clients must print the same and run the same commands.
 func TestSameAsOpenSSHThroughProxyCommand(t *testing.T) {
 	t.Parallel()
-	sshBin, err := exec.LookPath("ssh")
-	if err != nil {
-		t.Skip("no ssh(1) on this machine to compare with")
-	}
+	sshBin := openSSH(t)
 	s := startSimThroughJump(t)
 	log := proxyHosts(t, s)
 	aliases := []string{"esaP", "esaA", "esaJ", "esaJ2"}
@@ -97,28 +84,14 @@ func TestSameAsOpenSSHThroughProxyCommand(t *testing.T) {
 		return strings.Split(strings.TrimSpace(string(b)), "\n")
 	}
 
-	var theirs []string
+	// All of ssh(1)'s runs first, then all of ours, to tell the logs apart.
+	var theirs [][]byte
 	for _, alias := range aliases {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		cmd := exec.CommandContext(ctx, sshBin, "-F", s.configFile, alias, "version")
-		cmd.Env = []string{"HOME=" + s.home, "PATH=" + os.Getenv("PATH")} // no agent, no real ~/.ssh
-		out, err := cmd.CombinedOutput()
-		cancel()
-		if err != nil {
-			t.Fatalf("ssh -F %s %s version: %v\n%s", s.configFile, alias, err, out)
-		}
-		theirs = append(theirs, string(out))
+		theirs = append(theirs, runOpenSSH(t, sshBin, s.home, "-F", s.configFile, alias, "version"))
 	}
 	theirLog := readLog()
-
 	for i, alias := range aliases {
-		ours, err := s.dialAlias(t, alias).Exec(testCtx(t), "version")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if string(ours) != theirs[i] || !strings.Contains(string(ours), "Version: ") {
-			t.Errorf("%s: outputs differ:\nssh(1): %q\nours:   %q", alias, theirs[i], ours)
-		}
+		s.sameVersion(t, alias, "", theirs[i])
 	}
 	ourLog := readLog()
 

@@ -199,32 +199,9 @@ func TestProxyCommandFailures(t *testing.T) {
 // in pidFile by then).
 func silentProxy(t *testing.T) (command, pidFile string, accepted <-chan struct{}) {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	acc := make(chan struct{}, 1)
-	done := make(chan struct{})
-	t.Cleanup(func() { ln.Close(); <-done })
-	go func() {
-		defer close(done)
-		var conns []net.Conn
-		defer func() {
-			for _, c := range conns {
-				c.Close()
-			}
-		}()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			conns = append(conns, c)
-			acc <- struct{}{}
-		}
-	}()
+	addr, accepted := silentListener(t, "")
 	pidFile = filepath.Join(t.TempDir(), "pid")
-	return netcatCommand(t, ln.Addr().String(), pidFile), pidFile, acc
+	return netcatCommand(t, addr, pidFile), pidFile, accepted
 }
 
 func TestProxyCommandTimeout(t *testing.T) {

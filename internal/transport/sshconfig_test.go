@@ -164,10 +164,7 @@ func TestSSHConfigAliasJumpIdentityToSim(t *testing.T) {
 // the same output and the same path prove both read the file the same way.
 func TestSameAsOpenSSHThroughJump(t *testing.T) {
 	t.Parallel()
-	sshBin, err := exec.LookPath("ssh")
-	if err != nil {
-		t.Skip("no ssh(1) on this machine: OpenSSH's ProxyJump cannot be compared")
-	}
+	sshBin := openSSH(t)
 	s := startSimThroughJump(t)
 	// esa0 has no ProxyJump: -J names the same two hops esa2's does.
 	for _, tc := range []struct{ alias, jump string }{{"esa1", ""}, {"esa2", ""}, {"esa0", "bastion,hopper2@bastion2"}} {
@@ -176,21 +173,7 @@ func TestSameAsOpenSSHThroughJump(t *testing.T) {
 		if tc.jump != "" {
 			args = append(args, "-J", tc.jump)
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		cmd := exec.CommandContext(ctx, sshBin, append(args, alias, "version")...)
-		cmd.Env = []string{"HOME=" + s.home, "PATH=" + os.Getenv("PATH")} // no agent, no real ~/.ssh
-		theirs, err := cmd.CombinedOutput()
-		cancel()
-		if err != nil {
-			t.Fatalf("ssh -F %s %s version: %v\n%s", s.configFile, alias, err, theirs)
-		}
-		ours, err := s.dialJump(t, alias, tc.jump).Exec(testCtx(t), "version")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if string(ours) != string(theirs) || !strings.Contains(string(ours), "Version: ") {
-			t.Errorf("%s: outputs differ:\nssh(1): %q\nours:   %q", alias, theirs, ours)
-		}
+		s.sameVersion(t, alias, tc.jump, runOpenSSH(t, sshBin, s.home, append(args, alias, "version")...))
 	}
 	// Both clients took the same paths as the same users: esa1 through
 	// bastion, esa2 and esa0 through bastion and bastion2.
@@ -204,6 +187,44 @@ func TestSameAsOpenSSHThroughJump(t *testing.T) {
 	if got := s.jump2.logins(); !slices.Equal(got, []string{"hopper2", "hopper2", "hopper2", "hopper2"}) {
 		t.Errorf("bastion2 logins %q", got)
 	}
+}
+
+// sameVersion runs version on alias (through jump, as -J takes it) and
+// wants what ssh(1) printed for it.
+func (s *simThroughJump) sameVersion(t *testing.T, alias, jump string, theirs []byte) {
+	t.Helper()
+	ours, err := s.dialJump(t, alias, jump).Exec(testCtx(t), "version")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(ours) != string(theirs) || !strings.Contains(string(ours), "Version: ") {
+		t.Errorf("%s: outputs differ:\nssh(1): %q\nours:   %q", alias, theirs, ours)
+	}
+}
+
+// openSSH is ssh(1)'s path; without one the test is skipped.
+func openSSH(t *testing.T) string {
+	t.Helper()
+	p, err := exec.LookPath("ssh")
+	if err != nil {
+		t.Skip("no ssh(1) on this machine to compare with")
+	}
+	return p
+}
+
+// runOpenSSH runs ssh(1) with args and home as HOME, with no agent and no
+// real ~/.ssh, and fails the test if it fails.
+func runOpenSSH(t *testing.T, sshBin, home string, args ...string) []byte {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, sshBin, args...)
+	cmd.Env = []string{"HOME=" + home, "PATH=" + os.Getenv("PATH")}
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("ssh %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return out
 }
 
 func TestWithSSHConfig(t *testing.T) {

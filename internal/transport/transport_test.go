@@ -535,10 +535,17 @@ func TestConnectionRefused(t *testing.T) {
 
 // silentServer accepts TCP and then says nothing, or says greeting.
 func silentServer(t testing.TB, greeting string) string {
+	addr, _ := silentListener(t, greeting)
+	return addr
+}
+
+// silentListener is silentServer that also tells each accepted connection.
+func silentListener(t testing.TB, greeting string) (string, <-chan struct{}) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
+	accepted := make(chan struct{}, 16)
 	done := make(chan struct{})
 	t.Cleanup(func() { ln.Close(); <-done })
 	go func() {
@@ -559,9 +566,13 @@ func silentServer(t testing.TB, greeting string) string {
 				c.Write([]byte(greeting))
 				c.Close()
 			}
+			select {
+			case accepted <- struct{}{}:
+			default:
+			}
 		}
 	}()
-	return ln.Addr().String()
+	return ln.Addr().String(), accepted
 }
 
 func TestNotSSH(t *testing.T) {
