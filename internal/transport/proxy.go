@@ -163,7 +163,8 @@ func (p *proxyConn) exit() string {
 		return ""
 	}
 	ours := p.stopped.Load() && !p.gone.Load()
-	if p.waitErr == nil {
+	// ErrWaitDelay: it exited 0, and a child it left still held stderr.
+	if p.waitErr == nil || errors.Is(p.waitErr, exec.ErrWaitDelay) {
 		if ours {
 			return ""
 		}

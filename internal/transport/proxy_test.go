@@ -278,17 +278,61 @@ func TestProxyCommandLeavesNothing(t *testing.T) {
 	if _, err := Dial(testCtx(t), unreachable, cfg); !errors.As(err, new(*ProxyError)) {
 		t.Fatalf("silent: %v", err)
 	}
+	// A child the command leaves behind holding its stderr does not keep
+	// the command from being reaped (for proxyWaitDelay at most).
+	grandchild := filepath.Join(t.TempDir(), "pid")
+	t.Cleanup(func() {
+		if b, err := os.ReadFile(grandchild); err == nil {
+			if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil {
+				syscall.Kill(pid, syscall.SIGKILL)
+			}
+		}
+	})
+	cfg.ProxyCommand = fmt.Sprintf(`sh -c 'tail -f /dev/null </dev/null >/dev/null & echo $! > %s; exec %s'`,
+		grandchild, strings.ReplaceAll(netcatCommand(t, s.addr, ""), "'", `'\''`))
+	cfg.ConnectTimeout = 0
+	c, err := Dial(testCtx(t), unreachable, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roundTrip(t, c)
+	c.Close()
+
 	t.Setenv("SHELL", filepath.Join(t.TempDir(), "no-shell"))
 	if _, err := Dial(testCtx(t), unreachable, cfg); !errors.As(err, new(*ProxyError)) || !strings.Contains(err.Error(), "start "+os.Getenv("SHELL")) {
 		t.Fatalf("no shell: %v", err)
 	}
+	// A goroutine that has just handed over its result may not have
+	// returned yet: let it run, a bounded number of times.
+	frame, stacks := proxyGoroutine()
+	for i := 0; i < 100 && frame != ""; i++ {
+		runtime.Gosched()
+		frame, stacks = proxyGoroutine()
+	}
+	if frame != "" {
+		t.Errorf("a goroutine in %s is left:\n%s", frame, stacks)
+	}
+}
+
+// proxyGoroutine names a ProxyCommand frame some goroutine is in, if any,
+// with all stacks. A goroutine that is exiting shows only runtime frames
+// and the line that names who created it.
+func proxyGoroutine() (frame, stacks string) {
 	buf := make([]byte, 1<<20)
-	stacks := string(buf[:runtime.Stack(buf, true)])
-	for _, frame := range []string{"transport.startProxy", "transport.(*proxyConn)", "os/exec."} {
-		if strings.Contains(stacks, frame) {
-			t.Errorf("a goroutine in %s is left:\n%s", frame, stacks)
+	stacks = string(buf[:runtime.Stack(buf, true)])
+	var frames []string
+	for _, line := range strings.Split(stacks, "\n") {
+		if !strings.HasPrefix(line, "created by ") {
+			frames = append(frames, line)
 		}
 	}
+	running := strings.Join(frames, "\n")
+	for _, f := range []string{"transport.startProxy", "transport.(*proxyConn)", "os/exec."} {
+		if strings.Contains(running, f) {
+			return f, stacks
+		}
+	}
+	return "", stacks
 }
 
 func TestJumpHostThroughProxyCommand(t *testing.T) {
