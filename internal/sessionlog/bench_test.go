@@ -1,6 +1,7 @@
 package sessionlog
 
 import (
+	"os"
 	"runtime"
 	"strconv"
 	"strings"
@@ -65,6 +66,25 @@ func TestSplitMemoryIsBounded(t *testing.T) {
 		runtime.ReadMemStats(&after)
 		if got, limit := after.TotalAlloc-before.TotalAlloc, uint64(4*len(s)+16<<20); got > limit {
 			t.Errorf("%s: %d MB allocated for %d MB of input, limit %d MB", a.name, got>>20, len(s)>>20, limit>>20)
+		}
+	}
+}
+
+// BenchmarkSplitPlainLog is the common case: a clean session as a terminal
+// logger saved it, repeated to a megabyte. What the splitter learnt to
+// undo (quotes, HTML, copied Unicode) must cost such a file next to
+// nothing.
+func BenchmarkSplitPlainLog(b *testing.B) {
+	one, err := os.ReadFile("../../testdata/sessions/esa-healthy-14.2.log")
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := strings.Repeat(string(one), (1<<20)/len(one)+1)
+	b.SetBytes(int64(len(s)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := SplitString(s); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
