@@ -35,13 +35,22 @@ func quoteBlank(s string) int {
 }
 
 // quotedPrompt says whether raw is a quoted line that holds a prompt and a
-// command. Only lines that start with '>' are looked at, so a plain log
+// command, after a time stamp if it has one. Only lines that start with '>' are looked at, so a plain log
 // pays one byte per line.
 func quotedPrompt(raw string, m *meter) bool {
 	if raw == "" || raw[0] != '>' {
 		return false
 	}
 	rest, _ := cutQuote(raw)
+	// The file's stamp style is learnt from inside the quotes, after
+	// this: any style will do here.
+	for style := range stampStyles {
+		if l, _, ok := cutStamp(style, rest); ok {
+			m.add(len(rest))
+			rest = l
+			break
+		}
+	}
 	return isCommandLine(rest, m)
 }
 
