@@ -302,10 +302,13 @@ func emulate(buf []byte, l string) []byte {
 
 // dropPager removes every pager prompt from b, with the dashes around it,
 // also when one was printed inside another (a page break in the middle of
-// redrawing the prompt). Bytes are copied down once and each is removed at
-// most once, so this is linear.
+// redrawing the prompt), and every copy artefact that emulate's pieces
+// left (a backspace or a removal joining the bytes of one). Both are
+// checked at the end of the output as each byte is copied down, so what a
+// removal joins is checked too and the result holds neither; each byte is
+// removed at most once, so this is linear.
 func dropPager(b []byte) ([]byte, bool) {
-	if !containsFoldBytes(b, pagerText) {
+	if !containsFoldBytes(b, pagerText) && !mayHoldArtefact(b) {
 		return b, false
 	}
 	n := len(pagerText)
@@ -321,6 +324,10 @@ func dropPager(b []byte) ([]byte, bool) {
 			skipDashes = false
 		}
 		out = append(out, c)
+		if c >= 0x80 {
+			out = settleArtefact(out)
+			continue
+		}
 		if len(out) >= n && equalFoldLower(out[len(out)-n:], pagerText) {
 			out = out[:len(out)-n]
 			for len(out) > 0 && out[len(out)-1] == '-' {
@@ -331,6 +338,48 @@ func dropPager(b []byte) ([]byte, bool) {
 		}
 	}
 	return out, found
+}
+
+// mayHoldArtefact says whether b has a byte a copy artefact starts with.
+func mayHoldArtefact[T string | []byte](b T) bool {
+	for i := 0; i < len(b); i++ {
+		if c := b[i]; c >= 0xc2 && mayStartArtefact(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// dropArtefacts is dropPager's artefact half for text whose pieces were
+// cleaned apart and then joined (a line a copy wrapped, Markdown's bold
+// marks removed): a join may complete an artefact from two halves.
+func dropArtefacts(s string) string {
+	if !mayHoldArtefact(s) {
+		return s
+	}
+	out := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		out = append(out, s[i])
+		if s[i] >= 0x80 {
+			out = settleArtefact(out)
+		}
+	}
+	return string(out)
+}
+
+// settleArtefact replaces the copy artefact that out ends with, if any
+// (they are two or three bytes long).
+func settleArtefact(out []byte) []byte {
+	for k := 2; k <= 3 && k <= len(out); k++ {
+		tail := out[len(out)-k:]
+		if !mayStartArtefact(tail[0]) {
+			continue
+		}
+		if repl, n := copyArtefact(string(tail)); n == k {
+			return append(out[:len(out)-k], repl...)
+		}
+	}
+	return out
 }
 
 // skipEscape returns the index of the last byte of the escape sequence that

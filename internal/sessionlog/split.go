@@ -346,7 +346,7 @@ func (a *assembler) addMarkdown(l logical) {
 		return
 	}
 	if strings.Contains(l.text, "**") {
-		l.text = strings.ReplaceAll(l.text, "**", "")
+		l.text = dropArtefacts(strings.ReplaceAll(l.text, "**", ""))
 		l.off = -1
 	}
 	wrapped := strings.HasSuffix(l.text, "  ")
@@ -382,7 +382,7 @@ func (a *assembler) flush() {
 		return
 	}
 	if a.joined != nil {
-		a.pending.text = string(a.joined)
+		a.pending.text = dropArtefacts(string(a.joined))
 		a.joined = nil
 	}
 	if a.shape.markdown {
