@@ -25,6 +25,10 @@ var adversarial = []struct {
 	{"huge-line", func(n int) string { return "m> status\n" + strings.Repeat("y", n) }},
 	{"short-lines", func(n int) string { return "m> status\n" + strings.Repeat("y\n", n/2) }},
 	{"markdown-wrapped", func(n int) string { return "```\nm> status\n" + strings.Repeat("word  \n", n/7) }},
+	{"quoted-prompts", func(n int) string { return strings.Repeat("> m> a\n", n/7) }},
+	{"html-breaks", func(n int) string { return "<pre>m&gt; status<br>" + strings.Repeat("<br>", n/4) }},
+	{"html-tags-entities", func(n int) string { return "m&gt; status\n" + strings.Repeat("<b title='>'>&amp;&#8203;", n/24) }},
+	{"copied-blanks", func(n int) string { return "m> status\n" + strings.Repeat("\u00a0\u200bx\b", n/6) }},
 }
 
 func benchSizes() []int { return []int{128 << 10, 1 << 20} }

@@ -137,27 +137,6 @@ func TestSplitCopiedUnicode(t *testing.T) {
 	checkBriefs(t, in, []cmdBrief{{1, "deliveryconfig", "\"Possible Delivery\": Enabled\nModule    Quantity Software", []int{2, 3}, false}})
 }
 
-func TestCleanCopiedUnicode(t *testing.T) {
-	for _, tt := range []struct{ in, want string }{
-		{"a\u00a0b\u202fc\u2009d\u3000e\u1680f\u205fg", "a b c d e f g"},
-		{"ze\u200bro\u200c\u200d\u2060\u200e\u200f\ufeff\u00adwidth", "zerowidth"},
-		{"\u2018a\u2019 \u201cb\u201d \u201ac\u2019 \u201ed\u201c", "'a' \"b\" 'c' \"d\""},
-		// The tab stop counts the blank the no-break space became.
-		{"\u00a0\tx", "        x"},
-		{"caf\u00e9 \u2014 \u20ac", "caf\u00e9 \u2014 \u20ac"},
-		{"\u00a0\b", ""},
-		{"press\u00a0any key for more\u200b", ""},
-	} {
-		got := Clean(tt.in)
-		if got != tt.want {
-			t.Errorf("Clean(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-		if again := Clean(got); again != got {
-			t.Errorf("Clean is not idempotent: %q -> %q", got, again)
-		}
-	}
-}
-
 func TestCutQuote(t *testing.T) {
 	for _, tt := range []struct {
 		in, want string

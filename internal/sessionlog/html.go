@@ -61,36 +61,38 @@ func countCommandLines(s string, m *meter) int {
 
 // hasMarkup finds a tag HTML exports of text are made of.
 func hasMarkup(s string, m *meter) bool {
-	m.add(len(s))
-	for i := 0; ; i++ {
-		j := strings.IndexByte(s[i:], '<')
-		if j < 0 {
-			return false
-		}
-		i += j
-		name, _ := tagName(s[i+1:])
+	return anyAfter(s, '<', m, func(rest string) bool {
+		name, _ := tagName(rest)
 		name = strings.TrimPrefix(name, "/")
-		if blockTags[name] || preTags[name] || name == "br" || name == "html" || name == "body" || name == "!--" {
-			return true
-		}
-	}
+		return blockTags[name] || preTags[name] || name == "br" || name == "html" || name == "body" || name == "!--"
+	})
 }
 
 // hasEntity finds an entity an escaped session holds: the prompt's `&gt;`,
 // a blank's `&nbsp;`, a quote's, a numeric one.
 func hasEntity(s string, m *meter) bool {
+	return anyAfter(s, '&', m, func(rest string) bool {
+		for _, e := range [...]string{"gt;", "lt;", "amp;", "quot;", "nbsp;", "#"} {
+			if strings.HasPrefix(rest, e) {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+// anyAfter says whether is holds for what follows some c in s. A search for
+// one byte is fast, and a plain log has few of either.
+func anyAfter(s string, c byte, m *meter, is func(rest string) bool) bool {
 	m.add(len(s))
 	for i := 0; ; i++ {
-		j := strings.IndexByte(s[i:], '&')
+		j := strings.IndexByte(s[i:], c)
 		if j < 0 {
 			return false
 		}
 		i += j
-		r := s[i+1:]
-		for _, e := range [...]string{"gt;", "lt;", "amp;", "quot;", "nbsp;", "#"} {
-			if strings.HasPrefix(r, e) {
-				return true
-			}
+		if is(s[i+1:]) {
+			return true
 		}
 	}
 }

@@ -104,9 +104,10 @@ func SplitString(s string) ([]Command, error) {
 	return splitText(s)
 }
 
-// splitText is the splitter proper. It makes one pass to learn the file's
-// shape (time stamps, Markdown fences, the width a copy was wrapped at)
-// and one pass that streams lines into commands. Output text is sliced
+// splitText is the splitter proper. An HTML export is decoded first (see
+// looksHTML). Then it makes one pass to learn the file's shape (quoted by
+// mail, time stamps, Markdown fences, the width a copy was wrapped at) and
+// one pass that streams lines into commands. Output text is sliced
 // from s where the file already holds it verbatim, so memory stays a small
 // multiple of the input.
 func splitText(s string) ([]Command, error) { return splitMetered(s, nil) }
