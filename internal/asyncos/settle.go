@@ -33,7 +33,13 @@ func settleEdits(app *facts.Appliance, cmds []sessionlog.Command) {
 		}
 	}
 	for _, c := range commits {
-		if app.TLSVerify != nil && lastTLS >= 0 && lastTLS < c.at && !sameServices(outbound(c.before.Services), outbound(c.after.Services)) {
+		if sameServices(outbound(c.before.Services), outbound(c.after.Services)) {
+			continue
+		}
+		// Later runs and edits of the session start from what this commit
+		// put in force; a commit cannot be undone by clearchanges.
+		app.SSL.Committed = fmt.Sprintf("line %d", cmds[c.at].Line)
+		if app.TLSVerify != nil && lastTLS >= 0 && lastTLS < c.at {
 			app.TLSVerify.Superseded = fmt.Sprintf("it ran before the outbound ciphers were changed and committed (line %d)", cmds[c.at].Line)
 		}
 	}

@@ -244,6 +244,7 @@ func mergePieces(ps []piece) (*facts.Appliance, error) {
 	for _, p := range ps {
 		mergeInto(reflect.ValueOf(out).Elem(), reflect.ValueOf(p.Appliance).Elem())
 	}
+	supersedeAcrossSessions(out, ps)
 	out.Role = role
 	out.Address = ps[0].Appliance.Address
 	out.Hostname = ""
@@ -263,6 +264,40 @@ func mergePieces(ps []piece) (*facts.Appliance, error) {
 			len(ps), strings.Join(files, ", "))})
 	}
 	return out, nil
+}
+
+// supersedeAcrossSessions marks the merged tlsverify as history when a
+// later session than the probe's changed the outbound ciphers: it
+// committed a change, or it shows other ciphers than the probe's own
+// session did. Within one session asyncos marks it already.
+func supersedeAcrossSessions(out *facts.Appliance, ps []piece) {
+	tv := -1
+	for i, p := range ps {
+		if p.Appliance.TLSVerify != nil {
+			tv = i
+		}
+	}
+	if tv < 0 || out.TLSVerify == nil || out.TLSVerify.Superseded != "" {
+		return
+	}
+	seen := ps[tv].Appliance.SSL.Service("outbound")
+	why := ""
+	for _, p := range ps[tv+1:] {
+		s := p.Appliance.SSL
+		later := s.Service("outbound")
+		switch {
+		case s == nil:
+		case s.Committed != "":
+			why = fmt.Sprintf("it ran in an earlier session than the outbound cipher change committed in %s (%s)", p.Appliance.Address, s.Committed)
+		case seen != nil && later != nil && (seen.Ciphers != later.Ciphers || seen.Method != later.Method):
+			why = fmt.Sprintf("it ran in an earlier session, when the outbound ciphers were %s; %s shows %s", seen.Ciphers, p.Appliance.Address, later.Ciphers)
+		}
+	}
+	if why != "" {
+		v := *out.TLSVerify
+		v.Superseded = why
+		out.TLSVerify = &v
+	}
 }
 
 func name(ps []piece) string {

@@ -132,3 +132,45 @@ func TestMergePieces(t *testing.T) {
 			esa.Delivery.DefaultInterface, len(esa.Probes), len(esa.FeatureKeys), esa.Address)
 	}
 }
+
+// A tlsverify from an earlier session than an outbound cipher change is
+// history in the merged appliance, as it is within one session; the
+// probe's own session keeps its reading untouched.
+func TestMergeSupersedesAnOlderProbe(t *testing.T) {
+	ssl := func(ciphers, committed string) *facts.SSLConfig {
+		return &facts.SSLConfig{Services: []facts.SSLService{{Name: "Outbound SMTP", Method: "tlsv1/tlsv1.2", Ciphers: ciphers}}, Committed: committed}
+	}
+	probe := func() *facts.TLSVerify {
+		return &facts.TLSVerify{Host: "sma", Port: 7025, Connected: true, Cipher: "ADH-AES256-SHA", NoCertificate: true}
+	}
+	for _, tc := range []struct {
+		name             string
+		early, late      *facts.SSLConfig
+		superseded, with string
+	}{
+		{"a later session committed a change", nil, ssl("HIGH:!aNULL", "line 9"), "yes", "committed in b.log (line 9)"},
+		{"a later session shows other ciphers", ssl("ALL", ""), ssl("HIGH:!aNULL", ""), "yes", "when the outbound ciphers were ALL; b.log shows HIGH:!aNULL"},
+		{"a later session shows the same ciphers", ssl("ALL", ""), ssl("ALL", ""), "", ""},
+		{"a later session without sslconfig", ssl("ALL", ""), nil, "", ""},
+		{"the probe's session is unknown to have other ciphers", nil, ssl("ALL", ""), "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			early := &facts.Appliance{Role: facts.RoleESA, Address: "a.log", Hostname: "mx", SSL: tc.early, TLSVerify: probe()}
+			late := &facts.Appliance{Role: facts.RoleESA, Address: "b.log", Hostname: "mx", SSL: tc.late}
+			apps, err := joinPieces([]piece{
+				{FileSession: asyncos.FileSession{Appliance: early, RoleFrom: "version"}, order: 0},
+				{FileSession: asyncos.FileSession{Appliance: late, RoleFrom: "version"}, order: 1},
+			})
+			if err != nil || len(apps) != 1 {
+				t.Fatalf("%d appliances, %v", len(apps), err)
+			}
+			got := apps[0].TLSVerify.Superseded
+			if (got != "") != (tc.superseded != "") || !strings.Contains(got, tc.with) {
+				t.Errorf("superseded %q, want %q", got, tc.with)
+			}
+			if early.TLSVerify.Superseded != "" {
+				t.Errorf("the early session's own probe changed: %q", early.TLSVerify.Superseded)
+			}
+		})
+	}
+}

@@ -306,6 +306,10 @@ type SSLConfig struct {
 	// the edit until a commit, and drops the edit at clearchanges or
 	// logout. Nil when nothing is staged.
 	Staged *SSLConfig `json:",omitempty"`
+	// Committed says where the session committed the outbound ciphers in
+	// force ("line N"); "" when it did not change them. A probe from an
+	// earlier session describes the ciphers before that change.
+	Committed string `json:",omitempty"`
 	Evidence
 }
 

@@ -45,14 +45,14 @@ func isAuto(d *facts.Delivery) bool {
 // ends: the in-force settings pass only when the entered ones pass too.
 func (r Rule) checkDelivery(site *facts.Site, a *facts.Appliance) Finding {
 	f := r.judgeDelivery(site, a, a.Delivery)
-	if a.Delivery == nil || a.Delivery.Staged == nil || f.Status == StatusUnknown {
+	if a.Delivery == nil || a.Delivery.Staged == nil {
 		return f
 	}
 	st := a.Delivery.Staged
 	f.Evidence = append(f.Evidence, Evidence{Appliance: a.Name(), Command: "deliveryconfig (entered, not committed)",
 		Lines: quote(a.Name(), st.Evidence, "Default interface").Lines})
 	f.Actual += "; entered but not committed: default delivery interface " + strings.TrimSpace(st.DefaultInterface)
-	if f.Status == StatusFail {
+	if f.Status != StatusPass {
 		f.Summary += fmt.Sprintf(" The session entered %s as the default, but no commit shows it applied, so the interface above is still in force.", strings.TrimSpace(st.DefaultInterface))
 		return f
 	}

@@ -49,6 +49,8 @@ func TestDeliveryInterface(t *testing.T) {
 			lines:   []string{"Default interface to deliver mail: Auto", "Default interface to deliver mail: Management"}}}},
 		{"auto, Management entered and it connects", site(stagedDelivery(deliveryESA("Auto", probe("Management", 7025, facts.ProbeConnected)), "Management")), []want{{
 			app: "mx.example.com", status: StatusPass, summary: []string{"is Auto", "also entered Management", "would pass too"}}}},
+		{"In not probed, Auto entered: unknown, and says so", site(stagedDelivery(deliveryESA("In"), "Auto")), []want{{
+			app: "mx.example.com", status: StatusUnknown, summary: []string{"no probe from it", "entered Auto as the default, but no commit shows it applied"}}}},
 		{"In times out, Auto entered: still fails", site(stagedDelivery(deliveryESA("In", probe("In", 7025, facts.ProbeTimedOut)), "Auto")), []want{{
 			app: "mx.example.com", status: StatusFail, summary: []string{"interface In", "timed out", "entered Auto as the default, but no commit shows it applied"},
 			lines: []string{"Default interface to deliver mail: In", "Default interface to deliver mail: Auto"}, fix: string(FixDeliveryAuto)}}},
