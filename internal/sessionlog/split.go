@@ -23,8 +23,11 @@ type Command struct {
 	Mode   Mode   `json:"mode"`
 	// Host is the appliance's hostname when the prompt shows it: always for a
 	// standalone prompt, and for machine mode.
-	Host string   `json:"host,omitempty"`
-	Line int      `json:"line"` // 1-based line of the command in the input
+	Host string `json:"host,omitempty"`
+	// Line is the 1-based line of the command in the input. In an HTML
+	// export it is the line of the file its text starts on, so a line
+	// that holds several (joined by <br>) is the line of each of them.
+	Line int      `json:"line"`
 	Name string   `json:"name"` // first word, lower-case
 	Args []string `json:"args"`
 	// Text is the whole output, sub-prompt lines with their typed answers
