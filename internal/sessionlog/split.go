@@ -201,7 +201,7 @@ func survey(s string, m *meter) (shape, error) {
 		if len(sample) < stampSample {
 			sample = append(sample, raw)
 		}
-		if quotedPrompt(raw, m) {
+		if raw != "" && raw[0] == '>' && quotedPrompt(raw, m) {
 			quotedPrompts++
 		}
 		return true
