@@ -122,6 +122,8 @@ func TestSplitHTML(t *testing.T) {
 			[]cmdBrief{{6, "status", "Online  1", []int{7}, true}}},
 		{"quoted in HTML", "<div>&gt; mx&gt; status<br>&gt; Online<br>&gt;<br>&gt; mx&gt; <br></div>",
 			[]cmdBrief{{1, "status", "Online", []int{1}, false}}},
+		{"a lone CR is a line as in a plain file", "<pre>mx&gt; status\r\nOn\rline\r\nmx&gt; </pre>",
+			[]cmdBrief{{1, "status", "On\nline", []int{2, 3}, false}}},
 		{"markup around raw prompts", "<div>mx> status<br>\nOnline<br>\nmx> <br>\n</div>",
 			[]cmdBrief{{1, "status", "Online", []int{2}, false}}},
 	} {

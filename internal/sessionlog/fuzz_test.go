@@ -86,6 +86,7 @@ func FuzzSplit(f *testing.F) {
 		sameLine := 1
 		if text, err := decodeString(s); err == nil && looksHTML(text, nil) {
 			sameLine = 0
+			checkLineOf(t, text, lines)
 		}
 		for _, c := range cmds {
 			if c.Name == "" || c.Line < 1 || c.Line > lines {
@@ -102,6 +103,24 @@ func FuzzSplit(f *testing.F) {
 		}
 		checkForms(t, s, cmds)
 	})
+}
+
+// checkLineOf holds decodeHTML to its contract: one input line for each
+// decoded line, in order, within the input.
+func checkLineOf(t *testing.T, text string, lines int) {
+	t.Helper()
+	decoded, lineOf := decodeHTML(text, nil)
+	if strings.Contains(decoded, "\r") {
+		t.Fatalf("a carriage return in decoded HTML %q", decoded)
+	}
+	if n := strings.Count(decoded, "\n") + 1; n != len(lineOf) {
+		t.Fatalf("%d decoded lines, %d line numbers", n, len(lineOf))
+	}
+	for i, n := range lineOf {
+		if n < 1 || int(n) > lines || i > 0 && n < lineOf[i-1] {
+			t.Fatalf("line numbers %v out of order or beyond %d", lineOf, lines)
+		}
+	}
 }
 
 // checkForms is the metamorphic half of FuzzSplit: the session forwarded

@@ -196,7 +196,13 @@ func (d *htmlDecoder) feed(l string, m *meter) {
 		c := l[i]
 		switch d.state {
 		case htmlText:
-			if c != '<' {
+			switch c {
+			case '\r':
+				// An overwrite of a terminal's, which HTML does not
+				// show; dropped, so the result's lines are lineOf's.
+				continue
+			case '<':
+			default:
 				d.run = append(d.run, c)
 				continue
 			}
