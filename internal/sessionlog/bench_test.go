@@ -28,7 +28,7 @@ var adversarial = []struct {
 	{"quoted-prompts", func(n int) string { return strings.Repeat("> m> a\n", n/7) }},
 	{"html-breaks", func(n int) string { return "<pre>m&gt; status<br>" + strings.Repeat("<br>", n/4) }},
 	{"html-tags-entities", func(n int) string { return "m&gt; status\n" + strings.Repeat("<b title='>'>&amp;&#8203;", n/24) }},
-	{"copied-blanks", func(n int) string { return "m> status\n" + strings.Repeat("\u00a0\u200bx\b", n/6) }},
+	{"copied-blanks", func(n int) string { return "m> status\n" + strings.Repeat("\u00a0\u200bx\b", n/7) }},
 }
 
 func benchSizes() []int { return []int{128 << 10, 1 << 20} }
