@@ -14,8 +14,10 @@ import (
 
 // TestMessyLogsGiveTheCleanFacts reads the healthy ESA session as
 // customers' tools save it (time stamps, UTF-16, mixed line ends, wrapped
-// copies, double echoes, pager residue, tabs) and wants the facts of the
-// clean file.
+// copies, double echoes, pager residue, tabs; forwarded by mail and
+// quoted, copied through Outlook or Teams with their Unicode blanks and
+// quotes, saved from a ticket system's HTML view) and wants the facts of
+// the clean file.
 func TestMessyLogsGiveTheCleanFacts(t *testing.T) {
 	want := normalised(t, mustLoad(t, filepath.Join(sessionsDir, "esa-healthy-14.2.log")))
 	for _, name := range []string{
@@ -24,6 +26,10 @@ func TestMessyLogsGiveTheCleanFacts(t *testing.T) {
 		"messy-esa-bom-mixed-cr-crlf.log",
 		"messy-esa-tmux-wrapped-80.log",
 		"messy-esa-echo-twice-pager-tabs.log",
+		"messy-esa-email-quoted.log",
+		"messy-esa-unicode-spaces.log",
+		"messy-esa-html-export.html",
+		"messy-esa-html-escaped.log",
 	} {
 		t.Run(name, func(t *testing.T) {
 			got := normalised(t, mustLoad(t, filepath.Join(sessionsDir, name)))

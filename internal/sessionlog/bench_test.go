@@ -1,6 +1,7 @@
 package sessionlog
 
 import (
+	"os"
 	"runtime"
 	"strconv"
 	"strings"
@@ -24,6 +25,10 @@ var adversarial = []struct {
 	{"huge-line", func(n int) string { return "m> status\n" + strings.Repeat("y", n) }},
 	{"short-lines", func(n int) string { return "m> status\n" + strings.Repeat("y\n", n/2) }},
 	{"markdown-wrapped", func(n int) string { return "```\nm> status\n" + strings.Repeat("word  \n", n/7) }},
+	{"quoted-prompts", func(n int) string { return strings.Repeat("> m> a\n", n/7) }},
+	{"html-breaks", func(n int) string { return "<pre>m&gt; status<br>" + strings.Repeat("<br>", n/4) }},
+	{"html-tags-entities", func(n int) string { return "m&gt; status\n" + strings.Repeat("<b title='>'>&amp;&#8203;", n/24) }},
+	{"copied-blanks", func(n int) string { return "m> status\n" + strings.Repeat("\u00a0\u200bx\b", n/7) }},
 }
 
 func benchSizes() []int { return []int{128 << 10, 1 << 20} }
@@ -65,6 +70,25 @@ func TestSplitMemoryIsBounded(t *testing.T) {
 		runtime.ReadMemStats(&after)
 		if got, limit := after.TotalAlloc-before.TotalAlloc, uint64(4*len(s)+16<<20); got > limit {
 			t.Errorf("%s: %d MB allocated for %d MB of input, limit %d MB", a.name, got>>20, len(s)>>20, limit>>20)
+		}
+	}
+}
+
+// BenchmarkSplitPlainLog is the common case: a clean session as a terminal
+// logger saved it, repeated to a megabyte. What the splitter learnt to
+// undo (quotes, HTML, copied Unicode) must cost such a file next to
+// nothing.
+func BenchmarkSplitPlainLog(b *testing.B) {
+	one, err := os.ReadFile("../../testdata/sessions/esa-healthy-14.2.log")
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := strings.Repeat(string(one), (1<<20)/len(one)+1)
+	b.SetBytes(int64(len(s)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := SplitString(s); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

@@ -20,6 +20,11 @@ const tabWidth = 8
 // blanks up to the next tab stop, at least two. A lone carriage return that starts a new line
 // rather than redrawing the current one (a file with mixed CR and CRLF line
 // ends) is a line break. Lines that held only the pager prompt disappear.
+// What a copy out of a web page, a mail client or a chat puts in goes too
+// (see copyArtefact): Unicode spaces become blanks, invisible characters
+// vanish, typographic quotes become ASCII ones. AsyncOS prints none of
+// them in its own text, so live output loses nothing, and a session read
+// live and the same session copied through Outlook read alike.
 // Clean is idempotent and linear in the length of s.
 func Clean(s string) string { return cleanMetered(s, nil) }
 
@@ -55,8 +60,54 @@ func needsCleaning(s string) bool {
 		if (c < 0x20 && c != '\n') || c == 0x7f {
 			return true
 		}
+		if c >= 0xc2 && mayStartArtefact(c) {
+			if _, n := copyArtefact(s[i:]); n > 0 {
+				return true
+			}
+		}
 	}
 	return containsFold(s, pagerText)
+}
+
+// mayStartArtefact says whether c is the first byte of a character
+// copyArtefact replaces, so that other text skips decoding.
+func mayStartArtefact(c byte) bool {
+	return c == 0xc2 || c == 0xe1 || c == 0xe2 || c == 0xe3 || c == 0xef
+}
+
+// copyArtefact reads the character at the start of s and, when it is one a
+// copy put in place of what the appliance printed, returns its replacement
+// and its length (else n is 0):
+//   - Unicode space separators (category Zs: NO-BREAK SPACE, which Outlook,
+//     web pages and Teams put for blanks, NARROW NO-BREAK SPACE, the
+//     U+2000 block, IDEOGRAPHIC SPACE from CJK input methods) become one
+//     blank each: AsyncOS's own blanks are ASCII, and one for one keeps
+//     the columns of a table;
+//   - zero-width characters (U+200B-U+200D, WORD JOINER, a BYTE ORDER MARK
+//     inside the text, the direction marks U+200E/U+200F) and SOFT HYPHEN
+//     vanish: they are invisible, so the sender never meant them;
+//   - typographic quotes (U+2018/U+2019, U+201C/U+201D and the low ones
+//     U+201A/U+201E) become ASCII quotes: AsyncOS prints only those, and
+//     mail clients' autocorrect rewrites them.
+//
+// Line and paragraph separators (U+2028/U+2029) are left alone: turning
+// them into line breaks would renumber the input's lines.
+func copyArtefact(s string) (repl string, n int) {
+	if s == "" || !mayStartArtefact(s[0]) {
+		return "", 0
+	}
+	r, n := utf8.DecodeRuneInString(s)
+	switch {
+	case r == '\u00a0' || r == '\u1680' || r >= '\u2000' && r <= '\u200a' || r == '\u202f' || r == '\u205f' || r == '\u3000':
+		return " ", n
+	case r >= '\u200b' && r <= '\u200f' || r == '\u2060' || r == '\ufeff' || r == '\u00ad':
+		return "", n
+	case r == '\u2018' || r == '\u2019' || r == '\u201a':
+		return "'", n
+	case r == '\u201c' || r == '\u201d' || r == '\u201e':
+		return `"`, n
+	}
+	return "", 0
 }
 
 // forEachRawLine calls f with each line of s, split at "\n" and at every
@@ -172,7 +223,8 @@ func isBlankBytes(b []byte) bool {
 }
 
 // emulate replays a line the way a terminal would have left it: ANSI
-// sequences and control characters vanish, a backspace at the end of the
+// sequences and control characters vanish, so do a copy's artefacts (see
+// copyArtefact), a backspace at the end of the
 // line deletes (line editors echo "\b \b", loggers of typed input keep the
 // bare "\b"), inside an overwritten line it moves the cursor back, a
 // carriage return moves to column 0 so later text overwrites earlier, and a
@@ -222,6 +274,18 @@ func emulate(buf []byte, l string) []byte {
 			}
 		case c < 0x20:
 			// BEL, NUL and friends carry nothing.
+		case c >= 0xc2 && mayStartArtefact(c):
+			// Replaced before the tab stops are counted, so a tab
+			// after a no-break space lands where it did on screen.
+			repl, n := copyArtefact(l[i:])
+			if n == 0 {
+				put(c)
+				break
+			}
+			for j := 0; j < len(repl); j++ {
+				put(repl[j])
+			}
+			i += n - 1
 		default:
 			put(c)
 		}
@@ -238,10 +302,13 @@ func emulate(buf []byte, l string) []byte {
 
 // dropPager removes every pager prompt from b, with the dashes around it,
 // also when one was printed inside another (a page break in the middle of
-// redrawing the prompt). Bytes are copied down once and each is removed at
-// most once, so this is linear.
+// redrawing the prompt), and every copy artefact that emulate's pieces
+// left (a backspace or a removal joining the bytes of one). Both are
+// checked at the end of the output as each byte is copied down, so what a
+// removal joins is checked too and the result holds neither; each byte is
+// removed at most once, so this is linear.
 func dropPager(b []byte) ([]byte, bool) {
-	if !containsFoldBytes(b, pagerText) {
+	if !containsFoldBytes(b, pagerText) && !mayHoldArtefact(b) {
 		return b, false
 	}
 	n := len(pagerText)
@@ -257,6 +324,10 @@ func dropPager(b []byte) ([]byte, bool) {
 			skipDashes = false
 		}
 		out = append(out, c)
+		if c >= 0x80 {
+			out = settleArtefact(out)
+			continue
+		}
 		if len(out) >= n && equalFoldLower(out[len(out)-n:], pagerText) {
 			out = out[:len(out)-n]
 			for len(out) > 0 && out[len(out)-1] == '-' {
@@ -267,6 +338,48 @@ func dropPager(b []byte) ([]byte, bool) {
 		}
 	}
 	return out, found
+}
+
+// mayHoldArtefact says whether b has a byte a copy artefact starts with.
+func mayHoldArtefact[T string | []byte](b T) bool {
+	for i := 0; i < len(b); i++ {
+		if c := b[i]; c >= 0xc2 && mayStartArtefact(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// dropArtefacts is dropPager's artefact half for text whose pieces were
+// cleaned apart and then joined (a line a copy wrapped, Markdown's bold
+// marks removed): a join may complete an artefact from two halves.
+func dropArtefacts(s string) string {
+	if !mayHoldArtefact(s) {
+		return s
+	}
+	out := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		out = append(out, s[i])
+		if s[i] >= 0x80 {
+			out = settleArtefact(out)
+		}
+	}
+	return string(out)
+}
+
+// settleArtefact replaces the copy artefact that out ends with, if any
+// (they are two or three bytes long).
+func settleArtefact(out []byte) []byte {
+	for k := 2; k <= 3 && k <= len(out); k++ {
+		tail := out[len(out)-k:]
+		if !mayStartArtefact(tail[0]) {
+			continue
+		}
+		if repl, n := copyArtefact(string(tail)); n == k {
+			return append(out[:len(out)-k], repl...)
+		}
+	}
+	return out
 }
 
 // skipEscape returns the index of the last byte of the escape sequence that

@@ -27,6 +27,14 @@ func TestClean(t *testing.T) {
 		{"backspace deletes a whole multi-byte character", "ab\u00e9\bc", "abc"},
 		{"bell and NUL", "a\x07b\x00c", "abc"},
 		{"unterminated escape", "ab\x1b[", "ab"},
+		{"Unicode spaces", "a\u00a0b\u202fc\u2009d\u3000e\u1680f\u205fg", "a b c d e f g"},
+		{"zero-width characters", "ze\u200bro\u200c\u200d\u2060\u200e\u200f\ufeff\u00adwidth", "zerowidth"},
+		{"typographic quotes", "\u2018a\u2019 \u201cb\u201d \u201ac\u2019 \u201ed\u201c", "'a' \"b\" 'c' \"d\""},
+		{"the tab stop counts the blank a no-break space became", "\u00a0\tx", "        x"},
+		{"other Unicode is kept", "caf\u00e9 \u2014 \u20ac", "caf\u00e9 \u2014 \u20ac"},
+		{"a backspace deletes a no-break space", "\u00a0\b", ""},
+		{"pager text with copied blanks", "press\u00a0any key for more\u200b", ""},
+		{"a backspace joins a no-break space's halves", "\xc20\x7f\xa0", " "},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

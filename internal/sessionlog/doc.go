@@ -9,7 +9,10 @@
 // data), tabs, a UTF-8 byte order mark, UTF-16 with or without one, time
 // stamps that loggers put before every line, lines a copy wrapped at the
 // terminal's width, Markdown fences and hard breaks, prompts and commands
-// echoed twice.
+// echoed twice; and what tickets make of a session: quoted by a mail reply
+// ("> ", mixed depths), copied with Unicode blanks, zero-width characters
+// and typographic quotes, saved as HTML (entities, <pre>, <br>, <p>). Line
+// numbers are always the input file's lines.
 //
 // Bounds: the cleaner and the splitter are linear in their input (the
 // benchmarks hold adversarial inputs, the fuzz targets a work budget). A

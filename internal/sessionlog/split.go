@@ -23,8 +23,11 @@ type Command struct {
 	Mode   Mode   `json:"mode"`
 	// Host is the appliance's hostname when the prompt shows it: always for a
 	// standalone prompt, and for machine mode.
-	Host string   `json:"host,omitempty"`
-	Line int      `json:"line"` // 1-based line of the command in the input
+	Host string `json:"host,omitempty"`
+	// Line is the 1-based line of the command in the input. In an HTML
+	// export it is the line of the file its text starts on, so a line
+	// that holds several (joined by <br>) is the line of each of them.
+	Line int      `json:"line"`
 	Name string   `json:"name"` // first word, lower-case
 	Args []string `json:"args"`
 	// Text is the whole output, sub-prompt lines with their typed answers
@@ -104,14 +107,21 @@ func SplitString(s string) ([]Command, error) {
 	return splitText(s)
 }
 
-// splitText is the splitter proper. It makes one pass to learn the file's
-// shape (time stamps, Markdown fences, the width a copy was wrapped at)
-// and one pass that streams lines into commands. Output text is sliced
+// splitText is the splitter proper. An HTML export is decoded first (see
+// looksHTML). Then it makes one pass to learn the file's shape (quoted by
+// mail, time stamps, Markdown fences, the width a copy was wrapped at) and
+// one pass that streams lines into commands. Output text is sliced
 // from s where the file already holds it verbatim, so memory stays a small
 // multiple of the input.
 func splitText(s string) ([]Command, error) { return splitMetered(s, nil) }
 
 func splitMetered(s string, m *meter) ([]Command, error) {
+	// An HTML export is read as the text it shows; its lines keep the
+	// numbers of the file's own lines (lineOf).
+	var lineOf []int32
+	if looksHTML(s, m) {
+		s, lineOf = decodeHTML(s, m)
+	}
 	sh, err := survey(s, m)
 	if err != nil {
 		return nil, err
@@ -126,13 +136,19 @@ func splitMetered(s string, m *meter) ([]Command, error) {
 	var scratch []byte
 	forEachRawLine(s, m, func(raw string, off int) bool {
 		num++
-		if sh.stamp >= 0 {
+		in := num
+		if num <= len(lineOf) {
+			in = int(lineOf[num-1])
+		}
+		if sh.stamp >= 0 || sh.quoted {
 			m.add(len(raw))
 		}
-		text, t, stamped := cutStamp(sh.stamp, raw)
-		if stamped {
-			off += len(raw) - len(text)
+		inner, ok := sh.unquote(raw)
+		if !ok {
+			return true
 		}
+		text, t, _ := cutStamp(sh.stamp, inner)
+		off += len(raw) - len(text) // the text is the end of raw
 		var cleaned string
 		var keep bool
 		scratch, cleaned, keep = cleanLine(scratch, text, m)
@@ -142,7 +158,7 @@ func splitMetered(s string, m *meter) ([]Command, error) {
 		if cleaned != text {
 			off = -1
 		}
-		a.add(logical{text: cleaned, num: num, off: off, time: t})
+		a.add(logical{text: cleaned, num: in, off: off, time: t})
 		return b.err == nil
 	})
 	a.flush()
@@ -158,6 +174,7 @@ func splitMetered(s string, m *meter) ([]Command, error) {
 
 // shape is what the first pass learnt about the file.
 type shape struct {
+	quoted   bool // forwarded by mail: the session is inside "> " markers
 	stamp    int  // index into stampStyles, or -1
 	markdown bool // text pasted from Markdown: it has ``` fences
 	wrapAt   int  // a copy from a terminal wrapped lines at this width; 0 if not
@@ -175,6 +192,7 @@ func survey(s string, m *meter) (shape, error) {
 	sh := shape{stamp: -1}
 	var sample []string
 	var err error
+	quotedPrompts := 0
 	forEachRawLine(s, m, func(raw string, _ int) bool {
 		if len(raw) > MaxLineBytes {
 			err = fmt.Errorf("%w: a line longer than %d MB is not CLI output", ErrTooLarge, MaxLineBytes>>20)
@@ -183,19 +201,38 @@ func survey(s string, m *meter) (shape, error) {
 		if len(sample) < stampSample {
 			sample = append(sample, raw)
 		}
+		if raw != "" && raw[0] == '>' && quotedPrompt(raw, m) {
+			quotedPrompts++
+		}
 		return true
 	})
 	if err != nil {
 		return sh, err
 	}
 	sh.stamp = detectStamp(sample)
+	if quotedPrompts > 0 {
+		sh.quoted = quotedPrompts > plainPrompts(s, sh.stamp, m)
+	}
+	if sh.quoted {
+		inside := sample[:0:0]
+		for _, raw := range sample {
+			if l, ok := sh.unquote(raw); ok {
+				inside = append(inside, l)
+			}
+		}
+		sh.stamp = detectStamp(inside)
+	}
 	// Widest lines: a copy wrapped at the terminal's width has several
 	// lines of exactly that width, cut mid-prose, and none wider.
 	widest := 0
 	var atWidest []string
 	forEachRawLine(s, m, func(raw string, _ int) bool {
 		m.add(3 * len(raw)) // the stamp, the fence and the cleaning checks, the width
-		l, _, _ := cutStamp(sh.stamp, raw)
+		l, ok := sh.unquote(raw)
+		if !ok {
+			return true
+		}
+		l, _, _ = cutStamp(sh.stamp, l)
 		l = strings.TrimRight(l, "\r")
 		if isFence(l) {
 			sh.markdown = true
@@ -223,6 +260,33 @@ func survey(s string, m *meter) (shape, error) {
 		sh.wrapAt = widest
 	}
 	return sh, nil
+}
+
+// plainPrompts counts the lines outside quote markers that hold a prompt
+// and a command, with the time stamps style of the file cut first.
+func plainPrompts(s string, stamp int, m *meter) int {
+	n := 0
+	forEachRawLine(s, m, func(raw string, _ int) bool {
+		if raw != "" && raw[0] != '>' {
+			l, _, _ := cutStamp(stamp, raw)
+			if isCommandLine(l, m) {
+				n++
+			}
+		}
+		return true
+	})
+	return n
+}
+
+// unquote is the quote step of every pass: in a quoted file, the text
+// inside the markers, and ok false for a line without them, which is the
+// sender's own (a greeting, a signature, a note between two quotes) and
+// not the session's.
+func (sh shape) unquote(raw string) (text string, ok bool) {
+	if !sh.quoted {
+		return raw, true
+	}
+	return cutQuote(raw)
 }
 
 func contains(list []string, s string) bool {
@@ -286,7 +350,7 @@ func (a *assembler) addMarkdown(l logical) {
 		return
 	}
 	if strings.Contains(l.text, "**") {
-		l.text = strings.ReplaceAll(l.text, "**", "")
+		l.text = dropArtefacts(strings.ReplaceAll(l.text, "**", ""))
 		l.off = -1
 	}
 	wrapped := strings.HasSuffix(l.text, "  ")
@@ -322,7 +386,7 @@ func (a *assembler) flush() {
 		return
 	}
 	if a.joined != nil {
-		a.pending.text = string(a.joined)
+		a.pending.text = dropArtefacts(string(a.joined))
 		a.joined = nil
 	}
 	if a.shape.markdown {
