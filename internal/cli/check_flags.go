@@ -144,7 +144,7 @@ func (opts *CheckOptions) config() (diagnose.Config, error) {
 		PVO:     pvo,
 		Dial: session.Options{
 			Identities:            opts.Identities,
-			UseAgent:              !opts.noAgent && os.Getenv("SSH_AUTH_SOCK") != "",
+			UseAgent:              !opts.noAgent, // an IdentityAgent may name one without SSH_AUTH_SOCK
 			KnownHosts:            opts.KnownHosts,
 			AcceptNewHostKeys:     opts.AcceptNewHostKeys,
 			InsecureIgnoreHostKey: opts.InsecureIgnoreHostKey,

@@ -2,6 +2,8 @@
 // /etc/ssh/ssh_config or one -F file) and resolves a host name the way ssh(1)
 // does: Host blocks, Match blocks with every ssh(1) criterion (exec included,
 // under a timeout) and the final pass, first value wins, Include, tokens and ~
-// in paths, and ProxyJump chains whose hops are resolved in turn. It knows only
-// the keywords pvo-doctor uses; package transport turns the result into a dial.
+// in paths, ProxyJump chains whose hops are resolved in turn, ProxyCommand
+// (whichever of the two comes first), IdentityAgent, HostKeyAlias and
+// CertificateFile. It knows only the keywords pvo-doctor uses; package
+// transport turns the result into a dial.
 package sshconfig

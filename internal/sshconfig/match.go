@@ -47,11 +47,13 @@ type matchLine struct {
 
 // rewriteLines swaps every Match line of a file for a Host line the
 // library accepts and every Include for a keyword it leaves alone, and
-// returns the parsed criteria by sentinel and the Include arguments by line.
+// returns the parsed criteria by sentinel and the raw arguments of Include
+// and ProxyCommand lines by line. A ProxyCommand is the rest of its line
+// as ssh(1) reads it, a # included, which the library would cut off.
 func rewriteLines(data []byte) ([]byte, map[string]*matchLine, map[int]string, error) {
 	var out bytes.Buffer
 	matches := map[string]*matchLine{}
-	includes := map[int]string{}
+	raw := map[int]string{}
 	for n, line := range bytes.SplitAfter(data, []byte("\n")) {
 		body := bytes.TrimRight(line, "\r\n")
 		s := strings.TrimLeft(string(body), " \t")
@@ -74,14 +76,17 @@ func rewriteLines(data []byte) ([]byte, map[string]*matchLine, map[int]string, e
 			matches[name] = &matchLine{line: n + 1, crits: crits}
 			out.WriteString("Host " + name)
 		case strings.EqualFold(s[:end], "include"):
-			includes[n+1] = rest
+			raw[n+1] = rest
 			out.WriteString(includeKey + s[end:])
+		case strings.EqualFold(s[:end], "proxycommand"):
+			raw[n+1] = strings.TrimRight(rest, " \t")
+			out.WriteString(s[:end] + " -")
 		default:
 			out.Write(body)
 		}
 		out.Write(line[len(body):])
 	}
-	return out.Bytes(), matches, includes, nil
+	return out.Bytes(), matches, raw, nil
 }
 
 // parseMatch checks a Match line's criteria the way ssh(1)'s

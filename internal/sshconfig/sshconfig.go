@@ -1,9 +1,12 @@
 package sshconfig
 
 import (
+	"crypto/sha1"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"net/netip"
 	"os"
 	"os/user"
@@ -54,11 +57,11 @@ type Config struct {
 }
 
 type file struct {
-	name     string
-	system   bool // relative Include paths are under /etc/ssh, not ~/.ssh
-	cfg      *ssh_config.Config
-	matches  map[string]*matchLine // by the sentinel Host pattern
-	includes map[int]string        // Include arguments by line
+	name    string
+	system  bool // relative Include paths are under /etc/ssh, not ~/.ssh
+	cfg     *ssh_config.Config
+	matches map[string]*matchLine // by the sentinel Host pattern
+	raw     map[int]string        // Include and ProxyCommand arguments by line
 }
 
 // Load reads the files opts names. A syntax error, an unknown Match
@@ -122,7 +125,7 @@ func parseFile(name string, system, checkPerm bool) (*file, error) {
 			return nil, err
 		}
 	}
-	data, matches, includes, err := rewriteLines(data)
+	data, matches, raw, err := rewriteLines(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s:%w (use --no-ssh-config or -F to skip this file)", name, err)
 	}
@@ -134,7 +137,7 @@ func parseFile(name string, system, checkPerm bool) (*file, error) {
 		}
 		return nil, fmt.Errorf("%s: %s (use --no-ssh-config or -F to skip this file)", name, msg)
 	}
-	return &file{name: name, system: system, cfg: cfg, matches: matches, includes: includes}, nil
+	return &file{name: name, system: system, cfg: cfg, matches: matches, raw: raw}, nil
 }
 
 // Query is one destination as the command line gives it.
@@ -171,6 +174,22 @@ type Host struct {
 	// Jumps are the ProxyJump hosts, each resolved in turn, in the order
 	// they are dialled; the last one reaches this host.
 	Jumps []Host
+	// ProxyCommand is the command that carries the connection, its %h %p
+	// %r %n %% expanded; "" = none, or ProxyJump came first. Only the host
+	// dialled first can have one: a hop that ssh(1) reaches with -J has
+	// its ProxyCommand replaced, as it has its ProxyJump.
+	ProxyCommand string
+	// IdentityAgent is the agent socket, ~, tokens and ${VAR} expanded and
+	// SSH_AUTH_SOCK or $VAR read from the environment; "" = $SSH_AUTH_SOCK,
+	// "none" = no agent (also for a $VAR that is not set, as ssh(1)).
+	IdentityAgent string
+	// HostKeyAlias is the name known_hosts is searched (and written) under
+	// instead of HostName and Port; "" = none. ssh(1) expands nothing in it.
+	HostKeyAlias string
+	// CertificateFiles are the CertificateFile entries, expanded, in
+	// order; nil = none, and ssh(1) then looks for IDENTITY-cert.pub
+	// beside each identity file instead.
+	CertificateFiles []string
 	// Source is where each value used above was set, "file:line", by
 	// keyword in lower case; for error messages.
 	Source map[string]string
@@ -193,7 +212,8 @@ func (c *Config) Resolve(q Query) (Host, error) {
 	return c.resolve(q, 0, true)
 }
 
-// resolve looks one host up; follow says whether its own ProxyJump counts.
+// resolve looks one host up; follow says whether its own ProxyJump and
+// ProxyCommand count.
 func (c *Config) resolve(q Query, depth int, follow bool) (Host, error) {
 	if q.Host == "" {
 		return Host{}, errors.New("ssh config: empty host name")
@@ -239,23 +259,23 @@ func (c *Config) resolve(q Query, depth int, follow bool) (Host, error) {
 		h.User = c.localUser
 	}
 
+	if ka, ok := v.first("hostkeyalias"); ok {
+		// ssh(1) lower-cases it, and "none" is a name like any other.
+		h.HostKeyAlias = strings.ToLower(ka.val)
+		h.Source["hostkeyalias"] = ka.at
+	}
 	tokens := c.pathTokens(h)
-	seenID := map[string]bool{}
-	for _, id := range v.all("identityfile") {
-		// ssh(1) skips a repeated IdentityFile; the final pass repeats
-		// every one that matched before.
-		if strings.EqualFold(id.val, "none") || seenID[id.val] {
-			continue
+	if h.IdentityFiles, err = c.pathList(v, "identityfile", "IdentityFile", tokens, h.Source); err != nil {
+		return Host{}, err
+	}
+	if h.CertificateFiles, err = c.pathList(v, "certificatefile", "CertificateFile", tokens, h.Source); err != nil {
+		return Host{}, err
+	}
+	if ia, ok := v.first("identityagent"); ok {
+		if h.IdentityAgent, err = c.identityAgent(ia.val, tokens); err != nil {
+			return Host{}, ia.errorf("IdentityAgent: %w", err)
 		}
-		seenID[id.val] = true
-		p, err := c.expandPath(id.val, tokens)
-		if err != nil {
-			return Host{}, id.errorf("IdentityFile: %w", err)
-		}
-		h.IdentityFiles = append(h.IdentityFiles, p)
-		if _, ok := h.Source["identityfile"]; !ok {
-			h.Source["identityfile"] = id.at
-		}
+		h.Source["identityagent"] = ia.at
 	}
 	if io, ok := v.first("identitiesonly"); ok {
 		b, err := yesNo(io)
@@ -303,18 +323,34 @@ func (c *Config) resolve(q Query, depth int, follow bool) (Host, error) {
 		h.Source["connecttimeout"] = ct.at
 	}
 
+	if !follow {
+		return h, nil
+	}
 	pj, hasJump := v.first("proxyjump")
 	if q.Jump != "" {
+		// ssh -J also sets ProxyCommand none, so the file's is not used.
 		pj, hasJump = value{val: q.Jump, at: "jump host " + q.Jump, order: -1}, true
 	}
-	if pc, ok := v.first("proxycommand"); ok && !strings.EqualFold(pc.val, "none") && (!hasJump || pc.before(pj)) {
-		// ssh(1) takes whichever of the two comes first; a command that
-		// carries the connection is not something the dialer can use.
-		return Host{}, pc.errorf("ProxyCommand is not supported; use ProxyJump, or --no-ssh-config")
+	proxyTokens := tokenSet{'h': h.HostName, 'n': q.Host, 'p': strconv.Itoa(h.Port), 'r': h.User}
+	// ssh(1) takes whichever of the two comes first, "none" included.
+	if pc, ok := v.first("proxycommand"); ok && (!hasJump || pc.before(pj)) {
+		if pc.val != "none" {
+			// ssh(1) expands %k in ProxyCommand too, though its manual
+			// does not say so.
+			cmdTokens := maps.Clone(proxyTokens)
+			cmdTokens['k'] = c.pathTokens(h)['k']
+			s, err := c.expand(pc.val, cmdTokens)
+			if err != nil {
+				return Host{}, pc.errorf("ProxyCommand: %w", err)
+			}
+			h.ProxyCommand = s
+			h.Source["proxycommand"] = pc.at
+		}
+		return h, nil
 	}
-	if follow && hasJump && !strings.EqualFold(pj.val, "none") {
+	if hasJump && !strings.EqualFold(pj.val, "none") {
 		h.Source["proxyjump"] = pj.at
-		s, err := c.expand(pj.val, tokenSet{'h': h.HostName, 'n': q.Host, 'p': strconv.Itoa(h.Port), 'r': h.User})
+		s, err := c.expand(pj.val, proxyTokens)
 		if err != nil {
 			return Host{}, pj.errorf("ProxyJump: %w", err)
 		}
@@ -534,7 +570,11 @@ func (c *Config) walk(f *file, vs *values, mt *matcher, depth int) error {
 					continue
 				}
 				at := fmt.Sprintf("%s:%d", f.name, n.Pos().Line)
-				vs.add(key, value{val: n.Value, at: at})
+				val := n.Value
+				if key == "proxycommand" {
+					val = f.raw[n.Pos().Line]
+				}
+				vs.add(key, value{val: val, at: at})
 			}
 		}
 	}
@@ -610,7 +650,7 @@ func (c *Config) include(f *file, line int, vs *values, mt *matcher, depth int) 
 	if depth >= maxInclude {
 		return fmt.Errorf("%s:%d: Include nested too deeply", f.name, line)
 	}
-	pats, err := splitArgs(f.includes[line])
+	pats, err := splitArgs(f.raw[line])
 	if err != nil {
 		return fmt.Errorf("%s:%d: Include: %w", f.name, line, err)
 	}
@@ -645,13 +685,71 @@ func (c *Config) include(f *file, line int, vs *values, mt *matcher, depth int) 
 // tokenSet maps a %-token letter to its value.
 type tokenSet map[byte]string
 
+// pathTokens are the tokens of IdentityFile, CertificateFile, IdentityAgent,
+// UserKnownHostsFile and Match exec.
 func (c *Config) pathTokens(h Host) tokenSet {
 	local, _ := os.Hostname()
 	short, _, _ := strings.Cut(local, ".")
-	return tokenSet{
-		'd': c.home, 'h': h.HostName, 'n': h.Alias, 'p': strconv.Itoa(h.Port), 'r': h.User,
-		'u': c.localUser, 'l': local, 'L': short, 'i': strconv.Itoa(os.Getuid()),
+	port := strconv.Itoa(h.Port)
+	alias := h.HostKeyAlias
+	if alias == "" {
+		alias = h.Alias
 	}
+	// %C is ssh(1)'s connection hash: SHA-1 of %l%h%p%r, in hex.
+	hash := sha1.Sum([]byte(local + h.HostName + port + h.User))
+	return tokenSet{
+		'd': c.home, 'h': h.HostName, 'n': h.Alias, 'p': port, 'r': h.User,
+		'u': c.localUser, 'l': local, 'L': short, 'i': strconv.Itoa(os.Getuid()),
+		'k': alias, 'C': hex.EncodeToString(hash[:]),
+	}
+}
+
+// pathList expands every value of a keyword that lists files (IdentityFile,
+// CertificateFile), skipping repeats as ssh(1) does; nil when none is set.
+// IdentityFile none is skipped; ssh(1) keeps CertificateFile none as a file
+// name, and so it still turns off the IDENTITY-cert.pub defaults.
+func (c *Config) pathList(v *values, key, name string, tokens tokenSet, source map[string]string) ([]string, error) {
+	var out []string
+	seen := map[string]bool{}
+	for _, f := range v.all(key) {
+		// The final pass repeats every value that matched before.
+		if key == "identityfile" && strings.EqualFold(f.val, "none") || seen[f.val] {
+			continue
+		}
+		seen[f.val] = true
+		p, err := c.expandPath(f.val, tokens)
+		if err != nil {
+			return nil, f.errorf("%s: %w", name, err)
+		}
+		out = append(out, p)
+		if _, ok := source[key]; !ok {
+			source[key] = f.at
+		}
+	}
+	return out, nil
+}
+
+// envName is what ssh(1) accepts after IdentityAgent's legacy $.
+var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// identityAgent reads IdentityAgent as ssh(1): none, SSH_AUTH_SOCK (the
+// variable), $VAR (another variable; unset = no agent) or a path.
+func (c *Config) identityAgent(val string, tokens tokenSet) (string, error) {
+	switch {
+	case val == "none":
+		return "none", nil
+	case val == "SSH_AUTH_SOCK":
+		return "", nil
+	case strings.HasPrefix(val, "$") && !strings.HasPrefix(val, "${"):
+		if !envName.MatchString(val[1:]) {
+			return "", fmt.Errorf("bad environment variable name %q", val)
+		}
+		if sock := os.Getenv(val[1:]); sock != "" {
+			return sock, nil
+		}
+		return "none", nil
+	}
+	return c.expandPath(val, tokens)
 }
 
 // expand replaces %-tokens; a token the keyword does not accept is an error,

@@ -168,6 +168,115 @@ Host loop-b
 	}
 }
 
+func TestProxyCommand(t *testing.T) {
+	c := load(t, `
+Host cmd
+  HostName 10.0.0.5
+  Port 2022
+  User ops
+  ProxyCommand exec nc %h %p # %r@%n %k 100%%
+  ProxyJump ignored-because-second
+  HostKeyAlias Cmd-Alias
+Host jump-first
+  ProxyJump j1
+  ProxyCommand nc %h %p
+Host cmd-none
+  ProxyCommand none
+  ProxyJump ignored-too
+Host jump-none
+  ProxyJump none
+  ProxyCommand ignored
+Host via-proxied
+  ProxyJump proxied,proxied2
+Host proxied proxied2
+  ProxyCommand connect %h
+`)
+	h := resolve(t, c, Query{Host: "cmd"})
+	if want := "exec nc 10.0.0.5 2022 # ops@cmd cmd-alias 100%"; h.ProxyCommand != want || h.Jumps != nil {
+		t.Errorf("ProxyCommand %q jumps %+v, want %q", h.ProxyCommand, h.Jumps, want)
+	}
+	if !strings.HasSuffix(h.Source["proxycommand"], "config:6") {
+		t.Errorf("source %q", h.Source["proxycommand"])
+	}
+	// The command line's user and port are the tokens' too.
+	if h := resolve(t, c, Query{Host: "cmd", User: "cli", Port: 22}); h.ProxyCommand != "exec nc 10.0.0.5 22 # cli@cmd cmd-alias 100%" {
+		t.Errorf("with -l and -p: %q", h.ProxyCommand)
+	}
+	if h := resolve(t, c, Query{Host: "jump-first"}); h.ProxyCommand != "" || len(h.Jumps) != 1 {
+		t.Errorf("ProxyJump first: command %q jumps %d", h.ProxyCommand, len(h.Jumps))
+	}
+	for _, alias := range []string{"cmd-none", "jump-none"} {
+		if h := resolve(t, c, Query{Host: alias}); h.ProxyCommand != "" || h.Jumps != nil {
+			t.Errorf("%s: command %q jumps %d, want direct", alias, h.ProxyCommand, len(h.Jumps))
+		}
+	}
+	// ssh -J replaces ProxyCommand as it replaces ProxyJump.
+	if h := resolve(t, c, Query{Host: "cmd", Jump: "j9"}); h.ProxyCommand != "" || len(h.Jumps) != 1 {
+		t.Errorf("-J: command %q jumps %d", h.ProxyCommand, len(h.Jumps))
+	}
+	if h := resolve(t, c, Query{Host: "cmd", Jump: "none"}); h.ProxyCommand != "" || h.Jumps != nil {
+		t.Errorf("-J none: command %q jumps %d", h.ProxyCommand, len(h.Jumps))
+	}
+	// ssh(1) reaches the first hop with its own configuration, the second
+	// with -J proxied, which sets its ProxyCommand to none.
+	js := resolve(t, c, Query{Host: "via-proxied"}).Jumps
+	if len(js) != 2 || js[0].ProxyCommand != "connect proxied" || js[1].ProxyCommand != "" {
+		t.Errorf("hops %+v", js)
+	}
+}
+
+func TestAgentAliasCertificates(t *testing.T) {
+	t.Setenv("PVO_TEST_SOCK", "/run/agent.sock")
+	t.Setenv("SSH_AUTH_SOCK", "/tmp/env.sock")
+	c := load(t, `
+Host path
+  HostName Appliance.Example
+  HostKeyAlias ESA-Main
+  IdentityAgent ~/agents/%u-%h-%k-%n-%%.sock
+  IdentityFile ~/.ssh/id_%k
+  CertificateFile ~/.ssh/%k-cert.pub
+  CertificateFile /certs/second
+  CertificateFile /certs/second
+Host none
+  IdentityAgent none
+Host env
+  IdentityAgent SSH_AUTH_SOCK
+Host var
+  IdentityAgent $PVO_TEST_SOCK
+Host unset
+  IdentityAgent $PVO_TEST_SOCK_NOT_SET
+Host braces
+  IdentityAgent ${PVO_TEST_SOCK}.d
+Host *
+  IdentityAgent /first-wins-not-this
+`)
+	home := c.home
+	h := resolve(t, c, Query{Host: "path"})
+	if want := filepath.Join(home, "agents", "me-appliance.example-esa-main-path-%.sock"); h.IdentityAgent != want {
+		t.Errorf("IdentityAgent %q, want %q", h.IdentityAgent, want)
+	}
+	if h.HostKeyAlias != "esa-main" {
+		t.Errorf("HostKeyAlias %q, want lower case as ssh(1)", h.HostKeyAlias)
+	}
+	if want := []string{filepath.Join(home, ".ssh", "id_esa-main")}; !slices.Equal(h.IdentityFiles, want) {
+		t.Errorf("identity files %q, want %q", h.IdentityFiles, want)
+	}
+	if want := []string{filepath.Join(home, ".ssh", "esa-main-cert.pub"), "/certs/second"}; !slices.Equal(h.CertificateFiles, want) {
+		t.Errorf("certificate files %q, want %q", h.CertificateFiles, want)
+	}
+	for alias, want := range map[string]string{"none": "none", "env": "", "var": "/run/agent.sock",
+		"unset": "none", "braces": "/run/agent.sock.d"} {
+		if h := resolve(t, c, Query{Host: alias}); h.IdentityAgent != want {
+			t.Errorf("%s: IdentityAgent %q, want %q", alias, h.IdentityAgent, want)
+		}
+	}
+	// %k without HostKeyAlias is the name as given.
+	c = load(t, "Host *\n  IdentityFile /k/%k\n")
+	if h := resolve(t, c, Query{Host: "Mixed"}); !slices.Equal(h.IdentityFiles, []string{"/k/Mixed"}) || h.CertificateFiles != nil {
+		t.Errorf("%%k: %q, certs %q", h.IdentityFiles, h.CertificateFiles)
+	}
+}
+
 func TestParseJump(t *testing.T) {
 	for _, tc := range []struct {
 		in   string
@@ -198,7 +307,9 @@ func TestErrorsNameFileAndLine(t *testing.T) {
 		{"Host a\n  Port 99999\n", "config:2: bad Port"},
 		{"Host a\n  ConnectTimeout soon\n", "config:2: bad ConnectTimeout"},
 		{"Host a\n\n  StrictHostKeyChecking maybe\n", "config:3: bad StrictHostKeyChecking"},
-		{"Host a\n  ProxyCommand nc %h %p\n", "config:2: ProxyCommand is not supported"},
+		{"Host a\n  ProxyCommand nc %h %u\n", "config:2: ProxyCommand: unsupported token %u"},
+		{"Host a\n  IdentityAgent $1x\n", "config:2: IdentityAgent: bad environment variable name"},
+		{"Host a\n  CertificateFile ~/${PVO_NOT_SET_ANYWHERE}\n", "config:2: CertificateFile: environment variable PVO_NOT_SET_ANYWHERE"},
 		{"Host a\n  IdentityFile ~/%Q\n", "config:2: IdentityFile: unsupported token %Q"},
 		{"Host a\n  ProxyJump @b\n", "config:2: ProxyJump"},
 	} {
@@ -300,9 +411,27 @@ Host mx1
   StrictHostKeyChecking accept-new
   ConnectTimeout 1m5s
   ProxyJump ops@bastion:2022,j2
+  ProxyCommand not-this-one
+  IdentityAgent ~/agent-%C-%k-%h-%p-%r-%u-%n-%i-%L-%l-%d-%%.sock
+  HostKeyAlias MX1-Alias
+  CertificateFile /certs/a
+  CertificateFile /certs/b
 Host mx?
   User mxuser
   StrictHostKeyChecking no
+  ProxyCommand exec nc -X connect -x proxy:8080 # a comment for ssh too
+  IdentityAgent none
+  CertificateFile none
+Host mx2
+  ProxyJump not-this-either
+Host other
+  ProxyCommand none
+  ProxyJump not-used
+Host admin
+  ProxyJump none
+  ProxyCommand not-used
+Host user
+  IdentityAgent /agents/%k
 Host !mx3 mx*
   ConnectTimeout 9
 Match host 10.0.0.*
@@ -364,7 +493,8 @@ Match !exec "test %h = mx2"
 			file := filepath.Join(home, "cfg")
 			mark := filepath.Join(home, "mark")
 			os.WriteFile(file, []byte(strings.ReplaceAll(tc.text, "MARK", mark)), 0o600)
-			c, err := Load(Options{File: file, Home: home, LocalUser: me.Username})
+			// ssh(1) expands ~ and %d to the account's home, not $HOME.
+			c, err := Load(Options{File: file, Home: me.HomeDir, LocalUser: me.Username})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -391,11 +521,13 @@ func compareWithOpenSSH(t *testing.T, sshBin, file string, c *Config, alias, cli
 		t.Fatalf("ssh -G %s: %v", alias, err)
 	}
 	g := map[string]string{}
+	all := map[string][]string{}
 	for _, line := range strings.Split(string(out), "\n") {
 		k, v, _ := strings.Cut(line, " ")
 		if _, seen := g[k]; !seen {
 			g[k] = v
 		}
+		all[k] = append(all[k], v)
 	}
 	h := resolve(t, c, Query{Host: alias, User: cliUser})
 	strict := h.StrictHostKeyChecking
@@ -424,16 +556,27 @@ func compareWithOpenSSH(t *testing.T, sshBin, file string, c *Config, alias, cli
 	if h.IdentityFiles != nil {
 		ours["identityfile"] = h.IdentityFiles[0]
 	}
-	who := alias
-	if cliUser != "" {
-		who = cliUser + "@" + alias
+	// -G prints ProxyCommand before its tokens are expanded (the configs
+	// here have none), IdentityAgent after; "" is -G's "not set".
+	ours["proxycommand"] = h.ProxyCommand
+	ours["identityagent"] = h.IdentityAgent
+	ours["hostkeyalias"] = h.HostKeyAlias
+	if got := strings.Join(all["certificatefile"], " "); got != strings.Join(h.CertificateFiles, " ") {
+		t.Errorf("%s: certificatefile = %q, ssh -G says %q", who(alias, cliUser), h.CertificateFiles, got)
 	}
 	for k, v := range ours {
 		if g[k] != v {
-			t.Errorf("%s: %s = %q, ssh -G says %q", who, k, v, g[k])
+			t.Errorf("%s: %s = %q, ssh -G says %q", who(alias, cliUser), k, v, g[k])
 		}
 	}
-	if pj := g["proxyjump"]; len(jumps) > 0 && !strings.HasSuffix(pj, jumps[len(jumps)-1]) {
-		t.Errorf("%s: proxyjump %q, ours %q", who, pj, jumps)
+	if pj := g["proxyjump"]; (pj == "") != (len(jumps) == 0) || len(jumps) > 0 && !strings.HasSuffix(pj, jumps[len(jumps)-1]) {
+		t.Errorf("%s: proxyjump %q, ours %q", who(alias, cliUser), pj, jumps)
 	}
+}
+
+func who(alias, cliUser string) string {
+	if cliUser != "" {
+		return cliUser + "@" + alias
+	}
+	return alias
 }

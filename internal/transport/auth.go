@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"os"
 	"path/filepath"
@@ -125,31 +126,84 @@ func (l *login) challenge(name, instruction string, questions []string, echos []
 }
 
 // signers is called only when the server accepts publickey, so identity
-// files are read and the agent asked only then.
+// files are read and the agent asked only then. The order is ssh(1)'s:
+// CertificateFile certificates, agent keys, then identity files, each
+// followed by its IDENTITY-cert.pub when no CertificateFile is set.
 func (l *login) signers() ([]ssh.Signer, error) {
-	var files []ssh.Signer
+	var keys []ssh.Signer
+	var names []string
 	for _, f := range l.identityFiles() {
 		s, err := l.loadIdentity(f)
 		if err != nil {
 			l.reason("%v", err)
 			continue
 		}
-		files = append(files, s)
+		keys, names = append(keys, s), append(names, f)
 	}
 	agentKeys := l.agentSigners()
 	if l.cfg.IdentitiesOnly {
 		agentKeys = slices.DeleteFunc(agentKeys, func(a ssh.Signer) bool {
-			return !slices.ContainsFunc(files, func(f ssh.Signer) bool {
+			return !slices.ContainsFunc(keys, func(f ssh.Signer) bool {
 				return bytes.Equal(a.PublicKey().Marshal(), f.PublicKey().Marshal())
 			})
 		})
 	}
-	// Agent keys first: one the agent holds needs no passphrase.
-	out := append(agentKeys, files...)
+	// A certificate signs with the agent's copy of its key first: that
+	// one needs no passphrase.
+	signWith := slices.Concat(agentKeys, keys)
+	var out []ssh.Signer
+	for _, f := range l.cfg.Certificates {
+		if cs := l.certSigner(f, signWith); cs != nil {
+			out = append(out, cs)
+		}
+	}
+	// Agent keys before files, for the same reason.
+	out = append(out, agentKeys...)
+	for i, k := range keys {
+		out = append(out, k)
+		if len(l.cfg.Certificates) == 0 {
+			if cs := l.certSigner(names[i]+"-cert.pub", signWith); cs != nil {
+				out = append(out, cs)
+			}
+		}
+	}
 	if len(out) > 0 {
 		l.note("publickey")
 	}
 	return out, nil
+}
+
+// certSigner pairs the user certificate in file with the private key it
+// certifies, the first of keys that matches. A missing file is skipped
+// quietly, as ssh(1) does; a file that is no user certificate, or one
+// without its key, is skipped with a reason.
+func (l *login) certSigner(file string, keys []ssh.Signer) ssh.Signer {
+	data, err := os.ReadFile(file)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		l.reason("certificate: %v", err)
+		return nil
+	}
+	pub, _, _, _, err := ssh.ParseAuthorizedKey(data)
+	cert, ok := pub.(*ssh.Certificate)
+	if err != nil || !ok || cert.CertType != ssh.UserCert {
+		l.reason("certificate %s: not an OpenSSH user certificate", file)
+		return nil
+	}
+	for _, k := range keys {
+		if bytes.Equal(k.PublicKey().Marshal(), cert.Key.Marshal()) {
+			cs, err := ssh.NewCertSigner(cert, k)
+			if err != nil {
+				l.reason("certificate %s: %v", file, err)
+				return nil
+			}
+			return cs
+		}
+	}
+	l.reason("certificate %s: its private key is in no identity file and not in the agent", file)
+	return nil
 }
 
 func (l *login) agentSigners() []ssh.Signer {

@@ -23,18 +23,28 @@ type Config struct {
 	// Passphrase is called for an encrypted identity file, only when the
 	// server would accept that key.
 	Passphrase func(file string) (string, error)
-	UseAgent   bool // default on when SSH_AUTH_SOCK set; the CLI sets it
+	// Certificates are OpenSSH user certificate files (ssh_config
+	// CertificateFile), each offered with the private key it certifies,
+	// from Identities or the agent. When there are none, a certificate
+	// IDENTITY-cert.pub beside an identity file is offered after that key,
+	// as ssh(1) does.
+	Certificates []string
+	// UseAgent asks the ssh-agent at AgentSocket for keys; the CLI sets it.
+	UseAgent bool
 	// IdentitiesOnly offers only the keys of Identities, also when the
 	// agent holds more (ssh_config IdentitiesOnly), so that a server that
 	// counts failed keys is not sent every key the agent has.
 	IdentitiesOnly bool
-	AgentSocket    string // "" = $SSH_AUTH_SOCK
+	AgentSocket    string // ssh_config IdentityAgent; "" = $SSH_AUTH_SOCK
 
 	KnownHostsFile string // "" = ~/.ssh/known_hosts
 	// ExtraKnownHostsFiles are consulted too (ssh_config lists several);
 	// new keys are still written to KnownHostsFile.
 	ExtraKnownHostsFiles []string
 	AcceptNewHostKeys    bool // append unknown hosts; changed keys are still rejected
+	// HostKeyAlias is the name known_hosts is searched and written under
+	// instead of host[:port] (ssh_config HostKeyAlias).
+	HostKeyAlias string
 	// InsecureIgnoreHostKey skips verification and writes a warning to Warn
 	// on every Dial.
 	InsecureIgnoreHostKey bool
@@ -49,10 +59,20 @@ type Config struct {
 	ConnectTimeout time.Duration
 
 	// Jumps are jump hosts (ssh_config ProxyJump) in the order they are
-	// dialled: the first over TCP, each next one and then the appliance
-	// through the one before. Each is verified and logged in to with its
-	// own Config (whose Jumps are ignored).
+	// dialled: the first over TCP (or its ProxyCommand), each next one and
+	// then the appliance through the one before. Each is verified and
+	// logged in to with its own Config (whose Jumps are ignored).
 	Jumps []Jump
+
+	// ProxyCommand, when set, carries the connection instead of TCP: it
+	// is run as "exec COMMAND" by $SHELL (else /bin/sh), its stdin and
+	// stdout are the connection, and it is ended and reaped when the
+	// connection closes, the connect timeout passes or ctx ends. Its
+	// tokens are already expanded. It is not used for a host reached
+	// through a jump host, as ssh -J replaces it. The host key is still
+	// the appliance's, and the password may be sent: the SSH session
+	// inside the command's stream is the appliance's own.
+	ProxyCommand string
 }
 
 // Jump is one jump host on the way to an appliance.

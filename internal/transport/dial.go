@@ -82,13 +82,26 @@ func connect(ctx context.Context, via *ssh.Client, viaAddr, hostport string, cfg
 
 	timeout := cfg.connectTimeout()
 	var raw net.Conn
-	if via == nil {
+	var proxy *proxyConn
+	switch {
+	case via == nil && cfg.ProxyCommand != "":
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("connect to %s: %w", hostport, err)
+		}
+		proxy, err = startProxy(cfg.ProxyCommand, hostport)
+		if err != nil {
+			return nil, &ProxyError{Addr: hostport, Err: err}
+		}
+		// The connect timeout runs from the start of the command to the
+		// banner, since there is no TCP connect of our own to bound.
+		raw = &timerConn{Conn: proxy}
+	case via == nil:
 		d := net.Dialer{Timeout: timeout}
 		raw, err = d.DialContext(ctx, "tcp", hostport)
 		if err != nil {
 			return nil, dialError(ctx, hostport, timeout, err)
 		}
-	} else {
+	default:
 		dctx, cancel := context.WithTimeout(ctx, timeout)
 		ch, err := via.DialContext(dctx, "tcp", hostport)
 		cancel()
@@ -145,7 +158,11 @@ func connect(ctx context.Context, via *ssh.Client, viaAddr, hostport string, cfg
 	}
 	if err != nil {
 		raw.Close()
-		return nil, handshakeError(ctx, hostport, cfg, hv, lg, conn, bannerWait, err)
+		err = handshakeError(ctx, hostport, cfg, hv, lg, conn, bannerWait, err)
+		if proxy != nil {
+			err = proxy.explain(hostport, err)
+		}
+		return nil, err
 	}
 	raw.SetDeadline(time.Time{})
 	return ssh.NewClient(c, chans, reqs), nil

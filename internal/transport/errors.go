@@ -1,7 +1,9 @@
 package transport
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 )
@@ -175,3 +177,38 @@ func (e *JumpError) Error() string {
 }
 
 func (e *JumpError) Unwrap() error { return e.Err }
+
+// ProxyError is a ProxyCommand that did not carry an SSH connection: it did
+// not start, or it ended, stayed silent or sent something else before the
+// server's SSH banner. Failures after the banner (host key, login) are the
+// appliance's own errors.
+type ProxyError struct {
+	Addr    string        // the appliance the command was to reach, host:port
+	Exit    string        // how it ended, e.g. "exit status 1"; "" = it was stopped, or never started
+	Stderr  string        // the end of what it wrote to stderr, its last lines joined by " | "
+	Timeout time.Duration // set when it sent nothing within the connect timeout
+	Got     string        // the start of what it sent instead of an SSH banner
+	Err     error
+}
+
+func (e *ProxyError) Error() string {
+	msg := "ProxyCommand for " + e.Addr
+	switch {
+	case e.Got != "":
+		msg += fmt.Sprintf(" did not carry ssh (it sent %q)", e.Got)
+	case e.Timeout > 0:
+		msg += fmt.Sprintf(" sent no ssh banner within %s", e.Timeout)
+	case e.Exit != "":
+		msg += " ended (" + e.Exit + ") before the ssh banner"
+	case errors.Is(e.Err, io.EOF):
+		msg += " closed its output before the ssh banner"
+	default:
+		msg += fmt.Sprintf(": %v", e.Err)
+	}
+	if e.Stderr != "" {
+		msg += fmt.Sprintf("; its stderr ends: %q", e.Stderr)
+	}
+	return msg
+}
+
+func (e *ProxyError) Unwrap() error { return e.Err }

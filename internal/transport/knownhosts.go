@@ -76,6 +76,16 @@ func newHostVerifier(cfg Config) (*hostVerifier, error) {
 	return v, nil
 }
 
+// knownAs is the address known_hosts names the host by: hostport, or the
+// HostKeyAlias alone (port 22 is how knownhosts says "no port"), as
+// ssh(1) looks it up and writes it.
+func (v *hostVerifier) knownAs(hostport string) string {
+	if v.cfg.HostKeyAlias != "" {
+		return net.JoinHostPort(v.cfg.HostKeyAlias, "22")
+	}
+	return hostport
+}
+
 // probe learns which keys known_hosts records for the host, so that Dial
 // can offer only those algorithms.
 func (v *hostVerifier) probe(hostport string, remote net.Addr) error {
@@ -87,7 +97,7 @@ func (v *hostVerifier) probe(hostport string, remote net.Addr) error {
 		return fmt.Errorf("make probe key: %w", err)
 	}
 	var ke *knownhosts.KeyError
-	if err := v.db(hostport, remote, key); errors.As(err, &ke) {
+	if err := v.db(v.knownAs(hostport), remote, key); errors.As(err, &ke) {
 		v.recorded = ke.Want
 	}
 	return nil
@@ -116,6 +126,7 @@ func (v *hostVerifier) callback(hostport string, remote net.Addr, key ssh.Public
 }
 
 func (v *hostVerifier) check(hostport string, remote net.Addr, key ssh.PublicKey) error {
+	hostport = v.knownAs(hostport)
 	host := knownhosts.Normalize(hostport)
 	fp := ssh.FingerprintSHA256(key)
 	if v.cfg.InsecureIgnoreHostKey {
@@ -183,7 +194,7 @@ func (v *hostVerifier) changedKeyType(hostport string, serverAlgs []string) erro
 	}
 	k := v.recorded[0]
 	return &HostKeyError{
-		Host: knownhosts.Normalize(hostport), Problem: HostKeyChanged,
+		Host: knownhosts.Normalize(v.knownAs(hostport)), Problem: HostKeyChanged,
 		KnownHostsFile: k.Filename, KnownHostsLine: k.Line, KnownType: k.Key.Type(),
 		ServerTypes: serverAlgs,
 	}

@@ -68,8 +68,9 @@ type serverOpts struct {
 	password    string       // password auth when non-empty
 	kbdPassword string       // keyboard-interactive when non-empty
 	authorized  []ssh.PublicKey
-	legacyOnly  bool // offer only SHA-1 kex, CBC ciphers, hmac-sha1
-	forward     bool // a jump host: direct-tcpip channels to 127.0.0.1 only
+	legacyOnly  bool          // offer only SHA-1 kex, CBC ciphers, hmac-sha1
+	userCA      ssh.PublicKey // accept user certificates it signed, for principal "admin"
+	forward     bool          // a jump host: direct-tcpip channels to 127.0.0.1 only
 }
 
 type testServer struct {
@@ -83,6 +84,7 @@ type testServer struct {
 	pty     ptyRequest
 	pwTries int
 	users   []string // who logged in, in order
+	keys    []string // the types of the public keys it accepted, in order
 	fwds    []string // where direct-tcpip channels asked to go
 	wg      sync.WaitGroup
 }
@@ -183,14 +185,27 @@ func (s *testServer) config() *ssh.ServerConfig {
 			return nil, errors.New("wrong password")
 		}
 	}
-	if len(o.authorized) > 0 {
-		cfg.PublicKeyCallback = func(_ ssh.ConnMetadata, key ssh.PublicKey) (*ssh.Permissions, error) {
+	if len(o.authorized) > 0 || o.userCA != nil {
+		plain := func(_ ssh.ConnMetadata, key ssh.PublicKey) (*ssh.Permissions, error) {
 			for _, k := range o.authorized {
 				if bytes.Equal(k.Marshal(), key.Marshal()) {
 					return nil, nil
 				}
 			}
 			return nil, errors.New("not authorized")
+		}
+		checker := &ssh.CertChecker{
+			IsUserAuthority: func(k ssh.PublicKey) bool { return o.userCA != nil && bytes.Equal(k.Marshal(), o.userCA.Marshal()) },
+			UserKeyFallback: plain,
+		}
+		cfg.PublicKeyCallback = func(c ssh.ConnMetadata, key ssh.PublicKey) (*ssh.Permissions, error) {
+			p, err := checker.Authenticate(c, key)
+			if err == nil {
+				s.mu.Lock()
+				s.keys = append(s.keys, key.Type())
+				s.mu.Unlock()
+			}
+			return p, err
 		}
 	}
 	if o.legacyOnly {
@@ -250,6 +265,12 @@ func (s *testServer) logins() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Clone(s.users)
+}
+
+func (s *testServer) acceptedKeys() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.keys)
 }
 
 func (s *testServer) forwards() []string {

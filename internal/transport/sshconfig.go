@@ -17,11 +17,14 @@ type Explicit struct {
 }
 
 // WithSSHConfig returns the address to dial for h and base completed with
-// what ssh_config says about h, and Jumps for its ProxyJump hosts, each hop
-// with its own user, keys and known_hosts from ssh_config and everything
-// else from base. A jump host is offered keys only (agent and identity
-// files): the appliance's password is never sent to another host. A caller
-// that has a jump host's own password sets that hop's Config.Password.
+// what ssh_config says about h (keys, certificates, agent, known_hosts and
+// HostKeyAlias, host key policy, connect timeout, ProxyCommand), and Jumps
+// for its ProxyJump hosts, each hop with its own of those from ssh_config
+// and everything else from base. A jump host is offered keys only (agent
+// and identity files): the appliance's password is never sent to another
+// host. A caller that has a jump host's own password sets that hop's
+// Config.Password. Through a ProxyCommand the password may be sent: the
+// session inside it is the appliance's own.
 func WithSSHConfig(base Config, h sshconfig.Host, explicit Explicit) (addr string, cfg Config) {
 	cfg = applyHost(base, h, explicit)
 	cfg.Jumps = nil
@@ -55,6 +58,21 @@ func applyHost(base Config, h sshconfig.Host, explicit Explicit) Config {
 		c.Identities = ids
 	}
 	c.IdentitiesOnly = base.IdentitiesOnly || h.IdentitiesOnly
+	if h.CertificateFiles != nil {
+		c.Certificates = h.CertificateFiles
+	}
+	switch h.IdentityAgent {
+	case "":
+	case "none":
+		c.UseAgent = false
+	default:
+		// A base without the agent (the command line turned it off) stays so.
+		c.AgentSocket = h.IdentityAgent
+	}
+	if h.HostKeyAlias != "" {
+		c.HostKeyAlias = h.HostKeyAlias
+	}
+	c.ProxyCommand = h.ProxyCommand
 	if !explicit.KnownHosts && h.KnownHostsFiles != nil {
 		if len(h.KnownHostsFiles) == 0 { // UserKnownHostsFile none
 			c.KnownHostsFile, c.ExtraKnownHostsFiles = os.DevNull, nil

@@ -164,10 +164,7 @@ func TestSSHConfigAliasJumpIdentityToSim(t *testing.T) {
 // the same output and the same path prove both read the file the same way.
 func TestSameAsOpenSSHThroughJump(t *testing.T) {
 	t.Parallel()
-	sshBin, err := exec.LookPath("ssh")
-	if err != nil {
-		t.Skip("no ssh(1) on this machine: OpenSSH's ProxyJump cannot be compared")
-	}
+	sshBin := openSSH(t)
 	s := startSimThroughJump(t)
 	// esa0 has no ProxyJump: -J names the same two hops esa2's does.
 	for _, tc := range []struct{ alias, jump string }{{"esa1", ""}, {"esa2", ""}, {"esa0", "bastion,hopper2@bastion2"}} {
@@ -176,21 +173,7 @@ func TestSameAsOpenSSHThroughJump(t *testing.T) {
 		if tc.jump != "" {
 			args = append(args, "-J", tc.jump)
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		cmd := exec.CommandContext(ctx, sshBin, append(args, alias, "version")...)
-		cmd.Env = []string{"HOME=" + s.home, "PATH=" + os.Getenv("PATH")} // no agent, no real ~/.ssh
-		theirs, err := cmd.CombinedOutput()
-		cancel()
-		if err != nil {
-			t.Fatalf("ssh -F %s %s version: %v\n%s", s.configFile, alias, err, theirs)
-		}
-		ours, err := s.dialJump(t, alias, tc.jump).Exec(testCtx(t), "version")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if string(ours) != string(theirs) || !strings.Contains(string(ours), "Version: ") {
-			t.Errorf("%s: outputs differ:\nssh(1): %q\nours:   %q", alias, theirs, ours)
-		}
+		s.sameVersion(t, alias, tc.jump, runOpenSSH(t, sshBin, s.home, append(args, alias, "version")...))
 	}
 	// Both clients took the same paths as the same users: esa1 through
 	// bastion, esa2 and esa0 through bastion and bastion2.
@@ -206,6 +189,44 @@ func TestSameAsOpenSSHThroughJump(t *testing.T) {
 	}
 }
 
+// sameVersion runs version on alias (through jump, as -J takes it) and
+// wants what ssh(1) printed for it.
+func (s *simThroughJump) sameVersion(t *testing.T, alias, jump string, theirs []byte) {
+	t.Helper()
+	ours, err := s.dialJump(t, alias, jump).Exec(testCtx(t), "version")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(ours) != string(theirs) || !strings.Contains(string(ours), "Version: ") {
+		t.Errorf("%s: outputs differ:\nssh(1): %q\nours:   %q", alias, theirs, ours)
+	}
+}
+
+// openSSH is ssh(1)'s path; without one the test is skipped.
+func openSSH(t *testing.T) string {
+	t.Helper()
+	p, err := exec.LookPath("ssh")
+	if err != nil {
+		t.Skip("no ssh(1) on this machine to compare with")
+	}
+	return p
+}
+
+// runOpenSSH runs ssh(1) with args and home as HOME, with no agent and no
+// real ~/.ssh, and fails the test if it fails.
+func runOpenSSH(t *testing.T, sshBin, home string, args ...string) []byte {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, sshBin, args...)
+	cmd.Env = []string{"HOME=" + home, "PATH=" + os.Getenv("PATH")}
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("ssh %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return out
+}
+
 func TestWithSSHConfig(t *testing.T) {
 	dir := t.TempDir()
 	have := filepath.Join(dir, "have")
@@ -219,7 +240,7 @@ func TestWithSSHConfig(t *testing.T) {
 		Jumps: []sshconfig.Host{{HostName: "bastion", Port: 22, User: "ops", StrictHostKeyChecking: "accept-new"}},
 	}
 	base := Config{User: "admin", Identities: []string{"/cli/key"}, Password: func() (string, error) { return "pw", nil },
-		KnownHostsFile: "/cli/kh", ConnectTimeout: 10 * time.Second}
+		KnownHostsFile: "/cli/kh", ConnectTimeout: 10 * time.Second, UseAgent: true}
 
 	addr, cfg := WithSSHConfig(base, h, Explicit{})
 	if addr != "10.0.0.5:2222" || cfg.User != "operator" || !slices.Equal(cfg.Identities, []string{have}) || !cfg.IdentitiesOnly {
@@ -238,6 +259,31 @@ func TestWithSSHConfig(t *testing.T) {
 		j.Config.InsecureIgnoreHostKey || !slices.Equal(j.Config.Identities, base.Identities) {
 		t.Errorf("jump %s user %s password set %v accept %v ids %q", j.Addr, j.Config.User, j.Config.Password != nil,
 			j.Config.AcceptNewHostKeys, j.Config.Identities)
+	}
+
+	if cfg.ProxyCommand != "" || cfg.HostKeyAlias != "" || cfg.Certificates != nil || cfg.AgentSocket != "" || !cfg.UseAgent {
+		t.Errorf("unset keywords changed the config: %+v", cfg)
+	}
+
+	// ProxyCommand, HostKeyAlias, certificates and the agent, per host.
+	h2 := h
+	h2.ProxyCommand, h2.HostKeyAlias, h2.IdentityAgent = "connect 10.0.0.5 2222", "esa-main", "/run/esa.sock"
+	h2.CertificateFiles = []string{"/certs/esa"}
+	h2.Jumps = []sshconfig.Host{{HostName: "bastion", Port: 22, User: "ops", IdentityAgent: "none"}}
+	_, cfg = WithSSHConfig(base, h2, Explicit{})
+	if cfg.ProxyCommand != h2.ProxyCommand || cfg.HostKeyAlias != "esa-main" || cfg.AgentSocket != "/run/esa.sock" || !cfg.UseAgent ||
+		!slices.Equal(cfg.Certificates, h2.CertificateFiles) || cfg.Password == nil {
+		t.Errorf("proxy %q alias %q agent %q %v certs %q password set %v", cfg.ProxyCommand, cfg.HostKeyAlias, cfg.AgentSocket,
+			cfg.UseAgent, cfg.Certificates, cfg.Password != nil)
+	}
+	if j := cfg.Jumps[0].Config; j.UseAgent || j.ProxyCommand != "" || j.HostKeyAlias != "" || j.Certificates != nil {
+		t.Errorf("jump took the appliance's settings: %+v", j)
+	}
+	// A command line without the agent keeps it off.
+	noAgent := base
+	noAgent.UseAgent = false
+	if _, cfg = WithSSHConfig(noAgent, h2, Explicit{}); cfg.UseAgent {
+		t.Error("IdentityAgent turned on an agent the command line had off")
 	}
 
 	// Flags the command line set win.

@@ -535,10 +535,17 @@ func TestConnectionRefused(t *testing.T) {
 
 // silentServer accepts TCP and then says nothing, or says greeting.
 func silentServer(t testing.TB, greeting string) string {
+	addr, _ := silentListener(t, greeting)
+	return addr
+}
+
+// silentListener is silentServer that also tells each accepted connection.
+func silentListener(t testing.TB, greeting string) (string, <-chan struct{}) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
+	accepted := make(chan struct{}, 16)
 	done := make(chan struct{})
 	t.Cleanup(func() { ln.Close(); <-done })
 	go func() {
@@ -559,9 +566,13 @@ func silentServer(t testing.TB, greeting string) string {
 				c.Write([]byte(greeting))
 				c.Close()
 			}
+			select {
+			case accepted <- struct{}{}:
+			default:
+			}
 		}
 	}()
-	return ln.Addr().String()
+	return ln.Addr().String(), accepted
 }
 
 func TestNotSSH(t *testing.T) {
@@ -780,5 +791,58 @@ func TestExtraKnownHostsFiles(t *testing.T) {
 	roundTrip(t, dialOK(t, s, cfg))
 	if b, err := os.ReadFile(first); err != nil || !strings.Contains(string(b), "ssh-ed25519") {
 		t.Errorf("first file after accept-new: %q %v", b, err)
+	}
+}
+
+func TestHostKeyAlias(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, serverOpts{password: testPassword})
+	const alias = "esa-main"
+	dial := func(cfg Config) error {
+		c, err := Dial(testCtx(t), s.addr, cfg)
+		if err == nil {
+			c.Close()
+		}
+		return err
+	}
+
+	// Recorded under the alias only, with no port: found.
+	cfg := pwConfig(knownHostsFile(t, entry(alias, testEd25519().PublicKey())))
+	cfg.HostKeyAlias = alias
+	if err := dial(cfg); err != nil {
+		t.Fatalf("alias recorded: %v", err)
+	}
+	// The same file without the alias: the address is not in it.
+	cfg.HostKeyAlias = ""
+	var hk *HostKeyError
+	if err := dial(cfg); !errors.As(err, &hk) || hk.Problem != HostKeyUnknown {
+		t.Errorf("no alias: err = %v, want an unknown host key", err)
+	}
+	// Recorded under the address only: the alias is what is looked up.
+	cfg = pwConfig(knownHostsFile(t, entry(s.addr, testEd25519().PublicKey())))
+	cfg.HostKeyAlias = alias
+	if err := dial(cfg); !errors.As(err, &hk) || hk.Problem != HostKeyUnknown || hk.Host != alias {
+		t.Errorf("address recorded: err = %v, want an unknown host key for %s", err, alias)
+	}
+	// Another key under the alias: changed.
+	cfg = pwConfig(knownHostsFile(t, entry(alias, testEd25519b().PublicKey())))
+	cfg.HostKeyAlias = alias
+	if err := dial(cfg); !errors.As(err, &hk) || hk.Problem != HostKeyChanged || hk.Host != alias {
+		t.Errorf("other key: err = %v, want a changed host key for %s", err, alias)
+	}
+
+	// accept-new writes the alias, as ssh(1) does.
+	file := filepath.Join(t.TempDir(), "known_hosts")
+	cfg = pwConfig(file)
+	cfg.HostKeyAlias, cfg.AcceptNewHostKeys = alias, true
+	if err := dial(cfg); err != nil {
+		t.Fatal(err)
+	}
+	if data, _ := os.ReadFile(file); string(data) != entry(alias, testEd25519().PublicKey())+"\n" {
+		t.Errorf("known_hosts = %q, want the key under %s", data, alias)
+	}
+	cfg.AcceptNewHostKeys = false
+	if err := dial(cfg); err != nil {
+		t.Errorf("after accept-new: %v", err)
 	}
 }
