@@ -143,6 +143,7 @@ func (opts *CheckOptions) config() (diagnose.Config, error) {
 		Targets: ids,
 		PVO:     pvo,
 		Dial: session.Options{
+			HideEnv:               diagnose.PasswordEnvs(opts.PasswordEnv, ids),
 			Identities:            opts.Identities,
 			UseAgent:              !opts.noAgent, // an IdentityAgent may name one without SSH_AUTH_SOCK
 			KnownHosts:            opts.KnownHosts,

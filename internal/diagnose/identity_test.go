@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"slices"
 	"testing"
 	"time"
 
@@ -155,4 +156,12 @@ func simSite(t *testing.T, scenario string) (Config, *sim.Site) {
 		Dial: session.Options{KnownHosts: kh, ConnectTimeout: 10 * time.Second, StepTimeout: 10 * time.Second,
 			Secrets: &session.Secrets{Password: func() (string, error) { return pw, nil }}},
 		ProbeTimeout: 3 * time.Second, StepTimeout: 10 * time.Second, Timeout: 60 * time.Second, Concurrency: 4}, site
+}
+
+func TestPasswordEnvs(t *testing.T) {
+	ids := []Identity{{PasswordEnv: "ESA4_PASSWORD"}, {}, {PasswordEnv: "PVO_DOCTOR_PASSWORD"}, {PasswordEnv: "ESA4_PASSWORD"}}
+	got := PasswordEnvs("PVO_DOCTOR_PASSWORD", ids)
+	if want := []string{"ESA4_PASSWORD", "PVO_DOCTOR_PASSWORD"}; !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
 }

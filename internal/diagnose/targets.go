@@ -1,6 +1,7 @@
 package diagnose
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/pvo-doctor/pvo-doctor/internal/facts"
@@ -66,7 +67,7 @@ func ResolveTargets(t Named) ([]Identity, error) {
 	if len(apps) == 0 {
 		return nil, usagef("name the appliances with --esa and --sma, or --inventory")
 	}
-	cfg, err := sshconfig.Load(sshconfig.Options{File: t.SSHConfig, Disabled: t.NoSSHConfig})
+	cfg, err := sshconfig.Load(sshconfig.Options{File: t.SSHConfig, Disabled: t.NoSSHConfig, HideEnv: passwordEnvs(t.PasswordEnv, apps)})
 	if err != nil {
 		return nil, usagef("%w%s", err, t.sshConfigHint())
 	}
@@ -87,6 +88,29 @@ func ResolveTargets(t Named) ([]Identity, error) {
 		ids = append(ids, ResolvedTarget(role, a.Spec(), h, a.PasswordEnv))
 	}
 	return ids, nil
+}
+
+// passwordEnvs are the run's password variables: the run's own and each
+// appliance's. The commands ssh_config runs (Match exec, ProxyCommand) must
+// not inherit them; ssh(1) has no such variables to hand on.
+func passwordEnvs(run string, apps []inventory.Appliance) []string {
+	var out []string
+	for _, a := range apps {
+		out = append(out, a.PasswordEnv)
+	}
+	out = append(out, run)
+	slices.Sort(out)
+	return slices.DeleteFunc(slices.Compact(out), func(s string) bool { return s == "" })
+}
+
+// PasswordEnvs are the password variables of resolved appliances and the
+// run's own, for session.Options.HideEnv.
+func PasswordEnvs(run string, ids []Identity) []string {
+	apps := make([]inventory.Appliance, len(ids))
+	for i, id := range ids {
+		apps[i].PasswordEnv = id.PasswordEnv
+	}
+	return passwordEnvs(run, apps)
 }
 
 // sshConfigHint is the way around an ssh_config file pvo-doctor cannot use.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"time"
 
 	"github.com/pvo-doctor/pvo-doctor/internal/channel"
@@ -22,6 +23,9 @@ type Step = channel.Step
 // Options are the dial and login settings of a run, shared by every
 // appliance; a Target's ssh_config host completes them per appliance.
 type Options struct {
+	// HideEnv names the password variables a ProxyCommand must not inherit
+	// (the appliance's own and the run's are hidden as well).
+	HideEnv               []string
 	Identities            []string
 	UseAgent              bool
 	KnownHosts            string
@@ -138,6 +142,7 @@ func Open(ctx context.Context, o Options, t Target, tag string, progress func(st
 		LegacyAlgorithms:      o.LegacyAlgorithms,
 		Warn:                  o.Warn,
 		ConnectTimeout:        o.ConnectTimeout,
+		HideEnv:               append(slices.Clip(o.HideEnv), sec.PasswordEnv, t.PasswordEnv),
 	}
 	// The transport bounds the TCP connect and the wait for the SSH banner
 	// by ConnectTimeout itself; this deadline covers the login too, unless

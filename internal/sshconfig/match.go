@@ -11,6 +11,7 @@ import (
 	"net/netip"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -348,6 +349,7 @@ func (c *Config) runExec(command string) (bool, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, shell, "-c", command)
+	cmd.Env = EnvWithout(os.Environ(), c.hideEnv...)
 	killGroup(cmd)
 	cmd.WaitDelay = time.Second
 	err := cmd.Run()
@@ -399,4 +401,18 @@ func inNetworks(addrs []netip.Addr, nets []netip.Prefix) bool {
 		}
 	}
 	return false
+}
+
+// EnvWithout is env (NAME=value entries) less the variables names lists:
+// what a command this configuration runs (Match exec, ProxyCommand) may
+// see of pvo-doctor's environment.
+func EnvWithout(env []string, names ...string) []string {
+	out := make([]string, 0, len(env))
+	for _, kv := range env {
+		name, _, _ := strings.Cut(kv, "=")
+		if name == "" || !slices.Contains(names, name) {
+			out = append(out, kv)
+		}
+	}
+	return out
 }

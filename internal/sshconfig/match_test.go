@@ -292,3 +292,30 @@ func TestLocalNetworkLoopback(t *testing.T) {
 		t.Errorf("port %d user %s", h.Port, h.User)
 	}
 }
+
+// A Match exec command does not see the run's password variables, and
+// sees the rest of the environment.
+func TestMatchExecSeesNoPassword(t *testing.T) {
+	t.Setenv("PVO_TEST_SECRET_PW", "hunter2")
+	t.Setenv("PVO_TEST_OTHER", "kept")
+	home, _ := writeConfig(t, "Match exec \"test -z \\\"$PVO_TEST_SECRET_PW\\\" && test \\\"$PVO_TEST_OTHER\\\" = kept\"\n  Port 1\n")
+	for _, tc := range []struct {
+		hide []string
+		want int
+	}{{[]string{"PVO_TEST_SECRET_PW"}, 1}, {nil, 22}} {
+		c, err := Load(Options{Home: home, SystemFile: "none", LocalUser: "me", HideEnv: tc.hide})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h := resolve(t, c, Query{Host: "a"}); h.Port != tc.want {
+			t.Errorf("hiding %q: port %d, want %d", tc.hide, h.Port, tc.want)
+		}
+	}
+}
+
+func TestEnvWithout(t *testing.T) {
+	got := EnvWithout([]string{"A=1", "PW=secret", "B=x=y", "PWX=2", "=odd"}, "PW", "NONE")
+	if want := []string{"A=1", "B=x=y", "PWX=2", "=odd"}; !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

@@ -45,11 +45,15 @@ type Options struct {
 	// LocalUser is %u, what Match localuser sees and the user of a jump
 	// host no one names; "" = the current user.
 	LocalUser string
+	// HideEnv names environment variables a Match exec command must not
+	// inherit: the run's password variables, which ssh(1) never has.
+	HideEnv []string
 }
 
 // Config is the parsed configuration files, in the order they are consulted.
 type Config struct {
 	home, localUser string
+	hideEnv         []string
 	files           []*file
 	// execTimeout bounds a Match exec; 0 = defaultExecTimeout.
 	execTimeout time.Duration
@@ -69,7 +73,7 @@ type file struct {
 // line where there is one): ssh(1) refuses those files too. Match exec
 // commands run only when a lookup reaches them.
 func Load(opts Options) (*Config, error) {
-	c := &Config{home: opts.Home, localUser: opts.LocalUser, ifaddrs: interfaceAddrs}
+	c := &Config{home: opts.Home, localUser: opts.LocalUser, hideEnv: opts.HideEnv, ifaddrs: interfaceAddrs}
 	if c.home == "" {
 		h, err := os.UserHomeDir()
 		if err != nil && !opts.Disabled {

@@ -73,6 +73,9 @@ type Config struct {
 	// the appliance's, and the password may be sent: the SSH session
 	// inside the command's stream is the appliance's own.
 	ProxyCommand string
+	// HideEnv names environment variables the ProxyCommand must not
+	// inherit: the run's password variables.
+	HideEnv []string
 }
 
 // Jump is one jump host on the way to an appliance.

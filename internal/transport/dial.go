@@ -37,6 +37,7 @@ func Dial(ctx context.Context, addr string, cfg Config) (*Client, error) {
 	for i, j := range cfg.Jumps {
 		jc := j.Config
 		jc.Jumps = nil
+		jc.HideEnv = cfg.HideEnv // a hop's ProxyCommand sees no password either
 		jhp, err := normalizeAddr(j.Addr)
 		if err == nil {
 			via, err = connect(ctx, via, viaAddr, jhp, jc)
@@ -88,7 +89,7 @@ func connect(ctx context.Context, via *ssh.Client, viaAddr, hostport string, cfg
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("connect to %s: %w", hostport, err)
 		}
-		proxy, err = startProxy(cfg.ProxyCommand, hostport)
+		proxy, err = startProxy(cfg.ProxyCommand, hostport, cfg.HideEnv)
 		if err != nil {
 			return nil, &ProxyError{Addr: hostport, Err: err}
 		}

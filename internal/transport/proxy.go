@@ -16,6 +16,8 @@ import (
 	"syscall"
 	"time"
 	"unicode/utf8"
+
+	"github.com/pvo-doctor/pvo-doctor/internal/sshconfig"
 )
 
 // proxyStderrTail is how much of a ProxyCommand's stderr is kept, for the
@@ -54,7 +56,7 @@ type proxyConn struct {
 // the user's shell, so no shell lingers. The command stays in this process
 // group, as under ssh(1), so that it can still ask on the terminal (an
 // inner ssh's passphrase) and a Ctrl-C reaches it too.
-func startProxy(command, hostport string) (*proxyConn, error) {
+func startProxy(command, hostport string, hideEnv []string) (*proxyConn, error) {
 	shell := os.Getenv("SHELL")
 	if shell == "" {
 		shell = "/bin/sh"
@@ -71,6 +73,7 @@ func startProxy(command, hostport string) (*proxyConn, error) {
 	}
 	p := &proxyConn{r: outR, w: inW, stderr: &tailWriter{max: proxyStderrTail}, done: make(chan struct{})}
 	p.cmd = exec.Command(shell, "-c", "exec "+command)
+	p.cmd.Env = sshconfig.EnvWithout(os.Environ(), hideEnv...)
 	p.cmd.Stdin, p.cmd.Stdout, p.cmd.Stderr = inR, outW, p.stderr
 	p.cmd.WaitDelay = proxyWaitDelay
 	err = p.cmd.Start()

@@ -48,6 +48,12 @@ func netcat(addr string) int {
 		fmt.Fprintln(log, strings.Join(os.Args[1:], " "))
 		log.Close()
 	}
+	if f := os.Getenv("PVO_TEST_ENVLOG"); f != "" {
+		if err := os.WriteFile(f, []byte(strings.Join(os.Environ(), "\n")), 0o600); err != nil {
+			fmt.Fprintln(os.Stderr, "netcat:", err)
+			return 1
+		}
+	}
 	if host, _, err := net.SplitHostPort(addr); err != nil || host != "127.0.0.1" {
 		fmt.Fprintf(os.Stderr, "netcat: %s: only 127.0.0.1 in tests\n", addr)
 		return 2
@@ -139,6 +145,36 @@ func TestProxyCommand(t *testing.T) {
 			t.Errorf("err = %v, want an unknown host key for [127.0.0.1]:1", err)
 		}
 	})
+}
+
+// The ProxyCommand inherits pvo-doctor's environment except the password
+// variables: ssh(1) has none to hand on, and a proxy may log its
+// environment.
+func TestProxyCommandSeesNoPassword(t *testing.T) {
+	t.Setenv("PVO_TEST_SECRET_PW", "hunter2")
+	t.Setenv("PVO_TEST_OTHER", "kept")
+	s := startServer(t, serverOpts{password: testPassword})
+	envLog := filepath.Join(t.TempDir(), "env")
+	cfg := pwConfig(knownHostsFile(t, entry(unreachable, testEd25519().PublicKey())))
+	cfg.ProxyCommand = netcatCommand(t, s.addr, "", "PVO_TEST_ENVLOG="+envLog)
+	cfg.HideEnv = []string{"PVO_TEST_SECRET_PW"}
+	c, err := Dial(testCtx(t), unreachable, cfg)
+	if err != nil {
+		t.Fatalf("dial through ProxyCommand: %v", err)
+	}
+	roundTrip(t, c)
+	c.Close()
+	b, err := os.ReadFile(envLog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := strings.Split(string(b), "\n")
+	if slices.ContainsFunc(env, func(kv string) bool { return strings.Contains(kv, "hunter2") }) {
+		t.Error("the ProxyCommand saw the password variable")
+	}
+	if !slices.Contains(env, "PVO_TEST_OTHER=kept") {
+		t.Error("the ProxyCommand lost the rest of the environment")
+	}
 }
 
 func TestProxyCommandFailures(t *testing.T) {
