@@ -120,10 +120,13 @@ func connect(ctx context.Context, via *ssh.Client, viaAddr, hostport string, cfg
 	conn := &watchConn{Conn: raw}
 	ctxDeadline, _ := ctx.Deadline()
 	bannerDeadline := time.Now().Add(timeout)
+	// The wait quoted in errors is the configured one, not a measurement
+	// that a busy machine would round down.
+	bannerWait := timeout
 	if !ctxDeadline.IsZero() && ctxDeadline.Before(bannerDeadline) {
 		bannerDeadline = ctxDeadline
+		bannerWait = time.Until(ctxDeadline).Round(10 * time.Millisecond)
 	}
-	bannerWait := time.Until(bannerDeadline).Round(10 * time.Millisecond)
 	// Until the host key arrives the server has not proven it speaks SSH, so
 	// that phase gets the connect timeout; the login after it may wait for a
 	// person typing a password and is bounded by ctx only.
