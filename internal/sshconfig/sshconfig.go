@@ -172,6 +172,12 @@ type Host struct {
 	IdentitiesOnly bool
 	// KnownHostsFiles is UserKnownHostsFile, expanded; nil when not set.
 	KnownHostsFiles []string
+	// GlobalKnownHostsFiles is GlobalKnownHostsFile, expanded; nil when
+	// not set (ssh(1) then reads /etc/ssh/ssh_known_hosts and
+	// ssh_known_hosts2), empty for none.
+	GlobalKnownHostsFiles []string
+	// HashKnownHosts says new known_hosts lines hide the host's name.
+	HashKnownHosts bool
 	// StrictHostKeyChecking is "", "yes", "accept-new", "no" or "ask".
 	StrictHostKeyChecking string
 	ConnectTimeout        time.Duration
@@ -302,6 +308,28 @@ func (c *Config) resolve(q Query, depth int, follow bool) (Host, error) {
 			h.KnownHostsFiles = append(h.KnownHostsFiles, p)
 		}
 		h.Source["userknownhostsfile"] = kh.at
+	}
+	if gk, ok := v.first("globalknownhostsfile"); ok {
+		h.GlobalKnownHostsFiles = []string{}
+		for _, f := range strings.Fields(gk.val) {
+			if strings.EqualFold(f, "none") {
+				continue
+			}
+			p, err := c.expandPath(f, tokens)
+			if err != nil {
+				return Host{}, gk.errorf("GlobalKnownHostsFile: %w", err)
+			}
+			h.GlobalKnownHostsFiles = append(h.GlobalKnownHostsFiles, p)
+		}
+		h.Source["globalknownhostsfile"] = gk.at
+	}
+	if hk, ok := v.first("hashknownhosts"); ok {
+		b, err := yesNo(hk)
+		if err != nil {
+			return Host{}, err
+		}
+		h.HashKnownHosts = b
+		h.Source["hashknownhosts"] = hk.at
 	}
 	if sk, ok := v.first("stricthostkeychecking"); ok {
 		switch strings.ToLower(sk.val) {

@@ -482,6 +482,8 @@ Match final host nomatch
 Host 10.0.0.5 mx3
   StrictHostKeyChecking accept-new
   IdentityFile /keys/by-hostname
+  HashKnownHosts yes
+  GlobalKnownHostsFile /tmp/kh-global /tmp/kh-global2
 Match canonical !originalhost mx2
   UserKnownHostsFile /tmp/kh-canonical
 Match !exec "test %h = mx2"
@@ -561,6 +563,11 @@ func compareWithOpenSSH(t *testing.T, sshBin, file string, c *Config, alias, cli
 	ours["proxycommand"] = h.ProxyCommand
 	ours["identityagent"] = h.IdentityAgent
 	ours["hostkeyalias"] = h.HostKeyAlias
+	ours["hashknownhosts"] = map[bool]string{true: "yes", false: "no"}[h.HashKnownHosts]
+	ours["globalknownhostsfile"] = "/etc/ssh/ssh_known_hosts /etc/ssh/ssh_known_hosts2"
+	if h.GlobalKnownHostsFiles != nil {
+		ours["globalknownhostsfile"] = strings.Join(h.GlobalKnownHostsFiles, " ")
+	}
 	if got := strings.Join(all["certificatefile"], " "); got != strings.Join(h.CertificateFiles, " ") {
 		t.Errorf("%s: certificatefile = %q, ssh -G says %q", who(alias, cliUser), h.CertificateFiles, got)
 	}

@@ -41,6 +41,12 @@ type Config struct {
 	// ExtraKnownHostsFiles are consulted too (ssh_config lists several);
 	// new keys are still written to KnownHostsFile.
 	ExtraKnownHostsFiles []string
+	// GlobalKnownHostsFiles are the system's, consulted after the user's
+	// and never written: nil = DefaultGlobalKnownHosts, empty = none.
+	GlobalKnownHostsFiles []string
+	// HashKnownHosts writes new lines with the host's name hashed, as
+	// ssh(1) does under ssh_config HashKnownHosts (Debian's default).
+	HashKnownHosts bool
 	AcceptNewHostKeys    bool // append unknown hosts; changed keys are still rejected
 	// HostKeyAlias is the name known_hosts is searched and written under
 	// instead of host[:port] (ssh_config HostKeyAlias).
@@ -82,6 +88,17 @@ type Config struct {
 type Jump struct {
 	Addr   string // host[:port], port 22 by default
 	Config Config
+}
+
+// DefaultGlobalKnownHosts are the files ssh(1) reads host keys from after
+// the user's: where a site deploys its appliances' keys for everyone.
+var DefaultGlobalKnownHosts = []string{"/etc/ssh/ssh_known_hosts", "/etc/ssh/ssh_known_hosts2"}
+
+func (c Config) globalKnownHosts() []string {
+	if c.GlobalKnownHostsFiles == nil {
+		return DefaultGlobalKnownHosts
+	}
+	return c.GlobalKnownHostsFiles
 }
 
 func (c Config) connectTimeout() time.Duration {

@@ -65,6 +65,23 @@ func newHostVerifier(cfg Config) (*hostVerifier, error) {
 			files = append(files, f)
 		}
 	}
+	for _, f := range cfg.globalKnownHosts() {
+		// ssh(1) reads past what it cannot use in the system's files; a
+		// file x/crypto cannot parse is skipped with a warning instead of
+		// failing every appliance over a file the user may not own.
+		if _, err := os.Stat(f); err != nil {
+			continue
+		}
+		if _, err := knownhosts.New(f); err != nil {
+			w := cfg.Warn
+			if w == nil {
+				w = os.Stderr
+			}
+			fmt.Fprintf(w, "warning: not reading host keys from %s: %v\n", f, err)
+			continue
+		}
+		files = append(files, f)
+	}
 	if len(files) == 0 {
 		return v, nil
 	}
@@ -159,7 +176,7 @@ func (v *hostVerifier) check(hostport string, remote net.Addr, key ssh.PublicKey
 			hkErr.Problem = HostKeyUnknown
 			return hkErr
 		}
-		if err := appendKnownHost(v.file, hostport, key); err != nil {
+		if err := appendKnownHost(v.file, hostport, key, v.cfg.HashKnownHosts); err != nil {
 			return fmt.Errorf("record host key of %s: %w", host, err)
 		}
 		return nil
@@ -200,7 +217,7 @@ func (v *hostVerifier) changedKeyType(hostport string, serverAlgs []string) erro
 	}
 }
 
-func appendKnownHost(file, hostport string, key ssh.PublicKey) error {
+func appendKnownHost(file, hostport string, key ssh.PublicKey, hash bool) error {
 	knownHostsMu.Lock()
 	defer knownHostsMu.Unlock()
 	if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
@@ -210,7 +227,11 @@ func appendKnownHost(file, hostport string, key ssh.PublicKey) error {
 	if err != nil {
 		return err
 	}
-	line := knownhosts.Line([]string{knownhosts.Normalize(hostport)}, key) + "\n"
+	name := knownhosts.Normalize(hostport)
+	if hash {
+		name = knownhosts.HashHostname(name)
+	}
+	line := knownhosts.Line([]string{name}, key) + "\n"
 	if needsNewline(f) {
 		line = "\n" + line
 	}

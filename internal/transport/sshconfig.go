@@ -80,6 +80,10 @@ func applyHost(base Config, h sshconfig.Host, explicit Explicit) Config {
 			c.KnownHostsFile, c.ExtraKnownHostsFiles = h.KnownHostsFiles[0], h.KnownHostsFiles[1:]
 		}
 	}
+	if h.GlobalKnownHostsFiles != nil {
+		c.GlobalKnownHostsFiles = h.GlobalKnownHostsFiles
+	}
+	c.HashKnownHosts = c.HashKnownHosts || h.HashKnownHosts
 	if !explicit.HostKeyPolicy {
 		switch h.StrictHostKeyChecking {
 		case "yes", "ask": // nobody is asked here: an unknown key is refused

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -845,4 +846,55 @@ func TestHostKeyAlias(t *testing.T) {
 	if err := dial(cfg); err != nil {
 		t.Errorf("after accept-new: %v", err)
 	}
+}
+
+// The system's known_hosts (GlobalKnownHostsFile) vouches for a host as
+// ssh(1) lets it: read after the user's file, never written; a file that
+// cannot be parsed is skipped with a warning, not fatal.
+func TestGlobalKnownHosts(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, serverOpts{password: testPassword})
+	user := filepath.Join(t.TempDir(), "known_hosts") // absent
+	global := knownHostsFile(t, entry(s.addr, testEd25519().PublicKey()))
+	broken := knownHostsFile(t, "this is not a known_hosts line")
+	var warn bytes.Buffer
+	cfg := pwConfig(user)
+	cfg.GlobalKnownHostsFiles, cfg.Warn = []string{broken, global}, &warn
+	dialOK(t, s, cfg).Close()
+	if _, err := os.Stat(user); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the user's known_hosts was written: %v", err)
+	}
+	if !strings.Contains(warn.String(), "not reading host keys from "+broken) {
+		t.Errorf("warnings %q do not name the unreadable file", warn.String())
+	}
+
+	cfg.GlobalKnownHostsFiles = []string{}
+	var he *HostKeyError
+	if _, err := Dial(testCtx(t), s.addr, cfg); !errors.As(err, &he) || he.Problem != HostKeyUnknown {
+		t.Errorf("without the global file: %v, want an unknown host key", err)
+	}
+
+	// A changed key in the global file is refused like one in the user's.
+	s.setHostKeys(testEd25519b())
+	cfg.GlobalKnownHostsFiles = []string{global}
+	if _, err := Dial(testCtx(t), s.addr, cfg); !errors.As(err, &he) || he.Problem != HostKeyChanged || he.KnownHostsFile != global {
+		t.Errorf("changed key: %v, want it refused naming %s", err, global)
+	}
+}
+
+// HashKnownHosts (Debian's default in /etc/ssh/ssh_config) writes the new
+// line with the host's name hashed, and that line vouches for the host.
+func TestAcceptNewHashesTheName(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, serverOpts{password: testPassword})
+	file := filepath.Join(t.TempDir(), "known_hosts")
+	cfg := pwConfig(file)
+	cfg.AcceptNewHostKeys, cfg.HashKnownHosts = true, true
+	dialOK(t, s, cfg).Close()
+	data, _ := os.ReadFile(file)
+	if !strings.HasPrefix(string(data), "|1|") || strings.Contains(string(data), "127.0.0.1") {
+		t.Fatalf("known_hosts = %q, want a hashed name", data)
+	}
+	cfg.AcceptNewHostKeys = false
+	dialOK(t, s, cfg).Close()
 }
