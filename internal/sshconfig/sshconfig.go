@@ -295,33 +295,29 @@ func (c *Config) resolve(q Query, depth int, follow bool) (Host, error) {
 		h.IdentitiesOnly = b
 		h.Source["identitiesonly"] = io.at
 	}
-	if kh, ok := v.first("userknownhostsfile"); ok {
-		h.KnownHostsFiles = []string{}
+	for _, kf := range []struct {
+		keyword, name string
+		dst           *[]string
+	}{
+		{"userknownhostsfile", "UserKnownHostsFile", &h.KnownHostsFiles},
+		{"globalknownhostsfile", "GlobalKnownHostsFile", &h.GlobalKnownHostsFiles},
+	} {
+		kh, ok := v.first(kf.keyword)
+		if !ok {
+			continue
+		}
+		*kf.dst = []string{} // "none" alone: no file at all
 		for _, f := range strings.Fields(kh.val) {
 			if strings.EqualFold(f, "none") {
 				continue
 			}
 			p, err := c.expandPath(f, tokens)
 			if err != nil {
-				return Host{}, kh.errorf("UserKnownHostsFile: %w", err)
+				return Host{}, kh.errorf("%s: %w", kf.name, err)
 			}
-			h.KnownHostsFiles = append(h.KnownHostsFiles, p)
+			*kf.dst = append(*kf.dst, p)
 		}
-		h.Source["userknownhostsfile"] = kh.at
-	}
-	if gk, ok := v.first("globalknownhostsfile"); ok {
-		h.GlobalKnownHostsFiles = []string{}
-		for _, f := range strings.Fields(gk.val) {
-			if strings.EqualFold(f, "none") {
-				continue
-			}
-			p, err := c.expandPath(f, tokens)
-			if err != nil {
-				return Host{}, gk.errorf("GlobalKnownHostsFile: %w", err)
-			}
-			h.GlobalKnownHostsFiles = append(h.GlobalKnownHostsFiles, p)
-		}
-		h.Source["globalknownhostsfile"] = gk.at
+		h.Source[kf.keyword] = kh.at
 	}
 	if hk, ok := v.first("hashknownhosts"); ok {
 		b, err := yesNo(hk)

@@ -46,8 +46,8 @@ type Config struct {
 	GlobalKnownHostsFiles []string
 	// HashKnownHosts writes new lines with the host's name hashed, as
 	// ssh(1) does under ssh_config HashKnownHosts (Debian's default).
-	HashKnownHosts bool
-	AcceptNewHostKeys    bool // append unknown hosts; changed keys are still rejected
+	HashKnownHosts    bool
+	AcceptNewHostKeys bool // append unknown hosts; changed keys are still rejected
 	// HostKeyAlias is the name known_hosts is searched and written under
 	// instead of host[:port] (ssh_config HostKeyAlias).
 	HostKeyAlias string
