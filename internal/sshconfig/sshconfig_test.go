@@ -27,10 +27,12 @@ func writeConfig(t *testing.T, text string) (home, file string) {
 	return home, file
 }
 
+// load reads text as ~/.ssh/config with a resolver that fails the test on
+// any lookup: no test may ask DNS. Tests of canonicalization set a stub.
 func load(t *testing.T, text string) *Config {
 	t.Helper()
 	home, _ := writeConfig(t, text)
-	c, err := Load(Options{Home: home, SystemFile: "none", LocalUser: "me"})
+	c, err := Load(Options{Home: home, SystemFile: "none", LocalUser: "me", Resolver: noLookups{t}})
 	if err != nil {
 		t.Fatal(err)
 	}

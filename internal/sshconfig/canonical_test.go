@@ -1,0 +1,231 @@
+package sshconfig
+
+import (
+	"context"
+	"errors"
+	"net"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// noLookups is the resolver of every test that does not expect one.
+type noLookups struct{ t *testing.T }
+
+func (r noLookups) LookupHost(_ context.Context, host string) ([]string, error) {
+	r.t.Errorf("unexpected lookup of %s", host)
+	return nil, errors.New("no lookups in this test")
+}
+
+func (r noLookups) LookupCNAME(_ context.Context, host string) (string, error) {
+	r.t.Errorf("unexpected CNAME lookup of %s", host)
+	return "", errors.New("no lookups in this test")
+}
+
+// stubResolver answers from its maps and records what it was asked, in
+// order ("cname NAME" for LookupCNAME). A name in neither map is not found.
+type stubResolver struct {
+	hosts  []string          // names that resolve, as asked (anchored ones with the dot)
+	cnames map[string]string // LookupCNAME answers, as the system gives them
+	errs   map[string]error  // LookupHost failures other than not found
+	asked  []string
+}
+
+func (r *stubResolver) LookupHost(ctx context.Context, host string) ([]string, error) {
+	r.asked = append(r.asked, host)
+	if _, ok := ctx.Deadline(); !ok {
+		return nil, errors.New("lookup without a deadline")
+	}
+	if err := r.errs[host]; err != nil {
+		return nil, err
+	}
+	if slices.Contains(r.hosts, host) {
+		return []string{"127.0.0.1"}, nil
+	}
+	return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
+}
+
+func (r *stubResolver) LookupCNAME(_ context.Context, host string) (string, error) {
+	r.asked = append(r.asked, "cname "+host)
+	if c, ok := r.cnames[host]; ok {
+		return c, nil
+	}
+	if slices.Contains(r.hosts, host) {
+		return strings.TrimSuffix(host, ".") + ".", nil
+	}
+	return "", &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
+}
+
+// canonConfig is the README's example: the *.example.com block must apply
+// to the short name once it is canonicalized.
+const canonConfig = canonGlobal + canonBlocks
+
+const canonGlobal = `CanonicalizeHostname yes
+CanonicalDomains example.com corp.example.com
+`
+
+const canonBlocks = `Host *.example.com
+  User admin
+  IdentityFile ~/.ssh/esa_key
+Match canonical host *.corp.example.com
+  Port 2022
+`
+
+func TestCanonicalize(t *testing.T) {
+	for _, tc := range []struct {
+		name, text string
+		q          Query
+		hosts      []string
+		// want is HostName, and User and Port after a space each.
+		want  string
+		asked []string
+	}{
+		{"first domain", canonConfig, Query{Host: "mx1"}, []string{"mx1.example.com.", "mx1.corp.example.com."},
+			"mx1.example.com admin 22", []string{"mx1.example.com."}},
+		{"second domain", canonConfig, Query{Host: "mx1"}, []string{"mx1.corp.example.com."},
+			"mx1.corp.example.com admin 2022", []string{"mx1.example.com.", "mx1.corp.example.com."}},
+		{"none resolves, fallback local", canonConfig, Query{Host: "mx1"}, nil,
+			"mx1 me 22", []string{"mx1.example.com.", "mx1.corp.example.com."}},
+		{"command line user and port win", canonConfig, Query{Host: "mx1", User: "cli", Port: 2200}, []string{"mx1.corp.example.com."},
+			"mx1.corp.example.com cli 2200", []string{"mx1.example.com.", "mx1.corp.example.com."}},
+		{"typed in capitals", canonConfig, Query{Host: "MX1"}, []string{"mx1.example.com."},
+			"mx1.example.com admin 22", []string{"mx1.example.com."}},
+		{"one dot is canonicalized", canonConfig, Query{Host: "mx1.lab"}, []string{"mx1.lab.example.com."},
+			"mx1.lab.example.com admin 22", []string{"mx1.lab.example.com."}},
+		{"more dots than the maximum", canonConfig, Query{Host: "mx1.lab.site"}, []string{"mx1.lab.site.example.com."},
+			"mx1.lab.site me 22", nil},
+		{"CanonicalizeMaxDots 0", "CanonicalizeMaxDots 0\n" + canonConfig, Query{Host: "mx1.lab"}, []string{"mx1.lab.example.com."},
+			"mx1.lab me 22", nil},
+		{"CanonicalizeMaxDots 0, no dot", "CanonicalizeMaxDots 0\n" + canonConfig, Query{Host: "mx1"}, []string{"mx1.example.com."},
+			"mx1.example.com admin 22", []string{"mx1.example.com."}},
+		{"CanonicalizeMaxDots 2", "CanonicalizeMaxDots 2\n" + canonConfig, Query{Host: "mx1.lab.site"}, []string{"mx1.lab.site.example.com."},
+			"mx1.lab.site.example.com admin 22", []string{"mx1.lab.site.example.com."}},
+		// Anchored: looked up as it is, whatever its dots, the dot then
+		// dropped; the first pass's Host *.example.com did not see it.
+		{"trailing dot", canonConfig, Query{Host: "mx1.corp.example.com."}, []string{"mx1.corp.example.com."},
+			"mx1.corp.example.com admin 2022", []string{"mx1.corp.example.com."}},
+		{"trailing dot, not found", canonConfig, Query{Host: "mx1.corp.example.com."}, nil,
+			"mx1.corp.example.com. me 22", []string{"mx1.corp.example.com."}},
+		{"trailing dot, no dot otherwise", canonConfig, Query{Host: "mx1."}, []string{"mx1."},
+			"mx1 me 22", []string{"mx1."}},
+		{"default is no", strings.Replace(canonConfig, "CanonicalizeHostname yes\n", "", 1), Query{Host: "mx1"}, []string{"mx1.example.com."},
+			"mx1 me 22", nil},
+		{"no", strings.Replace(canonConfig, "yes", "no", 1), Query{Host: "mx1"}, []string{"mx1.example.com."},
+			"mx1 me 22", nil},
+		{"true", strings.Replace(canonConfig, "yes", "true", 1), Query{Host: "mx1"}, []string{"mx1.example.com."},
+			"mx1.example.com admin 22", []string{"mx1.example.com."}},
+		{"no CanonicalDomains", "CanonicalizeHostname yes\nHost *.example.com\n  User admin\n", Query{Host: "mx1"}, nil,
+			"mx1 me 22", nil},
+		{"CanonicalDomains none", strings.Replace(canonConfig, "CanonicalDomains example.com", "CanonicalDomains none\nCanonicalDomains example.com", 1),
+			Query{Host: "mx1"}, []string{"mx1.example.com."}, "mx1 me 22", nil},
+		{"domains in capitals, trailing dot", "CanonicalDomains Example.COM.\n" + canonConfig, Query{Host: "mx1"}, []string{"mx1.example.com."},
+			"mx1.example.com admin 22", []string{"mx1.example.com."}},
+		{"address", canonConfig, Query{Host: "10.0.0.5"}, nil, "10.0.0.5 me 22", nil},
+		{"address-like", canonConfig, Query{Host: "10.0.5"}, nil, "10.0.5 me 22", nil},
+		{"v6 with zone", canonConfig, Query{Host: "fe80::1%eth0"}, nil, "fe80::1%eth0 me 22", nil},
+		// ssh(1) applies HostName (with %h) first and canonicalizes that.
+		{"HostName is canonicalized", "Host mx1\n  HostName %h-mgmt\n" + canonConfig, Query{Host: "mx1"}, []string{"mx1-mgmt.example.com."},
+			"mx1-mgmt.example.com admin 22", []string{"mx1-mgmt.example.com."}},
+		{"HostName address", "Host mx1\n  HostName 10.0.0.5\n" + canonConfig, Query{Host: "mx1"}, nil, "10.0.0.5 me 22", nil},
+		{"HostName with dots", "Host mx1\n  HostName mx1.lab.site\n" + canonConfig, Query{Host: "mx1"}, nil, "mx1.lab.site me 22", nil},
+		// A HostName only the canonical name's block sets is too late.
+		{"HostName in the second pass", canonConfig + "Host mx1.example.com\n  HostName other\n", Query{Host: "mx1"}, []string{"mx1.example.com."},
+			"mx1.example.com admin 22", []string{"mx1.example.com."}},
+		// The first pass's values win: Port 2100 before the canonical block.
+		{"first pass wins", "Host mx1\n  Port 2100\n" + canonConfig, Query{Host: "mx1"}, []string{"mx1.corp.example.com."},
+			"mx1.corp.example.com admin 2100", []string{"mx1.example.com.", "mx1.corp.example.com."}},
+		{"only for one host", "Host mx1\n  CanonicalizeHostname yes\n" + strings.Replace(canonConfig, "CanonicalizeHostname yes\n", "", 1),
+			Query{Host: "mx2"}, []string{"mx2.example.com."}, "mx2 me 22", nil},
+		{"Match originalhost in the second pass", canonConfig + "Match canonical originalhost mx1\n  User orig\n", Query{Host: "mx1", DefaultUser: "x"}, []string{"mx1.example.com."},
+			"mx1.example.com admin 22", []string{"mx1.example.com."}},
+		{"Match canonical, name unchanged", canonConfig + "Match canonical\n  User late\n", Query{Host: "mx1.lab.site"}, nil,
+			"mx1.lab.site late 22", nil},
+		{"Match !canonical", "Match !canonical\n  User first\n" + canonConfig, Query{Host: "mx1"}, []string{"mx1.example.com."},
+			"mx1.example.com first 22", []string{"mx1.example.com."}},
+
+		// Proxied names are the proxy's to resolve: no lookup under yes,
+		// though the second pass still happens.
+		{"ProxyJump", canonGlobal + "Host mx1\n  ProxyJump bastion\n" + canonBlocks, Query{Host: "mx1"}, []string{"mx1.example.com."},
+			"mx1 me 22", []string{"bastion.example.com.", "bastion.corp.example.com."}},
+		{"ProxyJump, second pass", canonGlobal + "Host mx1\n  ProxyJump bastion\n" + canonBlocks + "Match canonical\n  Port 2300\n", Query{Host: "mx1"}, nil,
+			"mx1 me 2300", []string{"bastion.example.com.", "bastion.corp.example.com."}},
+		{"ProxyJump, always", strings.Replace(canonGlobal, "yes", "always", 1) + "Host mx1\n  ProxyJump bastion\n" + canonBlocks, Query{Host: "mx1"}, []string{"mx1.example.com."},
+			"mx1.example.com admin 22", []string{"mx1.example.com.", "bastion.example.com.", "bastion.corp.example.com."}},
+		{"ProxyCommand", "Host mx1\n  ProxyCommand nc %h %p\n" + canonConfig, Query{Host: "mx1"}, []string{"mx1.example.com."},
+			"mx1 me 22", nil},
+		{"ProxyCommand, always", "Host mx1\n  ProxyCommand nc %h %p\n" + strings.Replace(canonConfig, "yes", "always", 1), Query{Host: "mx1"}, []string{"mx1.example.com."},
+			"mx1.example.com admin 22", []string{"mx1.example.com."}},
+		{"ProxyCommand none", "Host mx1\n  ProxyCommand none\n  ProxyJump not-used\n" + canonConfig, Query{Host: "mx1"}, []string{"mx1.example.com."},
+			"mx1.example.com admin 22", []string{"mx1.example.com."}},
+		// OpenSSH 9.3 and later (bz3567); 9.2 did not canonicalize here.
+		{"ProxyJump none", "Host mx1\n  ProxyJump none\n  ProxyCommand not-used\n" + canonConfig, Query{Host: "mx1"}, []string{"mx1.example.com."},
+			"mx1.example.com admin 22", []string{"mx1.example.com."}},
+		{"-J", canonConfig, Query{Host: "mx1", Jump: "bastion"}, []string{"mx1.example.com."}, "mx1 me 22", []string{"bastion.example.com.", "bastion.corp.example.com."}},
+		{"-J none", "Host mx1\n  ProxyCommand nc %h %p\n" + canonConfig, Query{Host: "mx1", Jump: "none"}, []string{"mx1.example.com."},
+			"mx1.example.com admin 22", []string{"mx1.example.com."}},
+		// A ProxyJump only the canonical block sets comes too late to stop it.
+		{"ProxyJump in the second pass", canonConfig + "Host *.example.com\n  ProxyJump bastion\n", Query{Host: "mx1"}, []string{"mx1.example.com."},
+			"mx1.example.com admin 22", []string{"mx1.example.com.", "bastion.example.com.", "bastion.corp.example.com."}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			checkCanonical(t, tc.text, tc.q, &stubResolver{hosts: tc.hosts}, tc.want, tc.asked)
+		})
+	}
+}
+
+// TestCanonicalizeCNAMEs: CanonicalizePermittedCNAMEs; a permitted
+// alias's target is the name, the first rule that allows it wins.
+func TestCanonicalizeCNAMEs(t *testing.T) {
+	for _, tc := range []struct {
+		name, text string
+		q          Query
+		hosts      []string
+		want       string
+		asked      []string
+		cnames     map[string]string
+	}{
+		{"CNAME permitted", "CanonicalizePermittedCNAMEs *.example.com:*.cdn.example.net,*.other\n" + canonConfig + "Host *.cdn.example.net\n  Port 2400\n",
+			Query{Host: "mx1"}, []string{"mx1.example.com."}, "mx1.cdn.example.net me 2400", []string{"mx1.example.com.", "cname mx1.example.com."}, map[string]string{"mx1.example.com.": "MX1.cdn.example.net."}},
+		{"CNAME not permitted", "CanonicalizePermittedCNAMEs *.example.com:*.other\n" + canonConfig,
+			Query{Host: "mx1"}, []string{"mx1.example.com."}, "mx1.example.com admin 22", []string{"mx1.example.com.", "cname mx1.example.com."}, map[string]string{"mx1.example.com.": "mx1.cdn.example.net."}},
+		{"CNAME source not permitted", "CanonicalizePermittedCNAMEs *.corp.example.com:*\n" + canonConfig,
+			Query{Host: "mx1"}, []string{"mx1.example.com."}, "mx1.example.com admin 22", []string{"mx1.example.com.", "cname mx1.example.com."}, map[string]string{"mx1.example.com.": "mx1.cdn.example.net."}},
+		{"CNAME *", "CanonicalizePermittedCNAMEs *\n" + canonConfig,
+			Query{Host: "mx1"}, []string{"mx1.example.com."}, "mx1.cdn.example.net me 22", []string{"mx1.example.com.", "cname mx1.example.com."}, map[string]string{"mx1.example.com.": "mx1.cdn.example.net."}},
+		{"CNAME none", "CanonicalizePermittedCNAMEs none\n" + canonConfig,
+			Query{Host: "mx1"}, []string{"mx1.example.com."}, "mx1.example.com admin 22", []string{"mx1.example.com."}, map[string]string{"mx1.example.com.": "mx1.cdn.example.net."}},
+		{"CNAME bad target ignored", "CanonicalizePermittedCNAMEs *\n" + canonConfig,
+			Query{Host: "mx1"}, []string{"mx1.example.com."}, "mx1.example.com admin 22", []string{"mx1.example.com.", "cname mx1.example.com."}, map[string]string{"mx1.example.com.": "-bad.example.net."}},
+		// With no suffix found, ssh(1) still follows the name's own CNAME.
+		{"CNAME after the fallback", "CanonicalizePermittedCNAMEs *:*.example.com\n" + canonConfig,
+			Query{Host: "mx1.lab.site"}, nil, "mx1.corp.example.com admin 2022", []string{"cname mx1.lab.site"}, map[string]string{"mx1.lab.site": "mx1.corp.example.com."}},
+		{"CNAME, not resolved", "CanonicalizePermittedCNAMEs *:*.example.com\n" + canonConfig,
+			Query{Host: "mx1"}, nil, "mx1 me 22", []string{"mx1.example.com.", "mx1.corp.example.com.", "cname mx1"}, nil},
+		{"CNAME, proxied", "CanonicalizePermittedCNAMEs *:*\n" + canonGlobal + "Host mx1\n  ProxyJump b\n" + canonBlocks,
+			Query{Host: "mx1"}, nil, "mx1 me 22", []string{"b.example.com.", "b.corp.example.com.", "cname b"},
+			map[string]string{"mx1": "mx1.example.com."}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			checkCanonical(t, tc.text, tc.q, &stubResolver{hosts: tc.hosts, cnames: tc.cnames}, tc.want, tc.asked)
+		})
+	}
+}
+
+// checkCanonical resolves q through text with r and compares HostName,
+// User and Port ("host user port") and the lookups made, in order.
+func checkCanonical(t *testing.T, text string, q Query, r *stubResolver, want string, asked []string) {
+	t.Helper()
+	c := load(t, text)
+	c.resolver = r
+	h, err := c.Resolve(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := h.HostName + " " + h.User + " " + strconv.Itoa(h.Port); got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if !slices.Equal(r.asked, asked) {
+		t.Errorf("looked up %q, want %q", r.asked, asked)
+	}
+}
