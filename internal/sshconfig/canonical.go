@@ -2,6 +2,7 @@ package sshconfig
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"strconv"
@@ -91,7 +92,7 @@ func readCanonRules(vs *values, q Query, mode canonMode) (canonRules, error) {
 	if fb, ok := vs.first("canonicalizefallbacklocal"); ok {
 		b, err := yesNo(fb)
 		if err != nil {
-			return r, fb.errorf("CanonicalizeFallbackLocal: %w", err)
+			return r, err
 		}
 		r.fallback, r.fbAt = b, fb
 	}
@@ -209,12 +210,19 @@ func (c *Config) canonicalize(host string, r canonRules) (string, error) {
 	return c.followCNAME(host, host, r), nil
 }
 
-// resolves says whether LookupHost finds name, under the lookup timeout.
+// resolves says whether LookupHost finds name, under the lookup timeout;
+// the error is why it could not tell, and nil for "no such host".
 func (c *Config) resolves(name string) (bool, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), c.lookupTimeout)
 	defer cancel()
 	addrs, err := c.resolver.LookupHost(ctx, name)
-	if err != nil {
+	var dnsErr *net.DNSError
+	switch {
+	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
+		return false, nil
+	case dnsErr != nil:
+		return false, err // it names the name
+	case err != nil:
 		return false, fmt.Errorf("look up %s: %w", name, err)
 	}
 	return len(addrs) > 0, nil

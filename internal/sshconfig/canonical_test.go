@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"net"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // noLookups is the resolver of every test that does not expect one.
@@ -227,5 +229,155 @@ func checkCanonical(t *testing.T, text string, q Query, r *stubResolver, want st
 	}
 	if !slices.Equal(r.asked, asked) {
 		t.Errorf("looked up %q, want %q", r.asked, asked)
+	}
+}
+
+func TestCanonicalizeErrors(t *testing.T) {
+	timeout := &net.DNSError{Err: "i/o timeout", Name: "mx1.example.com.", IsTimeout: true}
+	for _, tc := range []struct {
+		name, text string
+		errs       map[string]error
+		want       string
+		asked      []string
+	}{
+		{"fallback no", canonGlobal + "CanonicalizeFallbackLocal no\n", nil,
+			`config:3: could not canonicalize mx1: not found in CanonicalDomains example.com corp.example.com, and CanonicalizeFallbackLocal is no`,
+			[]string{"mx1.example.com.", "mx1.corp.example.com."}},
+		{"fallback no, no domains", "CanonicalizeHostname yes\n\nCanonicalizeFallbackLocal no\n", nil,
+			"config:3: could not canonicalize mx1: no CanonicalDomains, and CanonicalizeFallbackLocal is no", nil},
+		{"fallback no, domains none", "CanonicalizeHostname yes\nCanonicalDomains none\nCanonicalizeFallbackLocal no\n", nil,
+			"config:3: could not canonicalize mx1: no CanonicalDomains", nil},
+		{"fallback no, lookup failed", canonGlobal + "CanonicalizeFallbackLocal no\n", map[string]error{"mx1.example.com.": timeout},
+			"could not canonicalize mx1: not found in CanonicalDomains example.com corp.example.com (lookup mx1.example.com.: i/o timeout)",
+			[]string{"mx1.example.com.", "mx1.corp.example.com."}},
+		{"bad CanonicalizeHostname", "Host mx1\n  CanonicalizeHostname maybe\n", nil,
+			`config:2: bad CanonicalizeHostname "maybe" (want yes, no or always)`, nil},
+		{"bad CanonicalizeMaxDots", canonGlobal + "CanonicalizeMaxDots -1\n", nil, `config:3: bad CanonicalizeMaxDots "-1"`, nil},
+		{"CanonicalizeMaxDots not a number", canonGlobal + "CanonicalizeMaxDots two\n", nil, `config:3: bad CanonicalizeMaxDots "two"`, nil},
+		{"bad CanonicalizeFallbackLocal", canonGlobal + "CanonicalizeFallbackLocal maybe\n", nil,
+			`config:3: want yes or no, not "maybe"`, nil},
+		{"domain starts badly", "CanonicalizeHostname yes\nCanonicalDomains -example.com\n", nil,
+			`config:2: CanonicalDomains: domain name "-example.com" starts with an invalid character`, nil},
+		{"domain with two dots", "CanonicalizeHostname yes\nCanonicalDomains example..com\n", nil,
+			`config:2: CanonicalDomains: domain name "example..com" contains consecutive separators`, nil},
+		{"domain with a bad character", "CanonicalizeHostname yes\nCanonicalDomains ex*ample.com\n", nil,
+			`config:2: CanonicalDomains: domain name "ex*ample.com" contains invalid characters`, nil},
+		{"domains none and more", "CanonicalizeHostname yes\nCanonicalDomains none example.com\n", nil,
+			"config:2: CanonicalDomains none must appear alone", nil},
+		{"CNAME rule without a colon", canonGlobal + "CanonicalizePermittedCNAMEs *.example.com\n", nil,
+			`config:3: bad CanonicalizePermittedCNAMEs "*.example.com" (want source_domains:target_domains)`, nil},
+		{"CNAME rule without a target", canonGlobal + "CanonicalizePermittedCNAMEs *.example.com:\n", nil,
+			`config:3: bad CanonicalizePermittedCNAMEs "*.example.com:"`, nil},
+		{"CNAME none and more", canonGlobal + "CanonicalizePermittedCNAMEs *:* none\n", nil,
+			"config:3: CanonicalizePermittedCNAMEs none must appear alone", nil},
+		{"HostName token", "Host mx1\n  HostName %r.x\n" + canonGlobal, nil, "config:2: HostName: unsupported token %r", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := load(t, tc.text)
+			r := &stubResolver{errs: tc.errs}
+			c.resolver = r
+			_, err := c.Resolve(Query{Host: "mx1"})
+			if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
+				t.Errorf("err %v, want one line with %q", err, tc.want)
+			}
+			if !slices.Equal(r.asked, tc.asked) {
+				t.Errorf("looked up %q, want %q", r.asked, tc.asked)
+			}
+		})
+	}
+	// Without CanonicalizeHostname the other keywords are not read at all.
+	c := load(t, "CanonicalizeMaxDots x\nCanonicalDomains -bad\nCanonicalizeFallbackLocal no\n")
+	if _, err := c.Resolve(Query{Host: "mx1"}); err != nil {
+		t.Errorf("unused keywords: %v", err)
+	}
+}
+
+// blockingResolver answers only when its context ends, as a resolver
+// that gets no reply does.
+type blockingResolver struct{ asked []string }
+
+func (r *blockingResolver) LookupHost(ctx context.Context, host string) ([]string, error) {
+	r.asked = append(r.asked, host)
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+func (r *blockingResolver) LookupCNAME(ctx context.Context, host string) (string, error) {
+	<-ctx.Done()
+	return "", ctx.Err()
+}
+
+// TestCanonicalizeTimeout: each lookup ends at LookupTimeout and counts as
+// not found, as an unanswered lookup is for ssh(1); the name falls back,
+// or the error says why.
+func TestCanonicalizeTimeout(t *testing.T) {
+	home, _ := writeConfig(t, canonConfig)
+	r := &blockingResolver{}
+	c, err := Load(Options{Home: home, SystemFile: "none", LocalUser: "me", Resolver: r, LookupTimeout: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := resolve(t, c, Query{Host: "mx1"}); h.HostName != "mx1" || h.User != "me" {
+		t.Errorf("got %s@%s", h.User, h.HostName)
+	}
+	if want := []string{"mx1.example.com.", "mx1.corp.example.com."}; !slices.Equal(r.asked, want) {
+		t.Errorf("looked up %q, want %q", r.asked, want)
+	}
+	home, _ = writeConfig(t, "CanonicalizeFallbackLocal no\n"+canonConfig)
+	c, err = Load(Options{Home: home, SystemFile: "none", LocalUser: "me", Resolver: r, LookupTimeout: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Resolve(Query{Host: "mx1"}); err == nil || !strings.Contains(err.Error(), "look up mx1.corp.example.com.: context deadline exceeded") {
+		t.Errorf("err %v", err)
+	}
+
+	// The defaults: the system's resolver, a few seconds each.
+	c, err = Load(Options{Disabled: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.resolver != net.DefaultResolver || c.lookupTimeout != DefaultLookupTimeout || DefaultLookupTimeout > 5*time.Second {
+		t.Errorf("resolver %v timeout %v", c.resolver, c.lookupTimeout)
+	}
+}
+
+// TestCanonicalizeJumpsAndTokens: each hop is canonicalized by its own
+// configuration, the first as dialled directly, later ones as ssh(1)
+// reaches them, with -J (so only under always); %h is the canonical name
+// and %n the name as given.
+func TestCanonicalizeJumpsAndTokens(t *testing.T) {
+	text := canonGlobal + `Host target
+  ProxyJump j1,j2
+Host direct
+  ProxyCommand none
+  IdentityFile ~/.ssh/%h-%n
+Host cmd
+  ProxyCommand nc %h %p
+` + canonBlocks
+	hosts := []string{"j1.example.com.", "j2.example.com.", "direct.example.com.", "cmd.example.com."}
+	c := load(t, text)
+	r := &stubResolver{hosts: hosts}
+	c.resolver = r
+	h := resolve(t, c, Query{Host: "target"})
+	if len(h.Jumps) != 2 || h.Jumps[0].HostName != "j1.example.com" || h.Jumps[0].User != "admin" ||
+		h.Jumps[1].HostName != "j2" || h.Jumps[1].User != "me" || h.HostName != "target" {
+		t.Errorf("target %s, jumps %+v", h.HostName, h.Jumps)
+	}
+	if want := []string{"j1.example.com."}; !slices.Equal(r.asked, want) {
+		t.Errorf("looked up %q, want %q", r.asked, want)
+	}
+	h = resolve(t, c, Query{Host: "direct"})
+	if want := []string{filepath.Join(c.home, ".ssh", "direct.example.com-direct"), filepath.Join(c.home, ".ssh", "esa_key")}; !slices.Equal(h.IdentityFiles, want) {
+		t.Errorf("identity files %q, want %q", h.IdentityFiles, want)
+	}
+	c = load(t, strings.Replace(text, "yes", "always", 1))
+	c.resolver = &stubResolver{hosts: hosts}
+	h = resolve(t, c, Query{Host: "target"})
+	if len(h.Jumps) != 2 || h.Jumps[1].HostName != "j2.example.com" || h.Jumps[1].User != "admin" {
+		t.Errorf("always: jumps %+v", h.Jumps)
+	}
+	if h := resolve(t, c, Query{Host: "cmd"}); h.ProxyCommand != "nc cmd.example.com 22" {
+		t.Errorf("always: ProxyCommand %q", h.ProxyCommand)
 	}
 }
