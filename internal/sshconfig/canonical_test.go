@@ -1,6 +1,7 @@
 package sshconfig
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"net"
@@ -25,13 +26,24 @@ func (r noLookups) LookupCNAME(_ context.Context, host string) (string, error) {
 	return "", errors.New("no lookups in this test")
 }
 
-// stubResolver answers from its maps and records what it was asked, in
-// order ("cname NAME" for LookupCNAME). A name in neither map is not found.
+// stubResolver answers from its lists and records what it was asked, in
+// order ("cname NAME" for LookupCNAME). A name not listed is not found.
 type stubResolver struct {
-	hosts  []string          // names that resolve, as asked (anchored ones with the dot)
-	cnames map[string]string // LookupCNAME answers, as the system gives them
-	errs   map[string]error  // LookupHost failures other than not found
-	asked  []string
+	// hosts are the names that resolve, as asked (anchored ones with the
+	// dot), each NAME or NAME=CNAME, its LookupCNAME answer; else itself.
+	hosts []string
+	errs  map[string]error // LookupHost failures other than not found
+	asked []string
+}
+
+func (r *stubResolver) find(host string) (cname string, ok bool) {
+	for _, h := range r.hosts {
+		name, cname, _ := strings.Cut(h, "=")
+		if name == host {
+			return cmp.Or(cname, strings.TrimSuffix(host, ".")+"."), true
+		}
+	}
+	return "", false
 }
 
 func (r *stubResolver) LookupHost(ctx context.Context, host string) ([]string, error) {
@@ -42,7 +54,7 @@ func (r *stubResolver) LookupHost(ctx context.Context, host string) ([]string, e
 	if err := r.errs[host]; err != nil {
 		return nil, err
 	}
-	if slices.Contains(r.hosts, host) {
+	if _, ok := r.find(host); ok {
 		return []string{"127.0.0.1"}, nil
 	}
 	return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
@@ -50,11 +62,8 @@ func (r *stubResolver) LookupHost(ctx context.Context, host string) ([]string, e
 
 func (r *stubResolver) LookupCNAME(_ context.Context, host string) (string, error) {
 	r.asked = append(r.asked, "cname "+host)
-	if c, ok := r.cnames[host]; ok {
+	if c, ok := r.find(host); ok {
 		return c, nil
-	}
-	if slices.Contains(r.hosts, host) {
-		return strings.TrimSuffix(host, ".") + ".", nil
 	}
 	return "", &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
 }
@@ -169,66 +178,44 @@ func TestCanonicalize(t *testing.T) {
 		// A ProxyJump only the canonical block sets comes too late to stop it.
 		{"ProxyJump in the second pass", canonConfig + "Host *.example.com\n  ProxyJump bastion\n", Query{Host: "mx1"}, []string{"mx1.example.com."},
 			"mx1.example.com admin 22", []string{"mx1.example.com.", "bastion.example.com.", "bastion.corp.example.com."}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			checkCanonical(t, tc.text, tc.q, &stubResolver{hosts: tc.hosts}, tc.want, tc.asked)
-		})
-	}
-}
 
-// TestCanonicalizeCNAMEs: CanonicalizePermittedCNAMEs; a permitted
-// alias's target is the name, the first rule that allows it wins.
-func TestCanonicalizeCNAMEs(t *testing.T) {
-	for _, tc := range []struct {
-		name, text string
-		q          Query
-		hosts      []string
-		want       string
-		asked      []string
-		cnames     map[string]string
-	}{
+		// CanonicalizePermittedCNAMEs: a permitted alias's target is the
+		// name; the first rule that allows it wins.
 		{"CNAME permitted", "CanonicalizePermittedCNAMEs *.example.com:*.cdn.example.net,*.other\n" + canonConfig + "Host *.cdn.example.net\n  Port 2400\n",
-			Query{Host: "mx1"}, []string{"mx1.example.com."}, "mx1.cdn.example.net me 2400", []string{"mx1.example.com.", "cname mx1.example.com."}, map[string]string{"mx1.example.com.": "MX1.cdn.example.net."}},
+			Query{Host: "mx1"}, []string{"mx1.example.com.=MX1.cdn.example.net."}, "mx1.cdn.example.net me 2400", []string{"mx1.example.com.", "cname mx1.example.com."}},
 		{"CNAME not permitted", "CanonicalizePermittedCNAMEs *.example.com:*.other\n" + canonConfig,
-			Query{Host: "mx1"}, []string{"mx1.example.com."}, "mx1.example.com admin 22", []string{"mx1.example.com.", "cname mx1.example.com."}, map[string]string{"mx1.example.com.": "mx1.cdn.example.net."}},
+			Query{Host: "mx1"}, []string{"mx1.example.com.=mx1.cdn.example.net."}, "mx1.example.com admin 22", []string{"mx1.example.com.", "cname mx1.example.com."}},
 		{"CNAME source not permitted", "CanonicalizePermittedCNAMEs *.corp.example.com:*\n" + canonConfig,
-			Query{Host: "mx1"}, []string{"mx1.example.com."}, "mx1.example.com admin 22", []string{"mx1.example.com.", "cname mx1.example.com."}, map[string]string{"mx1.example.com.": "mx1.cdn.example.net."}},
+			Query{Host: "mx1"}, []string{"mx1.example.com.=mx1.cdn.example.net."}, "mx1.example.com admin 22", []string{"mx1.example.com.", "cname mx1.example.com."}},
 		{"CNAME *", "CanonicalizePermittedCNAMEs *\n" + canonConfig,
-			Query{Host: "mx1"}, []string{"mx1.example.com."}, "mx1.cdn.example.net me 22", []string{"mx1.example.com.", "cname mx1.example.com."}, map[string]string{"mx1.example.com.": "mx1.cdn.example.net."}},
+			Query{Host: "mx1"}, []string{"mx1.example.com.=mx1.cdn.example.net."}, "mx1.cdn.example.net me 22", []string{"mx1.example.com.", "cname mx1.example.com."}},
 		{"CNAME none", "CanonicalizePermittedCNAMEs none\n" + canonConfig,
-			Query{Host: "mx1"}, []string{"mx1.example.com."}, "mx1.example.com admin 22", []string{"mx1.example.com."}, map[string]string{"mx1.example.com.": "mx1.cdn.example.net."}},
+			Query{Host: "mx1"}, []string{"mx1.example.com.=mx1.cdn.example.net."}, "mx1.example.com admin 22", []string{"mx1.example.com."}},
 		{"CNAME bad target ignored", "CanonicalizePermittedCNAMEs *\n" + canonConfig,
-			Query{Host: "mx1"}, []string{"mx1.example.com."}, "mx1.example.com admin 22", []string{"mx1.example.com.", "cname mx1.example.com."}, map[string]string{"mx1.example.com.": "-bad.example.net."}},
+			Query{Host: "mx1"}, []string{"mx1.example.com.=-bad.example.net."}, "mx1.example.com admin 22", []string{"mx1.example.com.", "cname mx1.example.com."}},
 		// With no suffix found, ssh(1) still follows the name's own CNAME.
 		{"CNAME after the fallback", "CanonicalizePermittedCNAMEs *:*.example.com\n" + canonConfig,
-			Query{Host: "mx1.lab.site"}, nil, "mx1.corp.example.com admin 2022", []string{"cname mx1.lab.site"}, map[string]string{"mx1.lab.site": "mx1.corp.example.com."}},
+			Query{Host: "mx1.lab.site"}, []string{"mx1.lab.site=mx1.corp.example.com."}, "mx1.corp.example.com admin 2022", []string{"cname mx1.lab.site"}},
 		{"CNAME, not resolved", "CanonicalizePermittedCNAMEs *:*.example.com\n" + canonConfig,
-			Query{Host: "mx1"}, nil, "mx1 me 22", []string{"mx1.example.com.", "mx1.corp.example.com.", "cname mx1"}, nil},
+			Query{Host: "mx1"}, nil, "mx1 me 22", []string{"mx1.example.com.", "mx1.corp.example.com.", "cname mx1"}},
 		{"CNAME, proxied", "CanonicalizePermittedCNAMEs *:*\n" + canonGlobal + "Host mx1\n  ProxyJump b\n" + canonBlocks,
-			Query{Host: "mx1"}, nil, "mx1 me 22", []string{"b.example.com.", "b.corp.example.com.", "cname b"},
-			map[string]string{"mx1": "mx1.example.com."}},
+			Query{Host: "mx1"}, []string{"mx1=mx1.example.com."}, "mx1 me 22", []string{"b.example.com.", "b.corp.example.com.", "cname b"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			checkCanonical(t, tc.text, tc.q, &stubResolver{hosts: tc.hosts, cnames: tc.cnames}, tc.want, tc.asked)
+			c := load(t, tc.text)
+			r := &stubResolver{hosts: tc.hosts}
+			c.resolver = r
+			h, err := c.Resolve(tc.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := h.HostName + " " + h.User + " " + strconv.Itoa(h.Port); got != tc.want {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+			if !slices.Equal(r.asked, tc.asked) {
+				t.Errorf("looked up %q, want %q", r.asked, tc.asked)
+			}
 		})
-	}
-}
-
-// checkCanonical resolves q through text with r and compares HostName,
-// User and Port ("host user port") and the lookups made, in order.
-func checkCanonical(t *testing.T, text string, q Query, r *stubResolver, want string, asked []string) {
-	t.Helper()
-	c := load(t, text)
-	c.resolver = r
-	h, err := c.Resolve(q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := h.HostName + " " + h.User + " " + strconv.Itoa(h.Port); got != want {
-		t.Errorf("got %q, want %q", got, want)
-	}
-	if !slices.Equal(r.asked, asked) {
-		t.Errorf("looked up %q, want %q", r.asked, asked)
 	}
 }
 
