@@ -16,8 +16,9 @@ import (
 const DefaultLookupTimeout = 3 * time.Second
 
 // Resolver looks names up for CanonicalizeHostname; *net.Resolver is one.
-// LookupCNAME is asked only when CanonicalizePermittedCNAMEs is set, and
-// only about names LookupHost found (or, after a fallback, the name itself).
+// LookupCNAME is asked only when CanonicalizePermittedCNAMEs is set: about
+// the name a CanonicalDomains suffix or a trailing dot found, or else about
+// the name itself, as ssh(1) asks the system resolver.
 type Resolver interface {
 	LookupHost(ctx context.Context, host string) ([]string, error)
 	LookupCNAME(ctx context.Context, host string) (string, error)

@@ -177,7 +177,7 @@ type Query struct {
 // always hold what to connect to and as whom.
 type Host struct {
 	Alias    string // as looked up
-	HostName string // HostName, or the alias; lower case, as ssh(1)
+	HostName string // HostName, or the alias; lower case and canonicalized, as ssh(1)
 	Port     int
 	User     string
 
