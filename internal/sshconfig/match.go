@@ -198,7 +198,8 @@ type matcher struct {
 	q     Query
 	final bool
 	// subject is what Host lines match: the name as given, and in the
-	// final pass the HostName found in the first, as ssh(1) re-parses.
+	// final pass the HostName found in the first (canonicalized), as
+	// ssh(1) re-parses.
 	subject   string
 	wantFinal bool
 }
@@ -214,8 +215,8 @@ func (c *Config) evalMatch(f *file, m *matchLine, vs *values, mt *matcher) (bool
 		case "all":
 			return result && !cr.negate, nil
 		case "canonical", "final":
-			// No canonicalization is done here, so like ssh(1) both are
-			// true exactly in the final pass.
+			// As in ssh(1), both are true exactly in the second pass,
+			// which canonicalization also asks for.
 			if cr.name == "final" {
 				mt.wantFinal = true
 			}
@@ -267,7 +268,8 @@ func matchHostname(s, list string) bool {
 }
 
 // matchHost is the host Match host sees: HostName so far with %h, or the
-// name as given; in the final pass the HostName the first pass settled.
+// name as given; in the final pass the name the first pass settled, in
+// lower case and canonicalized.
 func (c *Config) matchHost(vs *values, mt *matcher) (string, error) {
 	if mt.final {
 		return mt.subject, nil

@@ -48,6 +48,11 @@ type Options struct {
 	// HideEnv names environment variables a Match exec command must not
 	// inherit: the run's password variables, which ssh(1) never has.
 	HideEnv []string
+	// Resolver looks names up for CanonicalizeHostname, and only when the
+	// configuration sets it; nil = net.DefaultResolver.
+	Resolver Resolver
+	// LookupTimeout bounds each of those lookups; 0 = DefaultLookupTimeout.
+	LookupTimeout time.Duration
 }
 
 // Config is the parsed configuration files, in the order they are consulted.
@@ -58,6 +63,9 @@ type Config struct {
 	// execTimeout bounds a Match exec; 0 = defaultExecTimeout.
 	execTimeout time.Duration
 	ifaddrs     func() ([]netip.Addr, error) // for Match localnetwork
+	// resolver and lookupTimeout are for CanonicalizeHostname.
+	resolver      Resolver
+	lookupTimeout time.Duration
 }
 
 type file struct {
@@ -73,7 +81,14 @@ type file struct {
 // line where there is one): ssh(1) refuses those files too. Match exec
 // commands run only when a lookup reaches them.
 func Load(opts Options) (*Config, error) {
-	c := &Config{home: opts.Home, localUser: opts.LocalUser, hideEnv: opts.HideEnv, ifaddrs: interfaceAddrs}
+	c := &Config{home: opts.Home, localUser: opts.LocalUser, hideEnv: opts.HideEnv, ifaddrs: interfaceAddrs,
+		resolver: opts.Resolver, lookupTimeout: opts.LookupTimeout}
+	if c.resolver == nil {
+		c.resolver = defaultResolver
+	}
+	if c.lookupTimeout <= 0 {
+		c.lookupTimeout = DefaultLookupTimeout
+	}
 	if c.home == "" {
 		h, err := os.UserHomeDir()
 		if err != nil && !opts.Disabled {
@@ -162,7 +177,7 @@ type Query struct {
 // always hold what to connect to and as whom.
 type Host struct {
 	Alias    string // as looked up
-	HostName string // HostName, or the alias; lower case, as ssh(1)
+	HostName string // HostName, or the alias; lower case and canonicalized, as ssh(1)
 	Port     int
 	User     string
 
@@ -228,21 +243,17 @@ func (c *Config) resolve(q Query, depth int, follow bool) (Host, error) {
 	if q.Host == "" {
 		return Host{}, errors.New("ssh config: empty host name")
 	}
-	v, err := c.lookup(q)
+	v, host, err := c.lookup(q)
 	if err != nil {
 		return Host{}, err
 	}
-	h := Host{Alias: q.Host, Source: map[string]string{}}
-	h.HostName = q.Host
+	h := Host{Alias: q.Host, HostName: host, Source: map[string]string{}}
 	if hn, ok := v.first("hostname"); ok {
-		s, err := c.expand(hn.val, tokenSet{'h': q.Host})
-		if err != nil {
-			return Host{}, hn.errorf("HostName: %w", err)
-		}
-		h.HostName = s
 		h.Source["hostname"] = hn.at
 	}
-	h.HostName = strings.ToLower(h.HostName)
+	if ch, ok := v.first("canonicalizehostname"); ok {
+		h.Source["canonicalizehostname"] = ch.at
+	}
 
 	h.Port = 22
 	switch p, ok := v.first("port"); {
@@ -393,6 +404,7 @@ func (c *Config) resolve(q Query, depth int, follow bool) (Host, error) {
 			}
 			// ssh(1) reaches hop i with -J hops[:i], which replaces that
 			// hop's own ProxyJump; only the first hop keeps its own.
+			jq.Jump = strings.Join(specs[:i], ",")
 			hop, err := c.resolve(jq, depth+len(specs), i == 0)
 			if err != nil {
 				return Host{}, fmt.Errorf("jump host %s: %w", spec, err)
@@ -533,33 +545,45 @@ func (vs *values) first(key string) (value, bool) {
 
 func (vs *values) all(key string) []value { return vs.byKey[key] }
 
-// lookup walks every file's blocks in order and keeps what applies to q.
+// lookup walks every file's blocks in order and keeps what applies to q,
+// and returns the host name to connect to: HostName with %h, or the name
+// as given, in lower case and canonicalized as CanonicalizeHostname says.
 // A Match final or canonical, or CanonicalizeHostname, asks for a second
-// pass as in ssh(1): Host lines then match the HostName the first pass
-// settled, which no longer changes, and values already set still win.
-func (c *Config) lookup(q Query) (*values, error) {
+// pass as in ssh(1): Host lines and Match host then match that name, which
+// no longer changes, and values already set still win.
+func (c *Config) lookup(q Query) (*values, string, error) {
 	vs := &values{byKey: map[string][]value{}}
 	mt := &matcher{q: q, subject: q.Host}
 	if err := c.walkAll(vs, mt); err != nil {
-		return nil, err
-	}
-	canon, _ := vs.first("canonicalizehostname")
-	switch strings.ToLower(canon.val) {
-	case "yes", "true", "always":
-		mt.wantFinal = true
-	}
-	if !mt.wantFinal {
-		return vs, nil
+		return nil, "", err
 	}
 	host, err := c.matchHost(vs, mt)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	mt.final, mt.subject = true, strings.ToLower(host)
+	host = strings.ToLower(host)
+	mode, err := canonicalizeMode(vs)
+	if err != nil {
+		return nil, "", err
+	}
+	if mode != canonNo {
+		rules, err := readCanonRules(vs, q, mode)
+		if err != nil {
+			return nil, "", err
+		}
+		if host, err = c.canonicalize(host, rules); err != nil {
+			return nil, "", err
+		}
+		mt.wantFinal = true
+	}
+	if !mt.wantFinal {
+		return vs, host, nil
+	}
+	mt.final, mt.subject = true, host
 	if err := c.walkAll(vs, mt); err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	return vs, nil
+	return vs, host, nil
 }
 
 func (c *Config) walkAll(vs *values, mt *matcher) error {

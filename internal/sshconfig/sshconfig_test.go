@@ -1,6 +1,7 @@
 package sshconfig
 
 import (
+	"errors"
 	"os"
 	"os/exec"
 	"os/user"
@@ -27,10 +28,12 @@ func writeConfig(t *testing.T, text string) (home, file string) {
 	return home, file
 }
 
+// load reads text as ~/.ssh/config with a resolver that fails the test on
+// any lookup: no test may ask DNS. Tests of canonicalization set a stub.
 func load(t *testing.T, text string) *Config {
 	t.Helper()
 	home, _ := writeConfig(t, text)
-	c, err := Load(Options{Home: home, SystemFile: "none", LocalUser: "me"})
+	c, err := Load(Options{Home: home, SystemFile: "none", LocalUser: "me", Resolver: noLookups{t}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -496,13 +499,14 @@ Match !exec "test %h = mx2"
 			mark := filepath.Join(home, "mark")
 			os.WriteFile(file, []byte(strings.ReplaceAll(tc.text, "MARK", mark)), 0o600)
 			// ssh(1) expands ~ and %d to the account's home, not $HOME.
-			c, err := Load(Options{File: file, Home: me.HomeDir, LocalUser: me.Username})
+			c, err := Load(Options{File: file, Home: me.HomeDir, LocalUser: me.Username, Resolver: noLookups{t}})
 			if err != nil {
 				t.Fatal(err)
 			}
+			run := func(args ...string) *exec.Cmd { return exec.Command(sshBin, args...) }
 			for _, alias := range aliases {
 				for _, cli := range []string{"me", "admin", ""} {
-					compareWithOpenSSH(t, sshBin, file, c, alias, cli)
+					compareWithOpenSSH(t, run, file, c, alias, cli)
 				}
 			}
 			if _, err := os.Stat(mark); err == nil {
@@ -512,15 +516,25 @@ Match !exec "test %h = mx2"
 	}
 }
 
-func compareWithOpenSSH(t *testing.T, sshBin, file string, c *Config, alias, cliUser string) {
+// compareWithOpenSSH runs `ssh -G` through run (ssh's arguments in, the
+// command out) and compares its values with Resolve's. When ssh(1) fails,
+// Resolve must fail too.
+func compareWithOpenSSH(t *testing.T, run func(args ...string) *exec.Cmd, file string, c *Config, alias, cliUser string) {
 	t.Helper()
 	args := []string{"-G", "-F", file}
 	if cliUser != "" {
 		args = append(args, "-l", cliUser)
 	}
-	out, err := exec.Command(sshBin, append(args, alias)...).Output()
+	out, err := run(append(args, alias)...).Output()
 	if err != nil {
-		t.Fatalf("ssh -G %s: %v", alias, err)
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) {
+			t.Fatalf("ssh -G %s: %v", alias, err)
+		}
+		if _, ourErr := c.Resolve(Query{Host: alias, User: cliUser}); ourErr == nil {
+			t.Errorf("%s: ssh -G fails (%v: %s), Resolve does not", who(alias, cliUser), err, strings.TrimSpace(string(exit.Stderr)))
+		}
+		return
 	}
 	g := map[string]string{}
 	all := map[string][]string{}
