@@ -120,7 +120,9 @@ var pasteShapes = []*pasteShape{
 		return strings.HasPrefix(lt, "do you want to join or create a cluster") || clusterTitleRE.MatchString(t)
 	}},
 	{name: "quarantineconfig", opens: func(_, t, _ string) bool { return centralizedRE.MatchString(t) },
-		joins: func(_, _, lt string) bool { return strings.HasPrefix(lt, "quarantine name") && strings.Contains(lt, "messages") },
+		joins: func(_, _, lt string) bool {
+			return strings.HasPrefix(lt, "quarantine name") && strings.Contains(lt, "messages")
+		},
 		follows: func(_, t, lt string) bool {
 			return strings.HasPrefix(lt, "the allocated size for quarantines") || strings.HasPrefix(lt, "quarantine name") || tableRow("", t, lt)
 		}},

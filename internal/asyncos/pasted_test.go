@@ -232,10 +232,10 @@ func TestPastedCutting(t *testing.T) {
 		"Default interface to deliver mail: In", // 3
 		"Default system wide maximum outbound message delivery concurrency: 10000",
 		"",
-		"and featurekey (I could only copy half):", // 6
+		"and featurekey (I could only copy half):",                                 // 6
 		"Module                              Quantity  Remaining  Expiration Date", // 7
 		"Outbreak Filters                    1         287 days   Sun Sep 12 00:00:00 2027",
-		"Whoami says:", // 9
+		"Whoami says:",    // 9
 		"Username: admin", // 10
 		"Groups: admin",
 		"",
