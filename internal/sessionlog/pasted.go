@@ -47,18 +47,29 @@ func splitPastedString(s string, newOutputs func() Outputs, m *meter) ([]Command
 	if err != ErrNoPrompt || newOutputs == nil {
 		return cmds, err
 	}
-	var lineOf []int32
-	if looksHTML(s, m) {
-		s, lineOf = decodeHTML(s, m)
+	// What an HTML export shows is tried first: its markup is on the
+	// lines, and no prompt decided, as it does for Split, that it is HTML.
+	if sample := s[:min(len(s), htmlSample)]; hasMarkup(sample, m) || hasEntity(sample, m) {
+		text, lineOf := decodeHTML(s, m)
+		if cmds, err = cutOutputsOf(text, lineOf, newOutputs, m); err != ErrNoPrompt {
+			return cmds, err
+		}
 	}
+	return cutOutputsOf(s, nil, newOutputs, m)
+}
+
+// cutOutputsOf cuts s as its shape says, and, with no prompt to tell a
+// forwarded mail by, inside quote markers when the plain text shows no
+// output.
+func cutOutputsOf(s string, lineOf []int32, newOutputs func() Outputs, m *meter) ([]Command, error) {
 	sh, err := survey(s, m)
 	if err != nil {
 		return nil, err
 	}
-	if cmds, err = cutOutputs(s, lineOf, sh, newOutputs(), m); err != ErrNoPrompt || sh.quoted {
+	cmds, err := cutOutputs(s, lineOf, sh, newOutputs(), m)
+	if err != ErrNoPrompt || sh.quoted || !strings.Contains(s, "\n>") {
 		return cmds, err
 	}
-	// No prompt to tell a forwarded mail by: try inside its quote markers.
 	sh.quoted = true
 	return cutOutputs(s, lineOf, sh, newOutputs(), m)
 }
