@@ -2,12 +2,15 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/pvo-doctor/pvo-doctor/internal/asyncos"
 	"github.com/pvo-doctor/pvo-doctor/internal/diagnose"
 	"github.com/pvo-doctor/pvo-doctor/internal/facts"
 	"github.com/pvo-doctor/pvo-doctor/internal/report"
@@ -120,6 +123,7 @@ func analyzeRun(opts *AnalyzeOptions) error {
 	if err != nil {
 		return usage(err)
 	}
+	notePasted(opts.IO, out.Site)
 	if opts.Fix {
 		if out, err = diagnose.Fix(context.Background(), diagnose.Config{}, out, opts.fixOptions(context.Background(), opts.IO, nil)); err != nil {
 			return err
@@ -178,4 +182,15 @@ func (opts *AnalyzeOptions) clock() time.Time {
 		return opts.now()
 	}
 	return time.Now()
+}
+
+// notePasted says on stderr, once per appliance, that its file had no
+// prompts: the report's verdicts then rest on blocks recognised by their
+// output, and the engineer should know before trusting them.
+func notePasted(ios *IOStreams, site *facts.Site) {
+	for _, a := range append(append([]*facts.Appliance{}, site.ESAs...), site.SMA) {
+		if a != nil && slices.ContainsFunc(a.Warnings, func(w facts.Warning) bool { return w.Text == asyncos.PastedWarning }) {
+			fmt.Fprintf(ios.ErrOut, "pvo-doctor: %s %s: %s\n", a.Role, a.Address, asyncos.PastedWarning)
+		}
+	}
 }
