@@ -64,7 +64,7 @@ func TestSplitPastedCutsAtShapes(t *testing.T) {
 		want     []pastedBlock
 	}{{
 		name: "prose around and between",
-		in: "Hello,\r\n\r\nhere is a:\r\nBegin a\r\n  one\r\n\r\n  two\r\n\r\nand b:\r\nBegin b\r\nx\r\nEnd.\r\nnot b's\r\nBegin a\r\n\r\nThanks\r\n",
+		in:   "Hello,\r\n\r\nhere is a:\r\nBegin a\r\n  one\r\n\r\n  two\r\n\r\nand b:\r\nBegin b\r\nx\r\nEnd.\r\nnot b's\r\nBegin a\r\n\r\nThanks\r\n",
 		want: []pastedBlock{
 			{"a", 4, "Begin a\n  one\n\n  two", []int{4, 5, 6, 7}},
 			{"b", 10, "Begin b\nx\nEnd.", []int{10, 11, 12}},
