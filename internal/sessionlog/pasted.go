@@ -78,46 +78,8 @@ func cutOutputsOf(s string, lineOf []int32, newOutputs func() Outputs, m *meter)
 func cutOutputs(s string, lineOf []int32, sh shape, outputs Outputs, m *meter) ([]Command, error) {
 	b := builder{src: s, m: m, outputs: outputs}
 	a := assembler{shape: sh, emit: b.line, m: m, fenceBreaks: true}
-	num := 0
-	var scratch []byte
-	forEachRawLine(s, m, func(raw string, off int) bool {
-		num++
-		in := num
-		if num <= len(lineOf) {
-			in = int(lineOf[num-1])
-		}
-		if sh.stamp >= 0 || sh.quoted {
-			m.add(len(raw))
-		}
-		inner, ok := sh.unquote(raw)
-		if !ok {
-			// The sender's own line between quoted parts ends an output.
-			a.add(logical{num: in, off: -1})
-			return true
-		}
-		text, t, _ := cutStamp(sh.stamp, inner)
-		off += len(raw) - len(text)
-		var cleaned string
-		var keep bool
-		scratch, cleaned, keep = cleanLine(scratch, text, m)
-		if !keep {
-			return true
-		}
-		if cleaned != text {
-			off = -1
-		}
-		a.add(logical{text: cleaned, num: in, off: off, time: t})
-		return b.err == nil
-	})
-	a.flush()
-	if b.err != nil {
-		return nil, b.err
-	}
-	b.finish("")
-	if len(b.cmds) == 0 {
-		return nil, ErrNoPrompt
-	}
-	return b.cmds, nil
+	feed(s, lineOf, sh, &a, &b, m, true)
+	return b.result("")
 }
 
 // pastedLine files one line of a promptless text: it starts an output,

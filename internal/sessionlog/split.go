@@ -138,6 +138,15 @@ func splitMetered(s string, m *meter) ([]Command, error) {
 	// would cost more than the input.
 	b.cmds = make([]Command, 0, min(strings.Count(s, ">"), MaxCommands))
 	a := assembler{shape: sh, emit: b.line, m: m}
+	feed(s, lineOf, sh, &a, &b, m, false)
+	return b.result("the log ends before the next prompt, so the output may be cut")
+}
+
+// feed streams s's lines into a: unquoted, their time stamps cut, cleaned,
+// each with its input line (lineOf maps an HTML export's). With breaks, a
+// line outside the quote markers of a quoted file goes on as a blank line,
+// which ends a pasted output; otherwise it is skipped.
+func feed(s string, lineOf []int32, sh shape, a *assembler, b *builder, m *meter, breaks bool) {
 	num := 0
 	var scratch []byte
 	forEachRawLine(s, m, func(raw string, off int) bool {
@@ -151,6 +160,9 @@ func splitMetered(s string, m *meter) ([]Command, error) {
 		}
 		inner, ok := sh.unquote(raw)
 		if !ok {
+			if breaks {
+				a.add(logical{num: in, off: -1})
+			}
 			return true
 		}
 		text, t, _ := cutStamp(sh.stamp, inner)
@@ -168,10 +180,15 @@ func splitMetered(s string, m *meter) ([]Command, error) {
 		return b.err == nil
 	})
 	a.flush()
+}
+
+// result closes the last command (incomplete says why it may be cut) and
+// returns the commands; none is ErrNoPrompt.
+func (b *builder) result(incomplete string) ([]Command, error) {
 	if b.err != nil {
 		return nil, b.err
 	}
-	b.finish("the log ends before the next prompt, so the output may be cut")
+	b.finish(incomplete)
 	if len(b.cmds) == 0 {
 		return nil, ErrNoPrompt
 	}
