@@ -67,7 +67,7 @@ func cutOutputsOf(s string, lineOf []int32, newOutputs func() Outputs, m *meter)
 		return nil, err
 	}
 	cmds, err := cutOutputs(s, lineOf, sh, newOutputs(), m)
-	if err != ErrNoPrompt || sh.quoted || !strings.Contains(s, "\n>") {
+	if err != ErrNoPrompt || sh.quoted || !(strings.HasPrefix(s, ">") || strings.Contains(s, "\n>")) {
 		return cmds, err
 	}
 	sh.quoted = true
