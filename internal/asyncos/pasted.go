@@ -94,7 +94,7 @@ var pasteShapes = []*pasteShape{
 		return strings.HasPrefix(lt, "delayed quarantine would be available only when centralized quarantine") ||
 			strings.HasPrefix(lt, "delayed quarantine feature is not enabled")
 	}, follows: func(_, t, _ string) bool { return isDialogNoise(t) }},
-	{name: "telnet", opens: func(_, _, lt string) bool { return strings.Contains(lt, "interface you want to telnet from") },
+	{name: "telnet", opens: prefix("please select which interface you want to telnet from"),
 		joins: func(_, t, lt string) bool { return strings.HasPrefix(lt, "trying ") && strings.HasSuffix(t, "...") },
 		follows: func(_, t, lt string) bool {
 			return isDialogNoise(t) || strings.HasSuffix(t, "^C") ||
@@ -103,7 +103,7 @@ var pasteShapes = []*pasteShape{
 		last: func(_, _, lt string) bool {
 			return strings.Contains(lt, "connection closed by foreign host") || strings.Contains(lt, "unable to connect to remote host")
 		}},
-	{name: "tlsverify", opens: func(_, _, lt string) bool { return strings.Contains(lt, "enter the tls domain to verify against") },
+	{name: "tlsverify", opens: prefix("enter the tls domain to verify against"),
 		joins: func(_, t, lt string) bool {
 			return strings.HasPrefix(lt, "connecting to ") && tlsConnectingRE.MatchString(t)
 		},
@@ -117,9 +117,9 @@ var pasteShapes = []*pasteShape{
 		return strings.HasPrefix(lt, "module") && (strings.Contains(lt, "quantity") || strings.Contains(lt, "remaining"))
 	}, follows: tableRow},
 	{name: "clusterconfig", opens: func(_, t, lt string) bool {
-		return strings.HasPrefix(lt, "do you want to join or create a cluster") || clusterTitleRE.MatchString(t)
+		return strings.HasPrefix(lt, "do you want to join or create a cluster") || (strings.HasPrefix(lt, "cluster ") && clusterTitleRE.MatchString(t))
 	}},
-	{name: "quarantineconfig", opens: func(_, t, _ string) bool { return centralizedRE.MatchString(t) },
+	{name: "quarantineconfig", opens: func(_, t, lt string) bool { return strings.HasPrefix(lt, "note:") && centralizedRE.MatchString(t) },
 		joins: func(_, _, lt string) bool {
 			return strings.HasPrefix(lt, "quarantine name") && strings.Contains(lt, "messages")
 		},

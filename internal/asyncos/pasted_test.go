@@ -199,7 +199,16 @@ func TestPastedNeverPassesMore(t *testing.T) {
 // still show case 4's anonymous ciphers.
 func TestPastedCase4StillFails(t *testing.T) {
 	const name = "headless-esa-case4-ticket.log"
-	fs := oneSession(t, name, readLog(t, name), "")
+	text := readLog(t, name)
+	forwarded := "Fwd: the customer wrote:\n\n> " + strings.ReplaceAll(strings.TrimSuffix(text, "\n"), "\n", "\n> ") + "\n"
+	for what, text := range map[string]string{"as pasted": text, "forwarded": forwarded,
+		"crlf": strings.ReplaceAll(text, "\n", "\r\n")} {
+		t.Run(what, func(t *testing.T) { case4StillFails(t, name, text) })
+	}
+}
+
+func case4StillFails(t *testing.T, name, text string) {
+	fs := oneSession(t, name, text, "")
 	a := fs.Appliance
 	if a.Role != facts.RoleESA || fs.RoleFrom != "version" {
 		t.Errorf("role %q from %q, want esa from version", a.Role, fs.RoleFrom)
