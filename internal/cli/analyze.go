@@ -58,7 +58,10 @@ Give the files as they came (FILE, a directory of them, or - for standard
 input): each file is split into per-appliance sessions by its prompts, and
 each session's role comes from what it shows (version's product line, the
 login banner, the commands it answers). --esa FILE and --sma FILE say the
-role where the session does not show it. Sessions of one appliance from
+role where the session does not show it. A file with no prompt at all is
+read as command outputs pasted without their prompts: one appliance, each
+block recognised by its output, and whole only where the command's own end
+(its menu, its closing line) shows. Sessions of one appliance from
 several files (by hostname, cluster machine prompt or serial number) are
 merged in time order, the later output standing. The ESAs' probes of the
 SMA's PVO port count under any name the SMA's own output shows (hostname,
