@@ -45,6 +45,10 @@ func completeness(c sessionlog.Command) string {
 		return c.Incomplete
 	}
 	m, ok := endMarkers[c.Name]
+	if c.Pasted && !ok {
+		// Without a prompt after it, nothing says such output is all there.
+		return pastedCut
+	}
 	if !ok || (len(m.menus) > 0 && len(c.Args) > 0) {
 		// Batch forms ("applianceconfig list") print no menu: the prompt
 		// after them is their end.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -197,6 +198,13 @@ func FuzzFromFile(f *testing.F) {
 				t.Fatalf("error is not one line naming the file: %q", err)
 			}
 			return
+		}
+		for _, s := range ss {
+			if slices.ContainsFunc(s.Appliance.Warnings, func(w facts.Warning) bool { return w.Text == PastedWarning }) &&
+				(len(ss) != 1 || s.Cluster != "" || len(s.Machines) > 0) {
+				// A paste without prompts is one appliance, in no mode.
+				t.Fatalf("%d sessions from a paste, cluster %q, machines %v", len(ss), s.Cluster, s.Machines)
+			}
 		}
 		last := 0
 		for _, s := range ss {

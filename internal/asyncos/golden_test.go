@@ -34,6 +34,10 @@ func isMailLog(name string) bool { return strings.Contains(name, "maillog") }
 // with FromFile and no role given.
 func isTicket(name string) bool { return strings.HasPrefix(name, "ticket-") }
 
+// isPasted tells a file of outputs pasted without prompts, read with
+// FromFile and the role its name says.
+func isPasted(name string) bool { return strings.HasPrefix(name, "headless-") }
+
 type goldenResult struct {
 	Sessions  []FileSession    `json:",omitempty"`
 	Appliance *facts.Appliance `json:",omitempty"`
@@ -64,6 +68,8 @@ func analyse(t testing.TB, path string) goldenResult {
 		res.MailLog, err = ScanMailLog(f, facts.DefaultPVOPort)
 	case isTicket(name):
 		res.Sessions, err = FromFile(name, f, "")
+	case isPasted(name):
+		res.Sessions, err = FromFile(name, f, sessionRole(name))
 	default:
 		res.Appliance, err = FromSession(name, f, sessionRole(name))
 	}

@@ -70,7 +70,7 @@ func TestTruncationNeverPasses(t *testing.T) {
 			for _, k := range cutPoints(text, lines) {
 				check(fmt.Sprintf("cut after line %d", k), strings.Join(lines[:k], ""))
 			}
-			cmds, err := sessionlog.SplitString(text)
+			cmds, err := sessionlog.SplitPasted(strings.NewReader(text), newPasteReader)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -114,7 +114,7 @@ func cutPoints(text string, lines []string) []int {
 	for i := range maxCuts {
 		add(1 + i*(n-1)/maxCuts)
 	}
-	if cmds, err := sessionlog.SplitString(text); err == nil {
+	if cmds, err := sessionlog.SplitPasted(strings.NewReader(text), newPasteReader); err == nil {
 		for k := cmds[len(cmds)-1].Line; k < n; k++ {
 			add(k)
 		}
@@ -171,11 +171,15 @@ func verdicts(name, text string, partner *facts.Appliance, pvoHost string) (map[
 // each of its sessions an appliance; any other file as one appliance of
 // the role its name says.
 func loadAll(name, text string) ([]*facts.Appliance, error) {
-	if !isTicket(name) {
+	role := facts.Role("")
+	switch {
+	case isPasted(name):
+		role = sessionRole(name)
+	case !isTicket(name):
 		app, err := FromSession(name, strings.NewReader(text), sessionRole(name))
 		return []*facts.Appliance{app}, err
 	}
-	ss, err := FromFile(name, strings.NewReader(text), "")
+	ss, err := FromFile(name, strings.NewReader(text), role)
 	var apps []*facts.Appliance
 	for _, s := range ss {
 		apps = append(apps, s.Appliance)

@@ -70,8 +70,14 @@ type FileSession struct {
 // to let each session's own output decide; a session's `version` that
 // shows the other kind of appliance than role is an error, weaker signs
 // yield to role.
+//
+// A file with no prompt at all is read as outputs pasted without their
+// prompts: each block is recognised by its shape (pasteShapes) and the
+// whole file is one appliance, with no hostname of its own, and the
+// warning PastedWarning. Such a block counts as whole only where the
+// command's own end shows (completeness).
 func FromFile(name string, r io.Reader, role facts.Role) ([]FileSession, error) {
-	cmds, err := sessionlog.Split(r)
+	cmds, err := sessionlog.SplitPasted(r, newPasteReader)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -96,6 +102,9 @@ func FromFile(name string, r io.Reader, role facts.Role) ([]FileSession, error) 
 		}
 		if app.Hostname == "" {
 			app.Hostname = g.Hostname
+		}
+		if g.Commands[0].Pasted {
+			app.Warnings = append(app.Warnings, facts.Warning{Line: g.FirstLine, Text: PastedWarning})
 		}
 		fs := FileSession{Appliance: app, RoleFrom: from, Hostname: app.Hostname, Cluster: g.Cluster,
 			Machines: g.Machines, FirstLine: g.FirstLine, LastLine: g.LastLine, Start: g.Start}
@@ -160,11 +169,15 @@ func fromCommands(name string, cmds []sessionlog.Command, role facts.Role) (*fac
 			break
 		}
 	}
+	self := app.Hostname // whose a per-machine block is when no prompt says
+	if self == "" && len(cmds) > 0 && cmds[0].Pasted {
+		self = name // a paste is one appliance, named by its file
+	}
 	last := map[string]int{}
 	for i, c := range cmds {
 		key := c.Name
 		if perMachine[key] {
-			key += "@" + machineOf(cmds, i, app.Hostname)
+			key += "@" + machineOf(cmds, i, self)
 		}
 		last[key] = i
 	}
@@ -176,7 +189,7 @@ func fromCommands(name string, cmds []sessionlog.Command, role facts.Role) (*fac
 	for i, c := range cmds {
 		key := c.Name
 		if perMachine[key] {
-			key += "@" + machineOf(cmds, i, app.Hostname)
+			key += "@" + machineOf(cmds, i, self)
 		}
 		if (singleCommands[c.Name] || perMachine[c.Name] || isLevelCommand(c.Name)) && last[key] != i {
 			continue
@@ -233,7 +246,7 @@ func fromCommands(name string, cmds []sessionlog.Command, role facts.Role) (*fac
 		case "telnet":
 			if telnetIfs == nil && c.Mode.Level == "" {
 				if ifs := TelnetInterfaces(c.Text); ifs != nil {
-					telnetIfs, telnetHost = ifs, machineOf(cmds, i, app.Hostname)
+					telnetIfs, telnetHost = ifs, machineOf(cmds, i, self)
 				}
 			}
 			var p *facts.Probe
@@ -259,7 +272,7 @@ func fromCommands(name string, cmds []sessionlog.Command, role facts.Role) (*fac
 			fk, warns, perr = ParseFeatureKey(c.Text)
 			if fk != nil {
 				got = fk
-				fk.Machine = machineOf(cmds, i, app.Hostname)
+				fk.Machine = machineOf(cmds, i, self)
 				perr = byMachine(&app.FeatureKeys, fk.Machine, fk, "featurekey", "keys")
 			}
 		case "interfaceconfig":
@@ -267,7 +280,7 @@ func fromCommands(name string, cmds []sessionlog.Command, role facts.Role) (*fac
 			ifs, warns, perr = ParseInterfaceConfig(c.Text)
 			if ifs != nil {
 				got = ifs
-				ifs.Machine = machineOf(cmds, i, app.Hostname)
+				ifs.Machine = machineOf(cmds, i, self)
 				perr = byMachine(&app.Interfaces, ifs.Machine, ifs, "interfaceconfig", "interfaces")
 			}
 		case "applianceconfig":

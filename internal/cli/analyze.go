@@ -2,12 +2,15 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/pvo-doctor/pvo-doctor/internal/asyncos"
 	"github.com/pvo-doctor/pvo-doctor/internal/diagnose"
 	"github.com/pvo-doctor/pvo-doctor/internal/facts"
 	"github.com/pvo-doctor/pvo-doctor/internal/report"
@@ -55,7 +58,10 @@ Give the files as they came (FILE, a directory of them, or - for standard
 input): each file is split into per-appliance sessions by its prompts, and
 each session's role comes from what it shows (version's product line, the
 login banner, the commands it answers). --esa FILE and --sma FILE say the
-role where the session does not show it. Sessions of one appliance from
+role where the session does not show it. A file with no prompt at all is
+read as command outputs pasted without their prompts: one appliance, each
+block recognised by its output, and whole only where the command's own end
+(its menu, its closing line) shows. Sessions of one appliance from
 several files (by hostname, cluster machine prompt or serial number) are
 merged in time order, the later output standing. The ESAs' probes of the
 SMA's PVO port count under any name the SMA's own output shows (hostname,
@@ -120,6 +126,7 @@ func analyzeRun(opts *AnalyzeOptions) error {
 	if err != nil {
 		return usage(err)
 	}
+	notePasted(opts.IO, out.Site)
 	if opts.Fix {
 		if out, err = diagnose.Fix(context.Background(), diagnose.Config{}, out, opts.fixOptions(context.Background(), opts.IO, nil)); err != nil {
 			return err
@@ -178,4 +185,15 @@ func (opts *AnalyzeOptions) clock() time.Time {
 		return opts.now()
 	}
 	return time.Now()
+}
+
+// notePasted says on stderr, once per appliance, that its file had no
+// prompts: the report's verdicts then rest on blocks recognised by their
+// output, and the engineer should know before trusting them.
+func notePasted(ios *IOStreams, site *facts.Site) {
+	for _, a := range append(append([]*facts.Appliance{}, site.ESAs...), site.SMA) {
+		if a != nil && slices.ContainsFunc(a.Warnings, func(w facts.Warning) bool { return w.Text == asyncos.PastedWarning }) {
+			fmt.Fprintf(ios.ErrOut, "pvo-doctor: %s %s: %s\n", a.Role, a.Address, asyncos.PastedWarning)
+		}
+	}
 }

@@ -2,7 +2,9 @@
 // file or text pasted from a ticket or a tech note) into the commands that
 // were typed and the output each one produced, so that offline analysis can
 // feed the same parsers as a live SSH session; Group splits a file holding
-// several logins into per-appliance sessions.
+// several logins into per-appliance sessions. SplitPasted also reads a
+// file of outputs pasted without their prompts, cut where the caller's
+// knowledge of output shapes (asyncos) says each starts and ends.
 //
 // It reads what customers' tools save: CR LF, lone CR and mixed line ends,
 // ANSI colour and cursor codes, backspaces, pager residue (also glued to

@@ -32,6 +32,8 @@ type Session struct {
 // Group splits a file's commands into sessions. A new session starts at a
 // login banner, or where the prompt names another appliance or another
 // cluster; switching to a member's machine mode stays in the session.
+// Outputs pasted without prompts are one session: nothing in them tells
+// two appliances apart.
 func Group(cmds []Command) []Session {
 	var out []Session
 	var cur *Session
@@ -40,7 +42,7 @@ func Group(cmds []Command) []Session {
 		if c.Mode.Level == "cluster" {
 			cluster = c.Mode.Name
 		}
-		if cur == nil || (c.Login != "" && i > 0) ||
+		if cur == nil || (c.Login != "" && i > 0 && !c.Pasted) ||
 			(host != "" && cur.Hostname != "" && !strings.EqualFold(host, cur.Hostname)) ||
 			(cluster != "" && cur.Cluster != "" && cluster != cur.Cluster) {
 			out = append(out, Session{FirstLine: c.Line, Login: c.Login})

@@ -39,8 +39,14 @@ type Command struct {
 	// Incomplete says why Text may not be all the command printed: no main
 	// prompt followed it, so the log ends inside it. "" when the next
 	// prompt was seen. (What a command's output must end with besides the
-	// prompt, such as its menu, is the parsers' knowledge.)
+	// prompt, such as its menu, is the parsers' knowledge.) Always "" for
+	// a Pasted command: no prompt shows where it ends, and only its parser
+	// can tell whether the output is whole.
 	Incomplete string `json:"incomplete,omitempty"`
+	// Pasted says the command was not typed at a prompt in the file: its
+	// output was pasted without one and recognised by its shape
+	// (SplitPasted). Name is then the command that prints such output.
+	Pasted bool `json:"pasted,omitempty"`
 	// Login is the login banner line ("Welcome to the Cisco … Appliance")
 	// printed since the previous command, when there was one: a new login,
 	// perhaps to another appliance.
@@ -132,6 +138,15 @@ func splitMetered(s string, m *meter) ([]Command, error) {
 	// would cost more than the input.
 	b.cmds = make([]Command, 0, min(strings.Count(s, ">"), MaxCommands))
 	a := assembler{shape: sh, emit: b.line, m: m}
+	feed(s, lineOf, sh, &a, &b, m, false)
+	return b.result("the log ends before the next prompt, so the output may be cut")
+}
+
+// feed streams s's lines into a: unquoted, their time stamps cut, cleaned,
+// each with its input line (lineOf maps an HTML export's). With breaks, a
+// line outside the quote markers of a quoted file goes on as a blank line,
+// which ends a pasted output; otherwise it is skipped.
+func feed(s string, lineOf []int32, sh shape, a *assembler, b *builder, m *meter, breaks bool) {
 	num := 0
 	var scratch []byte
 	forEachRawLine(s, m, func(raw string, off int) bool {
@@ -145,6 +160,9 @@ func splitMetered(s string, m *meter) ([]Command, error) {
 		}
 		inner, ok := sh.unquote(raw)
 		if !ok {
+			if breaks {
+				a.add(logical{num: in, off: -1})
+			}
 			return true
 		}
 		text, t, _ := cutStamp(sh.stamp, inner)
@@ -162,10 +180,15 @@ func splitMetered(s string, m *meter) ([]Command, error) {
 		return b.err == nil
 	})
 	a.flush()
+}
+
+// result closes the last command (incomplete says why it may be cut) and
+// returns the commands; none is ErrNoPrompt.
+func (b *builder) result(incomplete string) ([]Command, error) {
 	if b.err != nil {
 		return nil, b.err
 	}
-	b.finish("the log ends before the next prompt, so the output may be cut")
+	b.finish(incomplete)
 	if len(b.cmds) == 0 {
 		return nil, ErrNoPrompt
 	}
@@ -319,6 +342,10 @@ type assembler struct {
 	joined  []byte // pending's text once something was joined to it
 	lastLen int    // width of the last piece joined, for wraps
 	joining bool   // the pending line ended with a Markdown hard break
+	// fenceBreaks passes a Markdown fence on as a blank line: in a text
+	// without prompts the fences are what separates one output from the
+	// prose around it.
+	fenceBreaks bool
 }
 
 func (a *assembler) add(l logical) {
@@ -342,6 +369,10 @@ func (a *assembler) add(l logical) {
 func (a *assembler) addMarkdown(l logical) {
 	if isFence(l.text) {
 		a.joining = false
+		if a.fenceBreaks {
+			a.flush()
+			a.emit(logical{num: l.num, off: -1})
+		}
 		return
 	}
 	if strings.TrimSpace(l.text) == "" && !a.joining {
@@ -405,8 +436,9 @@ type builder struct {
 	cur  *Command
 	err  error
 
-	login   string // a login banner seen since the last prompt
-	cmdText string // the current command as typed, to spot its echo
+	login   string  // a login banner seen since the last prompt
+	cmdText string  // the current command as typed, to spot its echo
+	outputs Outputs // a text without prompts: where outputs start (SplitPasted)
 
 	// The current output. While every line is verbatim and consecutive in
 	// src, it is src[vStart:vEnd] and costs nothing; the first line that is
@@ -424,7 +456,11 @@ type builder struct {
 
 func (b *builder) line(l logical) {
 	b.m.add(3 * len(l.text)) // the prompt, the banner and the blank checks
-	if p, ok := parsePrompt(l.text); ok {
+	if b.outputs != nil {
+		if !b.pastedLine(l) {
+			return
+		}
+	} else if p, ok := parsePrompt(l.text); ok {
 		b.prompt(p, l)
 		return
 	}
@@ -499,11 +535,7 @@ func (b *builder) prompt(p prompt, l logical) {
 	}
 	words := splitWords(p.command)
 	b.cmdText = p.command
-	if len(b.cmds) >= MaxCommands {
-		b.err = fmt.Errorf("%w: more than %d commands in one file", ErrTooLarge, MaxCommands)
-		return
-	}
-	b.cmds = append(b.cmds, Command{
+	b.begin(Command{
 		Prompt: p.prompt,
 		Mode:   p.mode,
 		Host:   p.host,
@@ -511,8 +543,17 @@ func (b *builder) prompt(p prompt, l logical) {
 		Name:   strings.ToLower(words[0]),
 		Args:   words[1:],
 		Time:   l.time,
-		Login:  b.login,
 	})
+}
+
+// begin opens a new command, which takes the login banner seen before it.
+func (b *builder) begin(c Command) {
+	if len(b.cmds) >= MaxCommands {
+		b.err = fmt.Errorf("%w: more than %d commands in one file", ErrTooLarge, MaxCommands)
+		return
+	}
+	c.Login = b.login
+	b.cmds = append(b.cmds, c)
 	b.login = ""
 	b.cur = &b.cmds[len(b.cmds)-1]
 	b.verbatim, b.vStart, b.vEnd, b.keepEnd, b.keepLines = true, 0, 0, 0, 0
