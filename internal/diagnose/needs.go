@@ -297,10 +297,12 @@ func readFound(site *facts.Site, a *facts.Appliance, read string, cluster bool) 
 			return e.Cluster != nil && strings.EqualFold(e.Cluster.Name, a.Cluster.Name) && rules.Found(e, read, e.Hostname)
 		})
 	}
+	// A session that never showed its hostname (a paste without prompts)
+	// files its per-machine reads under its file name, a.Name().
 	if !rules.MemberRead(read) {
-		return rules.Found(a, read, a.Hostname)
+		return rules.Found(a, read, a.Name())
 	}
-	machines := []string{a.Hostname}
+	machines := []string{a.Name()}
 	if cluster {
 		machines = a.Cluster.Members()
 	}
