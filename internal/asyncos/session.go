@@ -105,6 +105,7 @@ func FromFile(name string, r io.Reader, role facts.Role) ([]FileSession, error) 
 		}
 		if g.Commands[0].Pasted {
 			app.Warnings = append(app.Warnings, facts.Warning{Line: g.FirstLine, Text: PastedWarning})
+			app.Notes = append(app.Notes, PastedWarning)
 		}
 		fs := FileSession{Appliance: app, RoleFrom: from, Hostname: app.Hostname, Cluster: g.Cluster,
 			Machines: g.Machines, FirstLine: g.FirstLine, LastLine: g.LastLine, Start: g.Start}

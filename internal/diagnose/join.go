@@ -260,8 +260,9 @@ func mergePieces(ps []piece) (*facts.Appliance, error) {
 				files = append(files, p.Appliance.Address)
 			}
 		}
-		out.Warnings = append(out.Warnings, facts.Warning{Text: fmt.Sprintf("merged %d sessions of this appliance, the later output standing: %s",
-			len(ps), strings.Join(files, ", "))})
+		merged := fmt.Sprintf("merged %d sessions of this appliance, the later output standing: %s", len(ps), strings.Join(files, ", "))
+		out.Warnings = append(out.Warnings, facts.Warning{Text: merged})
+		out.Notes = append(out.Notes, merged)
 	}
 	return out, nil
 }

@@ -77,6 +77,10 @@ type Appliance struct {
 
 	Errors   []CollectError
 	Warnings []Warning
+	// Notes say how the facts were read where a report's reader must
+	// know it to weigh them: outputs pasted without prompts, several
+	// sessions merged. Unlike Warnings, reports show them.
+	Notes []string `json:",omitempty"`
 
 	Version     *Version
 	Account     *Account

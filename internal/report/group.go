@@ -31,6 +31,19 @@ func (g group) Pending() string {
 	return g.Appliance.Pending
 }
 
+// Notes are the group's appliance's notes on how its facts were read.
+func (g group) Notes() []string {
+	if g.Appliance == nil {
+		return nil
+	}
+	return g.Appliance.Notes
+}
+
+// Headed says whether the group gets a heading in a report with findings
+// listed by appliance: it has findings, or lines about the appliance
+// itself (showchanges, notes) that the reader must see.
+func (g group) Headed() bool { return len(g.Findings) > 0 || g.Pending() != "" || len(g.Notes()) > 0 }
+
 // statusRank puts what needs action first: fail, unknown, then the rest.
 func statusRank(s rules.Status) int {
 	switch s {

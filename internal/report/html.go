@@ -121,10 +121,13 @@ code{background:#f5f5f7;padding:0 .2rem}
 {{- if not .Findings}}
 <p>No findings.</p>
 {{- end}}
-{{- range .Groups}}{{if or .Findings .Pending}}
+{{- range .Groups}}{{if .Headed}}
 <h3>{{dash .Name}}{{with .Appliance}} <span class="meta">({{appliance .}})</span>{{end}}</h3>
 {{- with .Pending}}
 <p class="meta pending">{{.}}</p>
+{{- end}}
+{{- range .Notes}}
+<p class="meta note">Note: {{.}}</p>
 {{- end}}
 {{- if .Unreached}}
 <div class="finding unknown">

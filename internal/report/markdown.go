@@ -46,12 +46,15 @@ func (MarkdownWriter) Write(w io.Writer, r *Report) error {
 		// An appliance without findings still gets its heading when
 		// showchanges was read: that line is the proof the check left
 		// nothing pending on it.
-		if len(g.Findings) == 0 && g.Pending() == "" {
+		if !g.Headed() {
 			continue
 		}
 		fmt.Fprintf(&b, "### %s\n\n", mdText(orDash(g.Name)))
 		if p := g.Pending(); p != "" {
 			b.WriteString(mdPara(p) + "\n\n")
+		}
+		for _, n := range g.Notes() {
+			b.WriteString("Note: " + mdPara(n) + "\n\n")
 		}
 		if g.Unreached() {
 			ids := make([]string, len(g.Findings))

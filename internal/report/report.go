@@ -1,6 +1,7 @@
 package report
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -58,6 +59,9 @@ type Appliance struct {
 	// Pending is what showchanges said around the run: "nothing pending
 	// (showchanges)", or what was pending before it; "" when not read.
 	Pending string `json:"pending,omitempty"`
+	// Notes say how the facts were read (pasted without prompts, merged
+	// from several sessions), to weigh the findings by.
+	Notes []string `json:"notes"`
 }
 
 // Finding is one finding as the report shows it: the schema's own type,
@@ -233,6 +237,7 @@ func applianceOf(a *facts.Appliance) Appliance {
 		Address:  a.Address,
 		Hostname: a.Hostname,
 		Errors:   append([]facts.CollectError{}, a.Errors...),
+		Notes:    slices.Compact(append([]string{}, a.Notes...)),
 	}
 	if a.Version != nil {
 		out.Version = a.Version.Raw

@@ -74,6 +74,9 @@ func (t TextWriter) Write(w io.Writer, r *Report) error {
 		if a := g.Appliance; a != nil && a.Pending != "" {
 			b.WriteString(st.dim.Sprint("         "+clean(a.Pending)) + "\n")
 		}
+		for _, n := range g.Notes() {
+			b.WriteString(st.dim.Sprint("         note: "+clean(n)) + "\n")
+		}
 		if g.Unreached() {
 			ids := make([]string, len(g.Findings))
 			for i, f := range g.Findings {
