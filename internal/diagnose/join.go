@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -242,17 +243,23 @@ func mergePieces(ps []piece) (*facts.Appliance, error) {
 	}
 	out := &facts.Appliance{}
 	for _, p := range ps {
-		mergeInto(reflect.ValueOf(out).Elem(), reflect.ValueOf(p.Appliance).Elem())
-	}
-	supersedeAcrossSessions(out, ps)
-	out.Role = role
-	out.Address = ps[0].Appliance.Address
-	out.Hostname = ""
-	for _, p := range ps {
 		if p.Appliance.Hostname != "" {
 			out.Hostname = p.Appliance.Hostname
 		}
 	}
+	for _, p := range ps {
+		a := p.Appliance
+		if a.Hostname == "" && out.Hostname != "" {
+			// A session that never showed the hostname (a paste without
+			// prompts) filed its own per-machine reads under its file
+			// name: merged, they are the named appliance's.
+			a = renameMachine(a, a.Address, out.Hostname)
+		}
+		mergeInto(reflect.ValueOf(out).Elem(), reflect.ValueOf(a).Elem())
+	}
+	supersedeAcrossSessions(out, ps)
+	out.Role = role
+	out.Address = ps[0].Appliance.Address
 	if len(ps) > 1 {
 		var files []string
 		for _, p := range ps {
@@ -265,6 +272,30 @@ func mergePieces(ps []piece) (*facts.Appliance, error) {
 		out.Notes = append(out.Notes, merged)
 	}
 	return out, nil
+}
+
+// renameMachine is a with the per-machine reads filed under from filed
+// under to; a itself is left as it was.
+func renameMachine(a *facts.Appliance, from, to string) *facts.Appliance {
+	c := *a
+	c.FeatureKeys = renamed(a.FeatureKeys, from, to, func(fk *facts.FeatureKeys) { fk.Machine = to })
+	c.Interfaces = renamed(a.Interfaces, from, to, func(ifs *facts.Interfaces) { ifs.Machine = to })
+	return &c
+}
+
+// renamed is m with the entry under from moved to to, as a copy that set
+// marks; m itself when there is no such entry.
+func renamed[T any](m map[string]*T, from, to string, set func(*T)) map[string]*T {
+	v, ok := m[from]
+	if !ok || v == nil {
+		return m
+	}
+	w := *v
+	set(&w)
+	out := maps.Clone(m)
+	delete(out, from)
+	out[to] = &w
+	return out
 }
 
 // supersedeAcrossSessions marks the merged tlsverify as history when a

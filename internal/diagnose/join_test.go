@@ -174,3 +174,30 @@ func TestMergeSupersedesAnOlderProbe(t *testing.T) {
 		})
 	}
 }
+
+// A paste without prompts files its per-machine reads under its file name;
+// merged with a prompted session of the same appliance (by serial), they
+// are the named appliance's, and the paste's own facts stay as they were.
+func TestMergeRenamesAPastesMachine(t *testing.T) {
+	prompted := &facts.Appliance{Role: facts.RoleESA, Address: "a.log", Hostname: "mx"}
+	pasted := &facts.Appliance{Role: facts.RoleESA, Address: "paste.txt",
+		FeatureKeys: map[string]*facts.FeatureKeys{"paste.txt": {Machine: "paste.txt"}},
+		Interfaces:  map[string]*facts.Interfaces{"paste.txt": {Machine: "paste.txt"}}}
+	apps, err := joinPieces([]piece{
+		{FileSession: asyncos.FileSession{Appliance: prompted, RoleFrom: "version", Serial: "S1"}, order: 0},
+		{FileSession: asyncos.FileSession{Appliance: pasted, RoleFrom: "version", Serial: "S1"}, order: 1},
+	})
+	if err != nil || len(apps) != 1 {
+		t.Fatalf("%d appliances, %v", len(apps), err)
+	}
+	a := apps[0]
+	if fk := a.FeatureKeys["mx"]; fk == nil || fk.Machine != "mx" || len(a.FeatureKeys) != 1 {
+		t.Errorf("feature keys %+v, want them under mx", a.FeatureKeys)
+	}
+	if ifs := a.Interfaces["mx"]; ifs == nil || len(a.Interfaces) != 1 {
+		t.Errorf("interfaces %+v, want them under mx", a.Interfaces)
+	}
+	if pasted.FeatureKeys["paste.txt"] == nil || pasted.FeatureKeys["paste.txt"].Machine != "paste.txt" {
+		t.Error("the paste's own facts changed")
+	}
+}
