@@ -67,7 +67,7 @@ func ResolveTargets(t Named) ([]Identity, error) {
 	if len(apps) == 0 {
 		return nil, usagef("name the appliances with --esa and --sma, or --inventory")
 	}
-	cfg, err := sshconfig.Load(sshconfig.Options{File: t.SSHConfig, Disabled: t.NoSSHConfig, HideEnv: passwordEnvs(t.PasswordEnv, apps)})
+	cfg, err := sshconfig.Load(sshconfig.Options{File: t.SSHConfig, Disabled: t.NoSSHConfig, HideEnv: appPasswordEnvs(t.PasswordEnv, apps)})
 	if err != nil {
 		return nil, usagef("%w%s", err, t.sshConfigHint())
 	}
@@ -90,27 +90,32 @@ func ResolveTargets(t Named) ([]Identity, error) {
 	return ids, nil
 }
 
-// passwordEnvs are the run's password variables: the run's own and each
-// appliance's. The commands ssh_config runs (Match exec, ProxyCommand) must
-// not inherit them; ssh(1) has no such variables to hand on.
-func passwordEnvs(run string, apps []inventory.Appliance) []string {
-	var out []string
-	for _, a := range apps {
-		out = append(out, a.PasswordEnv)
-	}
-	out = append(out, run)
+// passwordEnvs are the run's password variables, each once: the commands
+// ssh_config runs (Match exec, ProxyCommand) must not inherit them; ssh(1)
+// has no such variables to hand on.
+func passwordEnvs(names ...string) []string {
+	out := slices.Clone(names)
 	slices.Sort(out)
 	return slices.DeleteFunc(slices.Compact(out), func(s string) bool { return s == "" })
+}
+
+// appPasswordEnvs is PasswordEnvs before the appliances are resolved.
+func appPasswordEnvs(run string, apps []inventory.Appliance) []string {
+	names := []string{run}
+	for _, a := range apps {
+		names = append(names, a.PasswordEnv)
+	}
+	return passwordEnvs(names...)
 }
 
 // PasswordEnvs are the password variables of resolved appliances and the
 // run's own, for session.Options.HideEnv.
 func PasswordEnvs(run string, ids []Identity) []string {
-	apps := make([]inventory.Appliance, len(ids))
-	for i, id := range ids {
-		apps[i].PasswordEnv = id.PasswordEnv
+	names := []string{run}
+	for _, id := range ids {
+		names = append(names, id.PasswordEnv)
 	}
-	return passwordEnvs(run, apps)
+	return passwordEnvs(names...)
 }
 
 // sshConfigHint is the way around an ssh_config file pvo-doctor cannot use.

@@ -72,10 +72,14 @@ func (r Rule) checkCiphers(site *facts.Site, a *facts.Appliance) Finding {
 		stale, tv = tv, nil
 	}
 	var staged *facts.SSLService // outbound ciphers entered but not committed
+	var stagedANULL ciphers.Tri  // whether those admit aNULL
 	if a.SSL != nil && a.SSL.Staged != nil {
 		staged = a.SSL.Staged.Service("outbound")
 		if staged != nil && out != nil && staged.Ciphers == out.Ciphers {
 			staged = nil
+		}
+		if staged != nil {
+			stagedANULL = ciphers.Analyze(staged.Ciphers).AdmitsANULL
 		}
 	}
 	tvBad := tv != nil && tv.Connected && (anonymousCipher(tv) || tv.NoCertificate)
@@ -89,7 +93,7 @@ func (r Rule) checkCiphers(site *facts.Site, a *facts.Appliance) Finding {
 	if staged != nil {
 		f.Evidence = append(f.Evidence, Evidence{Appliance: a.Name(), Command: "sslconfig (entered, not committed)", Lines: outboundLines(a.SSL.Staged.Lines)})
 		actual = append(actual, fmt.Sprintf("entered but not committed: outbound ciphers %s (admit aNULL: %s)",
-			displayCiphers(staged.Ciphers), ciphers.Analyze(staged.Ciphers).AdmitsANULL))
+			displayCiphers(staged.Ciphers), stagedANULL))
 	}
 	for _, t := range []*facts.TLSVerify{tv, stale} {
 		if t == nil {
@@ -154,11 +158,11 @@ func (r Rule) checkCiphers(site *facts.Site, a *facts.Appliance) Finding {
 			a.Name(), displayCiphers(out.Ciphers), reason, a.Name())
 	case tv != nil && tv.Connected && !tvGood:
 		f.Summary = fmt.Sprintf("On %s, tlsverify to %s connected but showed no negotiated cipher; run `tlsverify` to %s on %s again.", a.Name(), target, target, a.Name())
-	case staged != nil && ciphers.Analyze(staged.Ciphers).AdmitsANULL != ciphers.No:
+	case staged != nil && stagedANULL != ciphers.No:
 		// The log may end before the commit that applied the edit: both
 		// settings must pass.
 		f.Summary = fmt.Sprintf("On %s, the outbound ciphers %s exclude anonymous suites, but the session entered %s (admit aNULL: %s) and no commit shows whether it applied; run `sslconfig` on %s to see which are in force.",
-			a.Name(), displayCiphers(out.Ciphers), displayCiphers(staged.Ciphers), ciphers.Analyze(staged.Ciphers).AdmitsANULL, a.Name())
+			a.Name(), displayCiphers(out.Ciphers), displayCiphers(staged.Ciphers), stagedANULL, a.Name())
 	default:
 		f.Status = StatusPass
 		f.Summary = fmt.Sprintf("On %s, the outbound ciphers %s exclude anonymous suites (%s)", a.Name(), displayCiphers(out.Ciphers), anon.Reason)
